@@ -1,0 +1,63 @@
+package dev.vswitch.protocol;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The vport's keepalive in the plain wire format. It must be harmless to the seed's {@code vswitch.py},
+ * which learns the source address of every datagram and forwards by destination, so it is shaped as an
+ * Ethernet frame that the seed learns from and then discards:
+ *
+ * <pre>
+ *   request: dst 00:00:00:00:00:00  src = vport's MAC  type 0x88B5  "VSKA" 0x01
+ *   reply:   dst = vport's MAC      src 00:00:00:00:00:00  type 0x88B5  "VSKA" 0x02
+ * </pre>
+ *
+ * The all-zero destination is never in a MAC table, so the seed drops the request; our switch answers it
+ * so that the vport knows the switch is alive. EtherType 0x88B5 is IEEE 802's "local experimental" type.
+ */
+public final class Keepalive {
+
+    public static final int ETHER_TYPE = 0x88B5;
+    public static final int MAGIC = 0x56534B41; // "VSKA"
+    public static final int LENGTH = EthernetFrame.HEADER_LENGTH + 5;
+    public static final byte REQUEST = 1;
+    public static final byte REPLY = 2;
+
+    private static final int MAGIC_OFFSET = EthernetFrame.HEADER_LENGTH;
+    private static final int KIND_OFFSET = MAGIC_OFFSET + 4;
+
+    private Keepalive() {
+    }
+
+    /** The kind of keepalive in {@code frame[offset, offset+length)}, or 0 when it is not a keepalive. */
+    public static byte kind(ByteBuffer frame, int offset, int length) {
+        if (length != LENGTH
+                || EthernetFrame.etherType(frame, offset) != ETHER_TYPE
+                || frame.getInt(offset + MAGIC_OFFSET) != MAGIC) {
+            return 0;
+        }
+        byte kind = frame.get(offset + KIND_OFFSET);
+        return kind == REQUEST || kind == REPLY ? kind : 0;
+    }
+
+    /** Writes a request from {@code sourceMac} at the buffer's start; the buffer is left flipped for sending. */
+    public static void writeRequest(ByteBuffer out, long sourceMac) {
+        write(out, MacAddress.ZERO, sourceMac, REQUEST);
+    }
+
+    /** Writes the reply to a vport whose MAC is {@code vportMac}; the buffer is left flipped for sending. */
+    public static void writeReply(ByteBuffer out, long vportMac) {
+        write(out, vportMac, MacAddress.ZERO, REPLY);
+    }
+
+    private static void write(ByteBuffer out, long destination, long source, byte kind) {
+        out.clear();
+        EthernetFrame.writeMac(out, EthernetFrame.DESTINATION_OFFSET, destination);
+        EthernetFrame.writeMac(out, EthernetFrame.SOURCE_OFFSET, source);
+        out.putShort(EthernetFrame.ETHER_TYPE_OFFSET, (short) ETHER_TYPE);
+        out.putInt(MAGIC_OFFSET, MAGIC);
+        out.put(KIND_OFFSET, kind);
+        out.limit(LENGTH);
+        out.position(0);
+    }
+}

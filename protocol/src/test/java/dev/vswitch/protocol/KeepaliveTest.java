@@ -1,0 +1,52 @@
+package dev.vswitch.protocol;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class KeepaliveTest {
+
+    private static final long VPORT_MAC = 0x02_00_5E_10_00_01L;
+
+    @Test
+    void requestLooksToTheSeedSwitchLikeAFrameItLearnsFromAndDiscards() {
+        ByteBuffer request = ByteBuffer.allocate(64);
+        Keepalive.writeRequest(request, VPORT_MAC);
+        assertEquals(Keepalive.LENGTH, request.remaining());
+        assertEquals(MacAddress.ZERO, EthernetFrame.destination(request, 0), "in no MAC table, not broadcast");
+        assertEquals(VPORT_MAC, EthernetFrame.source(request, 0), "the seed learns the vport's MAC");
+        assertEquals(Keepalive.REQUEST, Keepalive.kind(request, 0, request.remaining()));
+    }
+
+    @Test
+    void replyIsAddressedToTheVport() {
+        ByteBuffer reply = ByteBuffer.allocate(Keepalive.LENGTH);
+        Keepalive.writeReply(reply, VPORT_MAC);
+        assertEquals(VPORT_MAC, EthernetFrame.destination(reply, 0));
+        assertEquals(Keepalive.REPLY, Keepalive.kind(reply, 0, Keepalive.LENGTH));
+    }
+
+    @Test
+    void ordinaryFramesAreNotKeepalives() {
+        ByteBuffer frame = ByteBuffer.allocate(Keepalive.LENGTH);
+        Keepalive.writeRequest(frame, VPORT_MAC);
+        assertEquals(0, Keepalive.kind(frame, 0, Keepalive.LENGTH - 1), "wrong length");
+        frame.putShort(EthernetFrame.ETHER_TYPE_OFFSET, (short) 0x0800);
+        assertEquals(0, Keepalive.kind(frame, 0, Keepalive.LENGTH), "wrong ether type");
+        Keepalive.writeRequest(frame, VPORT_MAC);
+        frame.put(Keepalive.LENGTH - 2, (byte) 0);
+        assertEquals(0, Keepalive.kind(frame, 0, Keepalive.LENGTH), "wrong magic");
+        Keepalive.writeRequest(frame, VPORT_MAC);
+        frame.put(Keepalive.LENGTH - 1, (byte) 9);
+        assertEquals(0, Keepalive.kind(frame, 0, Keepalive.LENGTH), "unknown kind");
+    }
+
+    @Test
+    void defaultTapMtuFitsAFullFrameIntoA1500BytePacket() {
+        int frame = Mtu.frameLength(Mtu.DEFAULT_TAP_MTU);
+        assertEquals(Mtu.DEFAULT_PATH_MTU, frame + Mtu.UDP_HEADER + Mtu.IPV6_HEADER);
+        assertEquals(1438, Mtu.DEFAULT_TAP_MTU);
+    }
+}

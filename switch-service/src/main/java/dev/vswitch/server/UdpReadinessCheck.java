@@ -1,0 +1,37 @@
+package dev.vswitch.server;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+/** Ready when the UDP port is bound and the event loop that forwards frames answers within a second. */
+@Readiness
+@ApplicationScoped
+public class UdpReadinessCheck implements HealthCheck {
+
+    private static final Duration EVENT_LOOP_TIMEOUT = Duration.ofSeconds(1);
+
+    private final SwitchService switchService;
+
+    UdpReadinessCheck(SwitchService switchService) {
+        this.switchService = switchService;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        var response = HealthCheckResponse.named("udp-switch");
+        if (!switchService.isListening()) {
+            return response.down().withData("reason", "udp port not bound").build();
+        }
+        try {
+            int ports = switchService.inspect(network -> network.ports().size(), EVENT_LOOP_TIMEOUT);
+            return response.up().withData("udpPort", switchService.udpPort()).withData("ports", ports).build();
+        } catch (TimeoutException e) {
+            return response.down().withData("reason", "event loop not answering").build();
+        }
+    }
+}

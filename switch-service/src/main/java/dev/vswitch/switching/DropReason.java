@@ -1,0 +1,22 @@
+package dev.vswitch.switching;
+
+import java.util.Locale;
+
+/** Why the switch did not forward a frame. Every drop has exactly one reason, and every reason is counted. */
+public enum DropReason {
+    /** Shorter than an Ethernet header (14 bytes): the seed's keepalive-less garbage, truncated packets. */
+    RUNT,
+    /** Longer than {@code vswitch.max-frame-size}. */
+    OVERSIZE,
+    /** Source MAC is multicast, broadcast or all zeros: no real NIC sends that, so it would poison learning. */
+    INVALID_SOURCE,
+    /** The destination lives on the port the frame came from: forwarding it back would duplicate it. */
+    SAME_PORT,
+    /** A new endpoint could not get a port because the network has {@code vswitch.max-ports} already. */
+    PORT_LIMIT;
+
+    /** The name used in metrics and logs, e.g. {@code invalid_source}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

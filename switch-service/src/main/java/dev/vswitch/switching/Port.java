@@ -1,0 +1,77 @@
+package dev.vswitch.switching;
+
+/**
+ * One attached vport: a remote endpoint (for the plain format, its UDP address) and its traffic. The
+ * id is small and reused after the port leaves, so per-port state can live in arrays.
+ */
+public final class Port<E> {
+
+    private final int id;
+    private final E endpoint;
+    private final long attachedNanos;
+    private long lastSeenNanos;
+    private long framesIn;
+    private long bytesIn;
+    private long framesOut;
+    private long bytesOut;
+    int slot; // index in PortTable's dense array of live ports
+
+    Port(int id, E endpoint, long nowNanos) {
+        this.id = id;
+        this.endpoint = endpoint;
+        this.attachedNanos = nowNanos;
+        this.lastSeenNanos = nowNanos;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public E endpoint() {
+        return endpoint;
+    }
+
+    public long attachedNanos() {
+        return attachedNanos;
+    }
+
+    public long lastSeenNanos() {
+        return lastSeenNanos;
+    }
+
+    public long framesIn() {
+        return framesIn;
+    }
+
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    public long framesOut() {
+        return framesOut;
+    }
+
+    public long bytesOut() {
+        return bytesOut;
+    }
+
+    void received(int length, long nowNanos) {
+        lastSeenNanos = nowNanos;
+        framesIn++;
+        bytesIn += length;
+    }
+
+    void touched(long nowNanos) {
+        lastSeenNanos = nowNanos;
+    }
+
+    public void sent(int length) {
+        framesOut++;
+        bytesOut += length;
+    }
+
+    @Override
+    public String toString() {
+        return "port " + id + " (" + endpoint + ")";
+    }
+}

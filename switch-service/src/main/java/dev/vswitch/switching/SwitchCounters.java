@@ -1,0 +1,120 @@
+package dev.vswitch.switching;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Monotonic counters of one network. Written by the network's thread, read by metrics and tests from
+ * any thread.
+ */
+public final class SwitchCounters {
+
+    private final AtomicLongArray framesIn = new AtomicLongArray(FrameKind.values().length);
+    private final AtomicLongArray bytesIn = new AtomicLongArray(FrameKind.values().length);
+    private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
+    private final AtomicLong framesOut = new AtomicLong();
+    private final AtomicLong bytesOut = new AtomicLong();
+    private final AtomicLong macsLearned = new AtomicLong();
+    private final AtomicLong macMoves = new AtomicLong();
+    private final AtomicLong macsAged = new AtomicLong();
+    private final AtomicLong macTableFull = new AtomicLong();
+    private final AtomicLong portsAttached = new AtomicLong();
+    private final AtomicLong portsExpired = new AtomicLong();
+    private final AtomicLong keepalives = new AtomicLong();
+
+    void received(FrameKind kind, int length) {
+        framesIn.incrementAndGet(kind.ordinal());
+        bytesIn.addAndGet(kind.ordinal(), length);
+    }
+
+    void dropped(DropReason reason) {
+        drops.incrementAndGet(reason.ordinal());
+    }
+
+    /** Counts one datagram the I/O edge sent out for this network. */
+    public void sent(int length) {
+        framesOut.incrementAndGet();
+        bytesOut.addAndGet(length);
+    }
+
+    void learned(MacTable.Learned result) {
+        switch (result) {
+            case NEW -> macsLearned.incrementAndGet();
+            case MOVED -> macMoves.incrementAndGet();
+            case TABLE_FULL -> macTableFull.incrementAndGet();
+            case REFRESHED -> { }
+        }
+    }
+
+    void aged(int count) {
+        macsAged.addAndGet(count);
+    }
+
+    void portAttached() {
+        portsAttached.incrementAndGet();
+    }
+
+    void portExpired() {
+        portsExpired.incrementAndGet();
+    }
+
+    void keepalive() {
+        keepalives.incrementAndGet();
+    }
+
+    public long framesIn(FrameKind kind) {
+        return framesIn.get(kind.ordinal());
+    }
+
+    public long bytesIn(FrameKind kind) {
+        return bytesIn.get(kind.ordinal());
+    }
+
+    public long framesIn() {
+        long total = 0;
+        for (FrameKind kind : FrameKind.values()) {
+            total += framesIn(kind);
+        }
+        return total;
+    }
+
+    public long drops(DropReason reason) {
+        return drops.get(reason.ordinal());
+    }
+
+    public long framesOut() {
+        return framesOut.get();
+    }
+
+    public long bytesOut() {
+        return bytesOut.get();
+    }
+
+    public long macsLearned() {
+        return macsLearned.get();
+    }
+
+    public long macMoves() {
+        return macMoves.get();
+    }
+
+    public long macsAged() {
+        return macsAged.get();
+    }
+
+    public long macTableFull() {
+        return macTableFull.get();
+    }
+
+    public long portsAttached() {
+        return portsAttached.get();
+    }
+
+    public long portsExpired() {
+        return portsExpired.get();
+    }
+
+    public long keepalives() {
+        return keepalives.get();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.vswitch.switching;
+
+import dev.vswitch.protocol.EthernetFrame;
+import dev.vswitch.protocol.MacAddress;
+
+/**
+ * The switching logic of one network, free of sockets and threads: it learns where source MACs live,
+ * decides where each frame goes and ages out what it has not seen. The I/O edge reads a frame's
+ * addresses, asks {@link #forward}, and sends accordingly; floods go to every live port except the
+ * ingress one ({@link #floodTarget}). All methods must be called from one thread.
+ *
+ * @param <E> how the edge names a remote endpoint (a UDP address for the plain format)
+ */
+public final class VirtualSwitch<E> {
+
+    private final String name;
+    private final SwitchSettings settings;
+    private final MacTable macTable;
+    private final PortTable<E> ports;
+    private final SwitchCounters counters = new SwitchCounters();
+    private final long portIdleNanos;
+
+    public VirtualSwitch(String name, SwitchSettings settings) {
+        this.name = name;
+        this.settings = settings;
+        this.macTable = new MacTable(settings.maxMacEntries(), settings.macAging().toNanos());
+        this.ports = new PortTable<>(settings.maxPorts());
+        this.portIdleNanos = settings.portIdle().toNanos();
+    }
+
+    /**
+     * Decides what to do with a frame of {@code length} bytes from {@code endpoint}. The addresses are
+     * only read when the frame holds a full Ethernet header, so the edge may pass anything otherwise.
+     */
+    public ForwardingDecision<E> forward(E endpoint, int length, long destination, long source, long nowNanos,
+                                         ForwardingDecision<E> out) {
+        if (length < EthernetFrame.HEADER_LENGTH) {
+            return drop(DropReason.RUNT, null, out);
+        }
+        if (length > settings.maxFrameSize()) {
+            return drop(DropReason.OVERSIZE, null, out);
+        }
+        if (!MacAddress.isValidSource(source)) {
+            return drop(DropReason.INVALID_SOURCE, null, out);
+        }
+        Port<E> ingress = portFor(endpoint, nowNanos);
+        if (ingress == null) {
+            return drop(DropReason.PORT_LIMIT, null, out);
+        }
+        counters.learned(macTable.learn(source, ingress.id(), nowNanos));
+        FrameKind kind;
+        if (MacAddress.isGroup(destination)) {
+            kind = MacAddress.isBroadcast(destination) ? FrameKind.BROADCAST : FrameKind.MULTICAST;
+        } else {
+            int egressId = macTable.lookup(destination, nowNanos);
+            kind = egressId == MacTable.NO_PORT ? FrameKind.UNKNOWN_UNICAST : FrameKind.UNICAST;
+            if (kind == FrameKind.UNICAST) {
+                ingress.received(length, nowNanos);
+                counters.received(kind, length);
+                if (egressId == ingress.id()) {
+                    return drop(DropReason.SAME_PORT, ingress, out);
+                }
+                return out.unicast(ingress, ports.get(egressId));
+            }
+        }
+        ingress.received(length, nowNanos);
+        counters.received(kind, length);
+        return out.flood(ingress, kind);
+    }
+
+    /**
+     * A keepalive from a vport whose TAP has {@code source}: keeps (or makes) its port, and learns the
+     * MAC so that frames reach the host before it has sent any. Returns the port, or null when full.
+     */
+    public Port<E> keepalive(E endpoint, long source, long nowNanos) {
+        Port<E> port = portFor(endpoint, nowNanos);
+        if (port == null) {
+            counters.dropped(DropReason.PORT_LIMIT);
+            return null;
+        }
+        port.touched(nowNanos);
+        counters.keepalive();
+        if (MacAddress.isValidSource(source)) {
+            counters.learned(macTable.learn(source, port.id(), nowNanos));
+        }
+        return port;
+    }
+
+    /** How many ports a flood may reach; index them with {@link #floodTarget}. */
+    public int livePortCount() {
+        return ports.size();
+    }
+
+    /** The i-th live port, or null when it is {@code ingress} (floods never go back where they came from). */
+    public Port<E> floodTarget(int i, Port<E> ingress) {
+        Port<E> port = ports.liveView()[i];
+        return port == ingress ? null : port;
+    }
+
+    /** Ages out MACs and detaches idle ports. Call about once a second. */
+    public void sweep(long nowNanos) {
+        counters.aged(macTable.expire(nowNanos));
+        Port<E>[] live = ports.liveView();
+        for (int i = ports.size() - 1; i >= 0; i--) {
+            Port<E> port = live[i];
+            if (nowNanos - port.lastSeenNanos() > portIdleNanos) {
+                detach(port);
+                counters.portExpired();
+            }
+        }
+    }
+
+    /** Removes a port and every MAC learned on it. */
+    public void detach(Port<E> port) {
+        macTable.removePort(port.id());
+        ports.detach(port);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public SwitchSettings settings() {
+        return settings;
+    }
+
+    public SwitchCounters counters() {
+        return counters;
+    }
+
+    public MacTable macTable() {
+        return macTable;
+    }
+
+    public PortTable<E> ports() {
+        return ports;
+    }
+
+    private Port<E> portFor(E endpoint, long nowNanos) {
+        Port<E> port = ports.find(endpoint);
+        if (port == null) {
+            port = ports.attach(endpoint, nowNanos);
+            if (port != null) {
+                counters.portAttached();
+            }
+        }
+        return port;
+    }
+
+    private ForwardingDecision<E> drop(DropReason reason, Port<E> ingress, ForwardingDecision<E> out) {
+        counters.dropped(reason);
+        return out.drop(reason, ingress);
+    }
+}
