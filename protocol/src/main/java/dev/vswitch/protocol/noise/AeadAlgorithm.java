@@ -68,6 +68,30 @@ public enum AeadAlgorithm {
         throw new IllegalArgumentException("unsupported Noise cipher: " + name);
     }
 
+    /** One-shot encryption under a full 96-bit nonce, for messages that carry a random nonce. */
+    public byte[] encrypt(byte[] key, byte[] nonce, byte[] ad, byte[] plaintext) {
+        try {
+            Cipher cipher = newCipher();
+            cipher.init(Cipher.ENCRYPT_MODE, key(key), parameters(nonce));
+            cipher.updateAAD(ad);
+            return cipher.doFinal(plaintext);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AEAD seal failed", e);
+        }
+    }
+
+    /** One-shot decryption under a full 96-bit nonce; throws {@link NoiseException} if forged. */
+    public byte[] decrypt(byte[] key, byte[] nonce, byte[] ad, byte[] ciphertext) {
+        try {
+            Cipher cipher = newCipher();
+            cipher.init(Cipher.DECRYPT_MODE, key(key), parameters(nonce));
+            cipher.updateAAD(ad);
+            return cipher.doFinal(ciphertext);
+        } catch (GeneralSecurityException e) {
+            throw new NoiseException("authentication failed");
+        }
+    }
+
     abstract void layNonce(long counter, byte[] nonce);
 
     abstract AlgorithmParameterSpec parameters(byte[] nonce);

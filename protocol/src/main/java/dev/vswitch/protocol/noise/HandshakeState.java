@@ -21,7 +21,7 @@ public final class HandshakeState {
     private final boolean initiator;
     private final SymmetricState symmetric;
     private final SecureRandom random;
-    private final List<byte[]> psks;
+    private List<byte[]> psks;
     private byte[] localStatic;
     private byte[] localStaticPublic;
     private byte[] localEphemeral;
@@ -102,6 +102,17 @@ public final class HandshakeState {
         byte[] payload = symmetric.decryptAndHash(Arrays.copyOfRange(message, offset, message.length));
         messageIndex++;
         return payload;
+    }
+
+    /**
+     * Supplies the pre-shared keys after construction, before the first psk token: a responder learns
+     * from the first message which key the initiator means.
+     */
+    public void providePsks(List<byte[]> keys) {
+        if (pskIndex > 0) {
+            throw new IllegalStateException("a pre-shared key is already in use");
+        }
+        psks = List.copyOf(keys);
     }
 
     public boolean isComplete() {

@@ -1,0 +1,82 @@
+package dev.vswitch.protocol.wire;
+
+import dev.vswitch.protocol.noise.AeadAlgorithm;
+
+/**
+ * Layout of the secure wire format, version 1 (docs/protocol.md). Every message starts with a 4-byte
+ * header: type, version, two reserved zero bytes. Integers are big-endian.
+ */
+public final class WireFormat {
+
+    public static final byte VERSION = 1;
+
+    public static final byte TYPE_INITIATION = 1;
+    public static final byte TYPE_RESPONSE = 2;
+    public static final byte TYPE_COOKIE_REPLY = 3;
+    public static final byte TYPE_DATA = 4;
+
+    /** Noise protocol of the handshake: AES-256-GCM won the AEAD benchmark on JDK 17 (bench/RESULTS.md). */
+    public static final String NOISE_PROTOCOL = "Noise_IKpsk2_25519_AESGCM_SHA256";
+    public static final AeadAlgorithm AEAD = AeadAlgorithm.AES_GCM;
+
+    public static final int HEADER_LENGTH = 4;
+    public static final int INDEX_LENGTH = 4;
+    public static final int KEY_LENGTH = 32;
+    public static final int TAG_LENGTH = AeadAlgorithm.TAG_LENGTH;
+    public static final int MAC_LENGTH = 16;
+    public static final int TIMESTAMP_LENGTH = 12;
+    /** Network names are UTF-8, at most this many bytes, zero-padded in the initiation. */
+    public static final int NETWORK_NAME_LENGTH = 32;
+
+    /** Initiation: header, sender index, e, encrypted s, encrypted {timestamp, network}, mac1, mac2. */
+    public static final int INITIATION_PAYLOAD_LENGTH = TIMESTAMP_LENGTH + NETWORK_NAME_LENGTH;
+    public static final int INITIATION_LENGTH = HEADER_LENGTH + INDEX_LENGTH + KEY_LENGTH + KEY_LENGTH + TAG_LENGTH
+            + INITIATION_PAYLOAD_LENGTH + TAG_LENGTH + 2 * MAC_LENGTH;
+
+    /** Response: header, sender index, receiver index, e, encrypted empty payload, mac1, mac2. */
+    public static final int RESPONSE_LENGTH = HEADER_LENGTH + 2 * INDEX_LENGTH + KEY_LENGTH + TAG_LENGTH + 2 * MAC_LENGTH;
+
+    /** Cookie reply: header, receiver index, nonce, encrypted cookie. */
+    public static final int COOKIE_NONCE_LENGTH = 12;
+    public static final int COOKIE_LENGTH = 16;
+    public static final int COOKIE_REPLY_LENGTH = HEADER_LENGTH + INDEX_LENGTH + COOKIE_NONCE_LENGTH + COOKIE_LENGTH + TAG_LENGTH;
+
+    /** Data: header, receiver index, counter, encrypted frame. An empty frame is a keepalive. */
+    public static final int DATA_HEADER_LENGTH = HEADER_LENGTH + INDEX_LENGTH + 8;
+    public static final int DATA_OVERHEAD = DATA_HEADER_LENGTH + TAG_LENGTH;
+    public static final int DATA_COUNTER_OFFSET = HEADER_LENGTH + INDEX_LENGTH;
+
+    /** Sessions: the timers of WireGuard's protocol, for the same reasons. */
+    public static final long REKEY_AFTER_MESSAGES = 1L << 60;
+    public static final long REJECT_AFTER_MESSAGES = Long.MAX_VALUE - (1L << 13);
+    public static final long REKEY_AFTER_SECONDS = 120;
+    public static final long REJECT_AFTER_SECONDS = 180;
+    public static final long REKEY_TIMEOUT_SECONDS = 5;
+
+    private WireFormat() {
+    }
+
+    /** The message type of a datagram, or 0 when it is too short or of another version. */
+    public static byte typeOf(java.nio.ByteBuffer datagram, int offset, int length) {
+        if (length < HEADER_LENGTH || datagram.get(offset + 1) != VERSION
+                || datagram.get(offset + 2) != 0 || datagram.get(offset + 3) != 0) {
+            return 0;
+        }
+        byte type = datagram.get(offset);
+        int expected = switch (type) {
+            case TYPE_INITIATION -> INITIATION_LENGTH;
+            case TYPE_RESPONSE -> RESPONSE_LENGTH;
+            case TYPE_COOKIE_REPLY -> COOKIE_REPLY_LENGTH;
+            case TYPE_DATA -> -1;
+            default -> 0;
+        };
+        if (expected == 0 || (expected > 0 && length != expected) || (expected < 0 && length < DATA_OVERHEAD)) {
+            return 0;
+        }
+        return type;
+    }
+
+    static void putHeader(java.nio.ByteBuffer out, byte type) {
+        out.put(type).put(VERSION).put((byte) 0).put((byte) 0);
+    }
+}
