@@ -1,5 +1,7 @@
 package dev.vswitch.server;
 
+import dev.vswitch.switching.FloodLimit;
+import dev.vswitch.switching.L2Safety;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -44,7 +46,51 @@ public interface SwitchConfig {
     @WithDefault("false")
     boolean trace();
 
+    /** L2 safety limits, applied to every network and every port. */
+    Safety safety();
+
     /** Socket receive and send buffer size in bytes, so bursts are queued by the kernel rather than lost. */
     @WithDefault("4194304")
     int socketBufferSize();
+
+    /** Protections against a hostile or broken host on the LAN. */
+    interface Safety {
+
+        /** MACs one port may own; new source MACs beyond it are dropped, so MAC flooding fills only this. */
+        @WithDefault("256")
+        int maxMacsPerPort();
+
+        /** A MAC seen on a live port this recently cannot be taken over by another port (anti-hijack). */
+        @WithDefault("5s")
+        Duration macMoveHold();
+
+        /** Storm control: broadcast frames a second one port may send, sustained. */
+        @WithDefault("200")
+        double broadcastPerSecond();
+
+        /** Storm control: broadcast frames one port may send in a burst. */
+        @WithDefault("400")
+        int broadcastBurst();
+
+        /** Storm control: multicast frames a second (IPv6 neighbour discovery and mDNS live here). */
+        @WithDefault("1000")
+        double multicastPerSecond();
+
+        @WithDefault("2000")
+        int multicastBurst();
+
+        /** Storm control: frames a second to MACs the switch does not know yet. */
+        @WithDefault("2000")
+        double unknownUnicastPerSecond();
+
+        @WithDefault("4000")
+        int unknownUnicastBurst();
+
+        default L2Safety toL2Safety() {
+            return new L2Safety(maxMacsPerPort(), macMoveHold(),
+                    new FloodLimit(broadcastPerSecond(), broadcastBurst()),
+                    new FloodLimit(multicastPerSecond(), multicastBurst()),
+                    new FloodLimit(unknownUnicastPerSecond(), unknownUnicastBurst()));
+        }
+    }
 }

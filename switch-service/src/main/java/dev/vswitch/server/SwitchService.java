@@ -40,7 +40,8 @@ public class SwitchService {
         this.vertx = vertx;
         this.config = config;
         this.network = new VirtualSwitch<>("default", new SwitchSettings(config.maxFrameSize(),
-                config.macAgingTime(), config.portIdleTimeout(), config.maxMacEntries(), config.maxPorts()));
+                config.macAgingTime(), config.portIdleTimeout(), config.maxMacEntries(), config.maxPorts(),
+                config.safety().toL2Safety()));
     }
 
     void onStart(@Observes StartupEvent event) {

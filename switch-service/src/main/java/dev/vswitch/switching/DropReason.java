@@ -13,7 +13,17 @@ public enum DropReason {
     /** The destination lives on the port the frame came from: forwarding it back would duplicate it. */
     SAME_PORT,
     /** A new endpoint could not get a port because the network has {@code vswitch.max-ports} already. */
-    PORT_LIMIT;
+    PORT_LIMIT,
+    /** A new source MAC on a port that already owns its maximum (a CAM-overflow attempt, or a big bridge). */
+    PORT_MAC_LIMIT,
+    /** A source MAC that is live on another port: refused until the hold time passes (anti-hijack). */
+    MAC_MOVE_REFUSED,
+    /** Storm control: the port exceeded its broadcast rate. */
+    STORM_BROADCAST,
+    /** Storm control: the port exceeded its multicast rate. */
+    STORM_MULTICAST,
+    /** Storm control: the port exceeded its unknown-unicast rate. */
+    STORM_UNKNOWN_UNICAST;
 
     /** The name used in metrics and logs, e.g. {@code invalid_source}. */
     public String label() {

@@ -1,16 +1,20 @@
 package dev.vswitch.switching;
 
+import java.util.Arrays;
+
 /**
  * The forwarding database of one network: MAC address to port, with ageing. An open-addressing hash
  * table over primitive arrays (linear probing, backward-shift deletion), so learning and lookup on the
- * data path neither box nor allocate. Not thread-safe: one network is driven by one thread.
+ * data path neither box nor allocate. It also enforces the L2 safety limits that belong to learning:
+ * a cap per port (so a CAM-overflow attack fills only its own share) and a hold time before a MAC that
+ * is live on one port may move to another. Not thread-safe: one network is driven by one thread.
  */
 public final class MacTable {
 
     public static final int NO_PORT = -1;
 
     /** What {@link #learn} did, so that the caller can count it. */
-    public enum Learned { NEW, REFRESHED, MOVED, TABLE_FULL }
+    public enum Learned { NEW, REFRESHED, MOVED, TABLE_FULL, PORT_FULL, MOVE_REFUSED }
 
     /** Sees one entry of the table. */
     @FunctionalInterface
@@ -22,18 +26,31 @@ public final class MacTable {
     private static final int INITIAL_CAPACITY = 64;
 
     private final int maxEntries;
+    private final int maxPerPort;
     private final long agingNanos;
+    private final long moveHoldNanos;
+    private int[] perPort = new int[16];
     private long[] macs;
     private int[] ports;
     private long[] lastSeen;
     private int size;
 
     public MacTable(int maxEntries, long agingNanos) {
-        if (maxEntries < 1) {
-            throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
+        this(maxEntries, maxEntries, agingNanos, 0);
+    }
+
+    /**
+     * @param maxPerPort    MACs one port may own; further new source MACs on it are refused
+     * @param moveHoldNanos a MAC seen on its port within this time is not moved to another port
+     */
+    public MacTable(int maxEntries, int maxPerPort, long agingNanos, long moveHoldNanos) {
+        if (maxEntries < 1 || maxPerPort < 1) {
+            throw new IllegalArgumentException("MAC limits must be positive: " + maxEntries + ", " + maxPerPort);
         }
         this.maxEntries = maxEntries;
+        this.maxPerPort = maxPerPort;
         this.agingNanos = agingNanos;
+        this.moveHoldNanos = moveHoldNanos;
         allocate(INITIAL_CAPACITY);
     }
 
@@ -53,13 +70,23 @@ public final class MacTable {
     /** Records that {@code mac} was seen as a source on {@code port}. */
     public Learned learn(long mac, int port, long nowNanos) {
         int slot = find(mac);
-        if (slot >= 0) {
+        if (slot >= 0 && ports[slot] == port) {
             lastSeen[slot] = nowNanos;
-            if (ports[slot] == port) {
-                return Learned.REFRESHED;
-            }
+            return Learned.REFRESHED;
+        }
+        boolean aged = slot >= 0 && nowNanos - lastSeen[slot] > agingNanos;
+        if (slot >= 0 && !aged && nowNanos - lastSeen[slot] < moveHoldNanos) {
+            return Learned.MOVE_REFUSED;
+        }
+        if (countOf(port) >= maxPerPort) {
+            return Learned.PORT_FULL;
+        }
+        if (slot >= 0) {
+            perPort[ports[slot]]--;
+            perPort[port]++;
             ports[slot] = port;
-            return Learned.MOVED;
+            lastSeen[slot] = nowNanos;
+            return aged ? Learned.NEW : Learned.MOVED;
         }
         if (size >= maxEntries) {
             return Learned.TABLE_FULL;
@@ -68,6 +95,7 @@ public final class MacTable {
             allocate(macs.length * 2);
         }
         insert(mac, port, nowNanos);
+        perPort[port]++;
         size++;
         return Learned.NEW;
     }
@@ -112,6 +140,14 @@ public final class MacTable {
         return size;
     }
 
+    /** How many MACs {@code port} owns. */
+    public int countOf(int port) {
+        if (port >= perPort.length) {
+            perPort = Arrays.copyOf(perPort, Math.max(perPort.length * 2, port + 1));
+        }
+        return perPort[port];
+    }
+
     public int maxEntries() {
         return maxEntries;
     }
@@ -142,6 +178,7 @@ public final class MacTable {
 
     /** Backward-shift deletion: keeps every probe chain unbroken without tombstones. */
     private void delete(int slot) {
+        perPort[ports[slot]]--;
         int mask = macs.length - 1;
         int hole = slot;
         for (int next = (hole + 1) & mask; macs[next] != EMPTY; next = (next + 1) & mask) {
@@ -166,7 +203,7 @@ public final class MacTable {
         macs = new long[capacity];
         ports = new int[capacity];
         lastSeen = new long[capacity];
-        java.util.Arrays.fill(macs, EMPTY);
+        Arrays.fill(macs, EMPTY);
         if (oldMacs != null) {
             for (int i = 0; i < oldMacs.length; i++) {
                 if (oldMacs[i] != EMPTY) {

@@ -1,5 +1,7 @@
 package dev.vswitch.switching;
 
+import dev.vswitch.protocol.ratelimit.TokenBucket;
+
 /**
  * One attached vport: a remote endpoint (for the plain format, its UDP address) and its traffic. The
  * id is small and reused after the port leaves, so per-port state can live in arrays.
@@ -14,13 +16,19 @@ public final class Port<E> {
     private long bytesIn;
     private long framesOut;
     private long bytesOut;
+    private final TokenBucket broadcastBudget;
+    private final TokenBucket multicastBudget;
+    private final TokenBucket unknownUnicastBudget;
     int slot; // index in PortTable's dense array of live ports
 
-    Port(int id, E endpoint, long nowNanos) {
+    Port(int id, E endpoint, long nowNanos, L2Safety safety) {
         this.id = id;
         this.endpoint = endpoint;
         this.attachedNanos = nowNanos;
         this.lastSeenNanos = nowNanos;
+        this.broadcastBudget = bucket(safety.broadcast(), nowNanos);
+        this.multicastBudget = bucket(safety.multicast(), nowNanos);
+        this.unknownUnicastBudget = bucket(safety.unknownUnicast(), nowNanos);
     }
 
     public int id() {
@@ -59,6 +67,21 @@ public final class Port<E> {
         lastSeenNanos = nowNanos;
         framesIn++;
         bytesIn += length;
+    }
+
+    /** Storm control: may this port flood one more frame of this kind now? */
+    boolean mayFlood(FrameKind kind, long nowNanos) {
+        TokenBucket budget = switch (kind) {
+            case BROADCAST -> broadcastBudget;
+            case MULTICAST -> multicastBudget;
+            case UNKNOWN_UNICAST -> unknownUnicastBudget;
+            case UNICAST -> null;
+        };
+        return budget == null || budget.tryTake(nowNanos);
+    }
+
+    private static TokenBucket bucket(FloodLimit limit, long nowNanos) {
+        return new TokenBucket(limit.perSecond(), limit.burst(), nowNanos);
     }
 
     void touched(long nowNanos) {

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 public final class PortTable<E> {
 
     private final int maxPorts;
+    private final L2Safety safety;
     private final Map<E, Port<E>> byEndpoint = new HashMap<>();
     private final ArrayDeque<Integer> freeIds = new ArrayDeque<>();
     @SuppressWarnings("unchecked")
@@ -22,11 +23,12 @@ public final class PortTable<E> {
     private int liveCount;
     private int nextId;
 
-    public PortTable(int maxPorts) {
+    public PortTable(int maxPorts, L2Safety safety) {
         if (maxPorts < 1) {
             throw new IllegalArgumentException("maxPorts must be positive: " + maxPorts);
         }
         this.maxPorts = maxPorts;
+        this.safety = safety;
     }
 
     public Port<E> find(E endpoint) {
@@ -43,7 +45,7 @@ public final class PortTable<E> {
             return null;
         }
         int id = freeIds.isEmpty() ? nextId++ : freeIds.poll();
-        Port<E> port = new Port<>(id, endpoint, nowNanos);
+        Port<E> port = new Port<>(id, endpoint, nowNanos, safety);
         if (id >= byId.length) {
             byId = Arrays.copyOf(byId, Math.max(byId.length * 2, id + 1));
         }

@@ -42,6 +42,8 @@ public final class SwitchCounters {
             case NEW -> macsLearned.incrementAndGet();
             case MOVED -> macMoves.incrementAndGet();
             case TABLE_FULL -> macTableFull.incrementAndGet();
+            case PORT_FULL -> dropped(DropReason.PORT_MAC_LIMIT);
+            case MOVE_REFUSED -> dropped(DropReason.MAC_MOVE_REFUSED);
             case REFRESHED -> { }
         }
     }

@@ -10,8 +10,10 @@ import java.time.Duration;
  * @param portIdle      a port that sent nothing (not even a keepalive) for this long is detached
  * @param maxMacEntries MAC table capacity; beyond it frames still flow but new MACs are not learned
  * @param maxPorts      ports the network accepts
+ * @param safety        per-port MAC limit, MAC move hold time and storm control
  */
-public record SwitchSettings(int maxFrameSize, Duration macAging, Duration portIdle, int maxMacEntries, int maxPorts) {
+public record SwitchSettings(int maxFrameSize, Duration macAging, Duration portIdle, int maxMacEntries, int maxPorts,
+                             L2Safety safety) {
 
     public SwitchSettings {
         if (maxFrameSize < dev.vswitch.protocol.EthernetFrame.HEADER_LENGTH) {

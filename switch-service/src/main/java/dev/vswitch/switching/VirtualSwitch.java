@@ -23,8 +23,10 @@ public final class VirtualSwitch<E> {
     public VirtualSwitch(String name, SwitchSettings settings) {
         this.name = name;
         this.settings = settings;
-        this.macTable = new MacTable(settings.maxMacEntries(), settings.macAging().toNanos());
-        this.ports = new PortTable<>(settings.maxPorts());
+        L2Safety safety = settings.safety();
+        this.macTable = new MacTable(settings.maxMacEntries(), safety.maxMacsPerPort(), settings.macAging().toNanos(),
+                safety.macMoveHold().toNanos());
+        this.ports = new PortTable<>(settings.maxPorts(), safety);
         this.portIdleNanos = settings.portIdle().toNanos();
     }
 
@@ -47,7 +49,14 @@ public final class VirtualSwitch<E> {
         if (ingress == null) {
             return drop(DropReason.PORT_LIMIT, null, out);
         }
-        counters.learned(macTable.learn(source, ingress.id(), nowNanos));
+        MacTable.Learned learned = macTable.learn(source, ingress.id(), nowNanos);
+        counters.learned(learned);
+        if (learned == MacTable.Learned.PORT_FULL) {
+            return out.drop(DropReason.PORT_MAC_LIMIT, ingress);
+        }
+        if (learned == MacTable.Learned.MOVE_REFUSED) {
+            return out.drop(DropReason.MAC_MOVE_REFUSED, ingress);
+        }
         FrameKind kind;
         if (MacAddress.isGroup(destination)) {
             kind = MacAddress.isBroadcast(destination) ? FrameKind.BROADCAST : FrameKind.MULTICAST;
@@ -65,6 +74,9 @@ public final class VirtualSwitch<E> {
         }
         ingress.received(length, nowNanos);
         counters.received(kind, length);
+        if (!ingress.mayFlood(kind, nowNanos)) {
+            return drop(stormReason(kind), ingress, out);
+        }
         return out.flood(ingress, kind);
     }
 
@@ -145,6 +157,14 @@ public final class VirtualSwitch<E> {
             }
         }
         return port;
+    }
+
+    private static DropReason stormReason(FrameKind kind) {
+        return switch (kind) {
+            case BROADCAST -> DropReason.STORM_BROADCAST;
+            case MULTICAST -> DropReason.STORM_MULTICAST;
+            default -> DropReason.STORM_UNKNOWN_UNICAST;
+        };
     }
 
     private ForwardingDecision<E> drop(DropReason reason, Port<E> ingress, ForwardingDecision<E> out) {

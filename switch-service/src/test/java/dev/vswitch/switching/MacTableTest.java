@@ -50,7 +50,7 @@ class MacTableTest {
         MacTable table = new MacTable(2, 300 * SECOND);
         table.learn(A, 1, 0);
         table.learn(B, 1, 0);
-        assertEquals(MacTable.Learned.TABLE_FULL, table.learn(0x02_00_00_00_00_03L, 1, 0));
+        assertEquals(MacTable.Learned.TABLE_FULL, table.learn(0x02_00_00_00_00_03L, 2, 0));
         assertEquals(MacTable.Learned.MOVED, table.learn(A, 2, 0));
         assertEquals(2, table.size());
     }
@@ -67,6 +67,22 @@ class MacTableTest {
             int expected = i % 3 == 1 ? MacTable.NO_PORT : i % 3;
             assertEquals(expected, table.lookup(0x02_00_00_00_10_00L + i, 0), "mac #" + i);
         }
+    }
+
+    @Test
+    void perPortCountsFollowLearningMovesAndRemoval() {
+        MacTable table = new MacTable(100, 2, 300 * SECOND, 0);
+        assertEquals(MacTable.Learned.NEW, table.learn(A, 1, 0));
+        assertEquals(MacTable.Learned.NEW, table.learn(B, 1, 0));
+        assertEquals(MacTable.Learned.PORT_FULL, table.learn(0x02_00_00_00_00_03L, 1, 0));
+        assertEquals(MacTable.Learned.MOVED, table.learn(A, 2, 0));
+        assertEquals(1, table.countOf(1));
+        assertEquals(1, table.countOf(2));
+        assertEquals(MacTable.Learned.NEW, table.learn(0x02_00_00_00_00_03L, 1, 0), "a move freed a place");
+        table.removePort(1);
+        assertEquals(0, table.countOf(1));
+        table.expire(1000 * SECOND);
+        assertEquals(0, table.countOf(2));
     }
 
     /** Random learn, expire and remove against a HashMap model: the probing and deletion stay consistent. */

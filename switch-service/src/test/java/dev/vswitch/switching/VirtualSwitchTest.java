@@ -21,8 +21,12 @@ class VirtualSwitchTest {
     private static final long MAC_C = 0x02_00_00_00_00_0CL;
     private static final long IPV6_ALL_NODES = 0x33_33_00_00_00_01L;
 
+    /** Limits that the ordinary tests never reach; the safety tests set their own. */
+    static final L2Safety LENIENT = new L2Safety(1000, Duration.ZERO, new FloodLimit(1e6, 1_000_000),
+            new FloodLimit(1e6, 1_000_000), new FloodLimit(1e6, 1_000_000));
+
     private final VirtualSwitch<String> network = new VirtualSwitch<>("test", new SwitchSettings(1518,
-            Duration.ofSeconds(300), Duration.ofSeconds(60), 1000, 16));
+            Duration.ofSeconds(300), Duration.ofSeconds(60), 1000, 16, LENIENT));
     private final ForwardingDecision<String> decision = new ForwardingDecision<>();
 
     @Test
@@ -123,7 +127,7 @@ class VirtualSwitchTest {
     @Test
     void macsAgeOutAndAreFloodedToAgain() {
         VirtualSwitch<String> shortAging = new VirtualSwitch<>("t", new SwitchSettings(1518,
-                Duration.ofSeconds(10), Duration.ofSeconds(600), 1000, 16));
+                Duration.ofSeconds(10), Duration.ofSeconds(600), 1000, 16, LENIENT));
         shortAging.forward("a", FRAME, MacAddress.BROADCAST, MAC_A, 0, decision);
         shortAging.forward("b", FRAME, MAC_A, MAC_B, 5 * SECOND, decision);
         assertEquals(ForwardingDecision.Action.UNICAST, decision.action());
@@ -136,7 +140,7 @@ class VirtualSwitchTest {
     @Test
     void portLimitRefusesNewEndpointsButServesTheExistingOnes() {
         VirtualSwitch<String> small = new VirtualSwitch<>("t", new SwitchSettings(1518,
-                Duration.ofSeconds(300), Duration.ofSeconds(60), 1000, 2));
+                Duration.ofSeconds(300), Duration.ofSeconds(60), 1000, 2, LENIENT));
         small.forward("a", FRAME, MacAddress.BROADCAST, MAC_A, 0, decision);
         small.forward("b", FRAME, MacAddress.BROADCAST, MAC_B, 0, decision);
         small.forward("c", FRAME, MacAddress.BROADCAST, MAC_C, 0, decision);
