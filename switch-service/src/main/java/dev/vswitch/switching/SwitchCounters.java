@@ -1,7 +1,6 @@
 package dev.vswitch.switching;
 
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Monotonic counters of one network. Written by the network's thread, read by metrics and tests from
@@ -9,9 +8,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class SwitchCounters {
 
-    private final AtomicLongArray framesIn = new AtomicLongArray(FrameKind.values().length);
-    private final AtomicLongArray bytesIn = new AtomicLongArray(FrameKind.values().length);
-    private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
+    private final EnumCounter<FrameKind> framesIn = new EnumCounter<>(FrameKind.class);
+    private final EnumCounter<FrameKind> bytesIn = new EnumCounter<>(FrameKind.class);
+    private final EnumCounter<DropReason> drops = new EnumCounter<>(DropReason.class);
     private final AtomicLong framesOut = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong macsLearned = new AtomicLong();
@@ -23,12 +22,12 @@ public final class SwitchCounters {
     private final AtomicLong keepalives = new AtomicLong();
 
     void received(FrameKind kind, int length) {
-        framesIn.incrementAndGet(kind.ordinal());
-        bytesIn.addAndGet(kind.ordinal(), length);
+        framesIn.increment(kind);
+        bytesIn.add(kind, length);
     }
 
     void dropped(DropReason reason) {
-        drops.incrementAndGet(reason.ordinal());
+        drops.increment(reason);
     }
 
     /** Counts one datagram the I/O edge sent out for this network. */
@@ -65,11 +64,11 @@ public final class SwitchCounters {
     }
 
     public long framesIn(FrameKind kind) {
-        return framesIn.get(kind.ordinal());
+        return framesIn.get(kind);
     }
 
     public long bytesIn(FrameKind kind) {
-        return bytesIn.get(kind.ordinal());
+        return bytesIn.get(kind);
     }
 
     public long framesIn() {
@@ -81,7 +80,7 @@ public final class SwitchCounters {
     }
 
     public long drops(DropReason reason) {
-        return drops.get(reason.ordinal());
+        return drops.get(reason);
     }
 
     public long framesOut() {
