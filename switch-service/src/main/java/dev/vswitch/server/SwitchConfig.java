@@ -6,14 +6,41 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /** The switch's settings; each is also an environment variable, e.g. {@code VSWITCH_PORT}. */
 @ConfigMapping(prefix = "vswitch")
 public interface SwitchConfig {
 
-    /** UDP port the vports send to. */
+    /** UDP port the vports send to; it speaks only the secure protocol (docs/protocol.md). */
     @WithDefault("9999")
     int port();
+
+    /**
+     * Opt-in plaintext port speaking the seed's format (one Ethernet frame per datagram), for the seed's
+     * vport.c and for {@code vport connect --legacy}. It forms a network of its own, named "legacy":
+     * anyone who reaches it joins that network and can read its traffic. Unset by default.
+     */
+    OptionalInt legacyPort();
+
+    /** Directory for the switch's key, generated network keys and join tokens (created with mode 0700). */
+    @WithDefault("vswitch-keys")
+    String keyDir();
+
+    /**
+     * The switch's X25519 private key in base64, e.g. from a Kubernetes Secret. When unset, it is read
+     * from key-dir/switch.key, which is generated on first start.
+     */
+    Optional<String> privateKey();
+
+    /** host:port at which vports reach this switch, written into join tokens. Default: this host's name and port. */
+    Optional<String> publicEndpoint();
+
+    /** The networks, by name (1 to 32 bytes). When none is configured, one named "default" is created. */
+    Map<String, NetworkConfig> networks();
 
     /** Address to bind the UDP port to: {@code 0.0.0.0} is every IPv4 address, {@code ::} every address. */
     @WithDefault("0.0.0.0")
@@ -46,12 +73,48 @@ public interface SwitchConfig {
     @WithDefault("false")
     boolean trace();
 
+    /** Handshake flood protection. */
+    Handshakes handshakes();
+
     /** L2 safety limits, applied to every network and every port. */
     Safety safety();
 
     /** Socket receive and send buffer size in bytes, so bursts are queued by the kernel rather than lost. */
     @WithDefault("4194304")
     int socketBufferSize();
+
+    /** Limits on handshake initiations, the only messages that cost the switch a Diffie-Hellman. */
+    interface Handshakes {
+
+        /** Initiations a second one source address may make, sustained. */
+        @WithDefault("20")
+        double perSourcePerSecond();
+
+        /** Initiations one source address may make at once. */
+        @WithDefault("10")
+        int perSourceBurst();
+
+        /** Above this many initiations a second in total, every initiation must carry a cookie (mac2). */
+        @WithDefault("200")
+        int loadThresholdPerSecond();
+
+        /** Source addresses tracked for rate limiting; new sources are refused while all are busy. */
+        @WithDefault("65536")
+        int maxTrackedSources();
+    }
+
+    /** One isolated virtual LAN. */
+    interface NetworkConfig {
+
+        /** The network key (base64, 32 bytes), the handshake's PSK. When unset: key-dir/networks/NAME.key, generated once. */
+        Optional<String> key();
+
+        /**
+         * Client public keys (base64) allowed to join. When unset, anyone holding the network key may join;
+         * when set, revoking a laptop is removing its key here, and the network key stays.
+         */
+        Optional<List<String>> allowedClients();
+    }
 
     /** Protections against a hostile or broken host on the LAN. */
     interface Safety {

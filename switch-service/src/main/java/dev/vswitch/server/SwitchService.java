@@ -1,101 +1,151 @@
 package dev.vswitch.server;
 
+import dev.vswitch.protocol.keys.Keys;
+import dev.vswitch.server.keys.NetworkDefinition;
+import dev.vswitch.server.keys.SwitchKeys;
+import dev.vswitch.server.secure.SecureCounters;
+import dev.vswitch.server.secure.SecureDatagramSwitch;
 import dev.vswitch.switching.SwitchSettings;
 import dev.vswitch.switching.VirtualSwitch;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Starts the switch's UDP edge with the application, and gives the rest of the application (health,
- * tests, later the management API) a safe way to look at the switching state.
+ * Starts the switch's UDP ports with the application: the secure port always, the plaintext legacy port
+ * when configured. Gives the rest of the application (health, tests, metrics) a safe way to look at the
+ * switching state, which lives on the ports' event loops.
  */
 @ApplicationScoped
 public class SwitchService {
 
     /** Exit code when the UDP port cannot be bound (in use, bad address, no permission). */
     public static final int EXIT_CANNOT_BIND = 3;
+    /** Exit code when keys or networks are misconfigured or the key directory is unusable. */
+    public static final int EXIT_BAD_KEYS = 4;
+    /** The network that the legacy port forms. */
+    public static final String LEGACY_NETWORK = "legacy";
     private static final Logger LOG = Logger.getLogger(SwitchService.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
     private final Vertx vertx;
     private final SwitchConfig config;
-    private final VirtualSwitch<SocketAddress> network;
-    private volatile DatagramSwitch edge;
-    private volatile String deploymentId;
+    private final SwitchSettings settings;
+    private final List<String> deployments = new ArrayList<>();
+    private volatile SecureDatagramSwitch secure;
+    private volatile LegacyDatagramSwitch legacy;
 
     SwitchService(Vertx vertx, SwitchConfig config) {
         this.vertx = vertx;
         this.config = config;
-        this.network = new VirtualSwitch<>("default", new SwitchSettings(config.maxFrameSize(),
-                config.macAgingTime(), config.portIdleTimeout(), config.maxMacEntries(), config.maxPorts(),
-                config.safety().toL2Safety()));
+        this.settings = new SwitchSettings(config.maxFrameSize(), config.macAgingTime(), config.portIdleTimeout(),
+                config.maxMacEntries(), config.maxPorts(), config.safety().toL2Safety());
     }
 
     void onStart(@Observes StartupEvent event) {
-        DatagramSwitch verticle = new DatagramSwitch(config, network);
+        SwitchKeys keys;
         try {
-            deploymentId = vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture()
-                    .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            LOG.errorf("cannot listen on udp %s:%d: %s", config.host(), config.port(), cause.getMessage());
-            Quarkus.asyncExit(EXIT_CANNOT_BIND);
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            keys = SwitchKeys.load(config, new SecureRandom());
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            LOG.errorf("cannot start: %s", e.getMessage());
+            Quarkus.asyncExit(EXIT_BAD_KEYS);
             return;
         }
-        edge = verticle;
-        LOG.infof("vswitch listening on udp %s:%d (plain format, one Ethernet frame per datagram); "
-                        + "max frame %d bytes, MAC ageing %ds, port idle timeout %ds",
-                config.host(), verticle.boundPort(), config.maxFrameSize(), config.macAgingTime().toSeconds(),
-                config.portIdleTimeout().toSeconds());
+        SecureDatagramSwitch securePort = new SecureDatagramSwitch(config, keys, settings, new SecureRandom());
+        if (!deploy(securePort, config.port())) {
+            return;
+        }
+        secure = securePort;
+        LOG.infof("vswitch listening on udp %s:%d (secure protocol v1), switch public key %s, networks %s; "
+                        + "max frame %d bytes, MAC ageing %ds", config.host(), securePort.boundPort(),
+                Keys.encode(keys.publicKey()), keys.networks(), config.maxFrameSize(),
+                config.macAgingTime().toSeconds());
+        announceTokens(keys, securePort.boundPort());
+        if (config.legacyPort().isPresent()) {
+            LegacyDatagramSwitch legacyPort = new LegacyDatagramSwitch(config, config.legacyPort().getAsInt(),
+                    new VirtualSwitch<>(LEGACY_NETWORK, settings));
+            if (deploy(legacyPort, config.legacyPort().getAsInt())) {
+                legacy = legacyPort;
+                LOG.warnf("legacy plaintext port udp %s:%d is open (seed format, network '%s'): anyone who can "
+                        + "reach it can join that network and read its traffic", config.host(), legacyPort.boundPort(),
+                        LEGACY_NETWORK);
+            }
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        String id = deploymentId;
-        if (id != null) {
-            vertx.undeploy(id);
-        }
+        deployments.forEach(vertx::undeploy);
     }
 
-    /** True once the UDP socket is bound and forwarding. */
+    /** True once the secure UDP port is bound and forwarding. */
     public boolean isListening() {
-        return edge != null;
+        return secure != null;
     }
 
-    /** The bound UDP port; only valid when {@link #isListening()}. */
+    /** The bound secure UDP port; only valid when {@link #isListening()}. */
     public int udpPort() {
-        return edge.boundPort();
+        return secure.boundPort();
+    }
+
+    /** The bound legacy UDP port, or -1 when it is not open. */
+    public int legacyUdpPort() {
+        LegacyDatagramSwitch port = legacy;
+        return port == null ? -1 : port.boundPort();
+    }
+
+    /** The secure port's handshake and drop counters (safe from any thread). */
+    public SecureCounters secureCounters() {
+        return secure.counters();
     }
 
     /**
-     * Runs {@code query} on the switch's event loop, where the switching state may be read safely, and
-     * waits for its answer. Also proves that the event loop is answering.
+     * Runs {@code query} against a network's switching core on the event loop that owns it, and waits for
+     * the answer; this also proves the event loop is answering. The core is null when there is no such network.
      */
-    public <T> T inspect(Function<VirtualSwitch<SocketAddress>, T> query, Duration timeout)
-            throws TimeoutException {
-        DatagramSwitch current = edge;
-        if (current == null) {
-            throw new IllegalStateException("the switch is not listening");
+    public <T> T inspect(String network, Function<VirtualSwitch<?>, T> query, Duration timeout) throws TimeoutException {
+        if (LEGACY_NETWORK.equals(network)) {
+            LegacyDatagramSwitch port = listening(legacy);
+            return onEventLoop(port, () -> query.apply(port.network()), timeout);
         }
+        SecureDatagramSwitch port = listening(secure);
+        return onEventLoop(port, () -> query.apply(port.lan(network)), timeout);
+    }
+
+    /** Runs {@code query} against the secure port on its event loop. */
+    public <T> T inspectSecure(Function<SecureDatagramSwitch, T> query, Duration timeout) throws TimeoutException {
+        SecureDatagramSwitch port = listening(secure);
+        return onEventLoop(port, () -> query.apply(port), timeout);
+    }
+
+    private static <P extends DatagramVerticle> P listening(P port) {
+        if (port == null) {
+            throw new IllegalStateException("that port of the switch is not listening");
+        }
+        return port;
+    }
+
+    private static <T> T onEventLoop(DatagramVerticle owner, Supplier<T> query, Duration timeout) throws TimeoutException {
         CompletableFuture<T> answer = new CompletableFuture<>();
-        current.runOnEventLoop(() -> {
+        owner.runOnEventLoop(() -> {
             try {
-                answer.complete(query.apply(network));
+                answer.complete(query.get());
             } catch (RuntimeException e) {
                 answer.completeExceptionally(e);
             }
@@ -107,6 +157,35 @@ public class SwitchService {
             throw new TimeoutException("interrupted while waiting for the event loop");
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private boolean deploy(DatagramVerticle verticle, int port) {
+        try {
+            deployments.add(vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture()
+                    .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            LOG.errorf("cannot listen on udp %s:%d: %s", config.host(), port, cause.getMessage());
+            Quarkus.asyncExit(EXIT_CANNOT_BIND);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void announceTokens(SwitchKeys keys, int port) {
+        Path dir = keys.writeTokens(SwitchKeys.endpoint(config, port));
+        for (NetworkDefinition network : keys.networks()) {
+            if (dir != null) {
+                LOG.infof("join token for network '%s': in %s (mode 0600); on a client: "
+                        + "sudo vport connect --token-file FILE", network.name(), dir.resolve(network.name() + ".token"));
+            } else {
+                LOG.warnf("cannot write the join token for network '%s' under %s: set vswitch.key-dir to a "
+                        + "writable directory", network.name(), config.keyDir());
+            }
         }
     }
 }

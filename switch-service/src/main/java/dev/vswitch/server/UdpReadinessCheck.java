@@ -28,8 +28,8 @@ public class UdpReadinessCheck implements HealthCheck {
             return response.down().withData("reason", "udp port not bound").build();
         }
         try {
-            int ports = switchService.inspect(network -> network.ports().size(), EVENT_LOOP_TIMEOUT);
-            return response.up().withData("udpPort", switchService.udpPort()).withData("ports", ports).build();
+            int sessions = switchService.inspectSecure(port -> port.sessionCount(), EVENT_LOOP_TIMEOUT);
+            return response.up().withData("udpPort", switchService.udpPort()).withData("sessions", sessions).build();
         } catch (TimeoutException e) {
             return response.down().withData("reason", "event loop not answering").build();
         }

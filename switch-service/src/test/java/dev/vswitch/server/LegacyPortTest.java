@@ -5,6 +5,7 @@ import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.switching.DropReason;
 import dev.vswitch.switching.SwitchCounters;
+import dev.vswitch.switching.VirtualSwitch;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -14,16 +15,16 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The running switch, driven through real UDP sockets on loopback that act as vports. */
+/** The legacy plaintext port of the running switch, driven through real UDP sockets on loopback acting as vports. */
 @QuarkusTest
-class SwitchUdpTest {
+class LegacyPortTest {
 
     private static final Duration INSPECT_TIMEOUT = Duration.ofSeconds(2);
 
@@ -36,7 +37,7 @@ class SwitchUdpTest {
 
     @BeforeEach
     void attachThreeVports() throws Exception {
-        int port = switchService.udpPort();
+        int port = switchService.legacyUdpPort();
         long base = 0x02_00_00_00_00_00L | (System.nanoTime() & 0xFF_FF00L); // fresh MACs per test
         a = new VportSocket(base | 0xA, port);
         b = new VportSocket(base | 0xB, port);
@@ -76,7 +77,7 @@ class SwitchUdpTest {
 
     @Test
     void seedStyleVportWithoutKeepalivesIsLearnedFromItsFirstFrame() throws Exception {
-        try (VportSocket seed = new VportSocket(0x02_5E_ED_00_00_01L, switchService.udpPort())) {
+        try (VportSocket seed = new VportSocket(0x02_5E_ED_00_00_01L, switchService.legacyUdpPort())) {
             byte[] frame = seed.frameTo(MacAddress.BROADCAST, 60);
             seed.send(frame);
             assertArrayEquals(frame, a.receive());
@@ -91,13 +92,13 @@ class SwitchUdpTest {
 
     @Test
     void garbageIsDroppedAndCountedByReasonAndForwardingGoesOn() throws Exception {
-        SwitchCounters counters = switchService.inspect(network -> network.counters(), INSPECT_TIMEOUT);
+        SwitchCounters counters = legacy(network -> network.counters());
         long runts = counters.drops(DropReason.RUNT);
         long oversize = counters.drops(DropReason.OVERSIZE);
         long invalidSource = counters.drops(DropReason.INVALID_SOURCE);
-        int portsBefore = switchService.inspect(network -> network.ports().size(), INSPECT_TIMEOUT);
+        int portsBefore = legacy(network -> network.ports().size());
         Random random = new Random(7);
-        try (VportSocket attacker = new VportSocket(0x02_BA_D0_00_00_01L, switchService.udpPort())) {
+        try (VportSocket attacker = new VportSocket(0x02_BA_D0_00_00_01L, switchService.legacyUdpPort())) {
             for (int length = 0; length < EthernetFrame.HEADER_LENGTH; length++) {
                 byte[] runt = new byte[length];
                 random.nextBytes(runt);
@@ -112,31 +113,29 @@ class SwitchUdpTest {
         byte[] frame = a.frameTo(b.mac, 1518);
         a.send(frame);
         assertArrayEquals(frame, b.receive(), "forwarding goes on after garbage");
-        SwitchCounters after = switchService.inspect(network -> network.counters(), INSPECT_TIMEOUT);
+        SwitchCounters after = legacy(network -> network.counters());
         assertEquals(runts + EthernetFrame.HEADER_LENGTH, after.drops(DropReason.RUNT));
         assertEquals(oversize + 2, after.drops(DropReason.OVERSIZE));
         assertEquals(invalidSource + 3, after.drops(DropReason.INVALID_SOURCE));
-        int portsAfter = switchService.inspect(network -> network.ports().size(), INSPECT_TIMEOUT);
+        int portsAfter = legacy(network -> network.ports().size());
         assertEquals(portsBefore, portsAfter, "invalid frames attach no port");
     }
 
     @Test
     void everyForwardedFrameIsCountedExactly() throws Exception {
-        long before = switchService.inspect(network -> network.counters().framesIn(), INSPECT_TIMEOUT);
+        long before = legacy(network -> network.counters().framesIn());
         int frames = 50;
         for (int i = 0; i < frames; i++) {
             byte[] frame = a.frameTo(c.mac, 100 + i);
             a.send(frame);
             assertArrayEquals(frame, c.receive());
         }
-        long after = switchService.inspect(network -> network.counters().framesIn(), INSPECT_TIMEOUT);
+        long after = legacy(network -> network.counters().framesIn());
         assertEquals(before + frames, after);
     }
 
-    @Test
-    void readinessReportsTheBoundUdpPort() {
-        given().when().get("/q/health/ready").then().statusCode(200)
-                .body("status", equalTo("UP"))
-                .body("checks[0].data.udpPort", equalTo(switchService.udpPort()));
+
+    private <T> T legacy(Function<VirtualSwitch<?>, T> query) throws TimeoutException {
+        return switchService.inspect(SwitchService.LEGACY_NETWORK, query, INSPECT_TIMEOUT);
     }
 }

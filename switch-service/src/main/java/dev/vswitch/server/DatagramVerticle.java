@@ -1,0 +1,67 @@
+package dev.vswitch.server;
+
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramPacket;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.net.SocketAddress;
+
+/**
+ * A UDP port of the switch: one Vert.x datagram socket whose packets, and a once-a-second sweep, are all
+ * handled on this verticle's event loop, so the switching state behind it needs no locks.
+ */
+public abstract class DatagramVerticle extends AbstractVerticle {
+
+    private static final long SWEEP_INTERVAL_MS = 1000;
+
+    private final SwitchConfig config;
+    private final int port;
+    private DatagramSocket socket;
+
+    protected DatagramVerticle(SwitchConfig config, int port) {
+        this.config = config;
+        this.port = port;
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+        socket = vertx.createDatagramSocket(new DatagramSocketOptions()
+                .setIpV6(config.host().contains(":"))
+                .setReceiveBufferSize(config.socketBufferSize())
+                .setSendBufferSize(config.socketBufferSize()));
+        socket.handler(this::onDatagram);
+        socket.exceptionHandler(error -> { }); // ICMP errors from vanished vports: nothing to do
+        socket.listen(port, config.host())
+                .onSuccess(bound -> {
+                    vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sweep(System.nanoTime()));
+                    started.complete();
+                })
+                .onFailure(started::fail);
+    }
+
+    @Override
+    public void stop() {
+        socket.close();
+    }
+
+    /** The bound UDP port (differs from the configured one when that was 0). */
+    public int boundPort() {
+        return socket.localAddress().port();
+    }
+
+    /** Runs {@code task} on this verticle's event loop, the only thread that touches its switching state. */
+    public void runOnEventLoop(Runnable task) {
+        context.runOnContext(ignored -> task.run());
+    }
+
+    protected abstract void onDatagram(DatagramPacket packet);
+
+    /** Ages out what has gone quiet; called about once a second. */
+    protected abstract void sweep(long nowNanos);
+
+    protected void send(Buffer datagram, SocketAddress to) {
+        socket.send(datagram, to.port(), to.host());
+    }
+}

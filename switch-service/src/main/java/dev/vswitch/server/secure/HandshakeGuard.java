@@ -1,0 +1,62 @@
+package dev.vswitch.server.secure;
+
+import dev.vswitch.protocol.ratelimit.TokenBucket;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Defends the expensive part of the switch, the Diffie-Hellman of a handshake: a token bucket per source
+ * address, and a load signal that makes the switch demand cookies (mac2) from everyone while handshakes
+ * arrive faster than {@code loadThresholdPerSecond}. Established sessions never pass through here, so
+ * their traffic keeps flowing during a handshake flood.
+ */
+final class HandshakeGuard {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    private final double perSourcePerSecond;
+    private final int perSourceBurst;
+    private final int loadThresholdPerSecond;
+    private final int maxTrackedSources;
+    private final Map<String, TokenBucket> bySource = new HashMap<>();
+    private long windowStart;
+    private int inWindow;
+    private boolean underLoad;
+
+    HandshakeGuard(double perSourcePerSecond, int perSourceBurst, int loadThresholdPerSecond, int maxTrackedSources) {
+        this.perSourcePerSecond = perSourcePerSecond;
+        this.perSourceBurst = perSourceBurst;
+        this.loadThresholdPerSecond = loadThresholdPerSecond;
+        this.maxTrackedSources = maxTrackedSources;
+    }
+
+    /** Counts an initiation that passed mac1 and says whether the switch is under load now. */
+    boolean countAndCheckLoad(long nowNanos) {
+        if (nowNanos - windowStart >= SECOND) {
+            underLoad = inWindow > loadThresholdPerSecond;
+            windowStart = nowNanos;
+            inWindow = 0;
+        }
+        inWindow++;
+        return underLoad || inWindow > loadThresholdPerSecond;
+    }
+
+    /** May this source start another handshake now? Unknown sources are refused while the table is full. */
+    boolean allow(String source, long nowNanos) {
+        TokenBucket bucket = bySource.get(source);
+        if (bucket == null) {
+            if (bySource.size() >= maxTrackedSources) {
+                return false;
+            }
+            bucket = new TokenBucket(perSourcePerSecond, perSourceBurst, nowNanos);
+            bySource.put(source, bucket);
+        }
+        return bucket.tryTake(nowNanos);
+    }
+
+    /** Forgets sources whose bucket has refilled: they are no different from new ones. */
+    void sweep(long nowNanos) {
+        bySource.values().removeIf(bucket -> bucket.isFull(nowNanos));
+    }
+}

@@ -1,0 +1,163 @@
+package dev.vswitch.server.secure;
+
+import dev.vswitch.protocol.EthernetFrame;
+import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.protocol.keys.JoinToken;
+import dev.vswitch.protocol.noise.X25519;
+import dev.vswitch.protocol.wire.CookieJar;
+import dev.vswitch.protocol.wire.HandshakeInitiator;
+import dev.vswitch.protocol.wire.Session;
+import dev.vswitch.protocol.wire.WireFormat;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Arrays;
+
+/** A vport's secure side, played over a real UDP socket on loopback: handshake (with cookies), then frames. */
+final class SecureClient implements AutoCloseable {
+
+    private static final int ARRIVAL_TIMEOUT_MS = 2000;
+    private static final int SILENCE_MS = 300;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    final long mac;
+    final byte[] privateKey;
+    private final InetSocketAddress switchAddress;
+    private final byte[] switchPublicKey;
+    private final HandshakeInitiator initiator;
+    private DatagramSocket socket;
+    private Session session;
+    byte[] lastInitiation;
+    byte[] lastData;
+
+    SecureClient(int switchPort, JoinToken token, byte[] privateKey, long mac) throws IOException {
+        this.mac = mac;
+        this.privateKey = privateKey;
+        this.switchAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), switchPort);
+        this.switchPublicKey = token.switchPublicKey();
+        this.initiator = new HandshakeInitiator(privateKey, token.switchPublicKey(), token.networkKey(), token.network(), RANDOM);
+        this.socket = newSocket();
+    }
+
+    /** The token the switch wrote for {@code network}. */
+    static JoinToken token(String network) throws IOException {
+        return JoinToken.decode(Files.readString(Path.of("target/test-keys/tokens", network + ".token")));
+    }
+
+    static SecureClient joined(int switchPort, String network, long mac) throws IOException {
+        SecureClient client = new SecureClient(switchPort, token(network), X25519.generatePrivateKey(RANDOM), mac);
+        client.handshake();
+        return client;
+    }
+
+    /** Handshake, answering a cookie reply if the switch is under load, then a confirming keepalive. */
+    void handshake() throws IOException {
+        byte[] cookie = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            lastInitiation = initiator.initiation(RANDOM.nextInt(), Instant.now(), cookie);
+            sendRaw(lastInitiation);
+            byte[] answer = receiveRaw();
+            if (answer[0] == WireFormat.TYPE_COOKIE_REPLY) {
+                cookie = CookieJar.openReply(answer, switchPublicKey, initiator.lastMac1());
+                continue;
+            }
+            session = initiator.consumeResponse(answer, System.nanoTime());
+            sendFrame(keepaliveRequest());
+            byte[] reply = receiveFrame();
+            if (Keepalive.kind(ByteBuffer.wrap(reply), 0, reply.length) != Keepalive.REPLY) {
+                throw new AssertionError("expected a keepalive reply");
+            }
+            return;
+        }
+        throw new AssertionError("no handshake after three attempts");
+    }
+
+    /** Only sends the initiation; for tests of refusals. Returns the mac1 used. */
+    byte[] sendInitiationOnly() throws IOException {
+        lastInitiation = initiator.initiation(RANDOM.nextInt(), Instant.now(), null);
+        sendRaw(lastInitiation);
+        return initiator.lastMac1();
+    }
+
+    void sendFrame(byte[] frame) throws IOException {
+        ByteBuffer out = ByteBuffer.allocate(frame.length + WireFormat.DATA_OVERHEAD);
+        session.seal(ByteBuffer.wrap(frame), out);
+        lastData = out.array();
+        sendRaw(lastData);
+    }
+
+    byte[] receiveFrame() throws IOException {
+        byte[] message = receiveRaw();
+        ByteBuffer plain = ByteBuffer.allocate(message.length);
+        Session.Verdict verdict = session.open(ByteBuffer.wrap(message), plain);
+        if (verdict != Session.Verdict.OK) {
+            throw new AssertionError("data from the switch did not open: " + verdict);
+        }
+        return Arrays.copyOf(plain.array(), plain.position());
+    }
+
+    byte[] frameTo(long destination, int length) {
+        ByteBuffer frame = ByteBuffer.allocate(length);
+        EthernetFrame.writeMac(frame, EthernetFrame.DESTINATION_OFFSET, destination);
+        EthernetFrame.writeMac(frame, EthernetFrame.SOURCE_OFFSET, mac);
+        frame.putShort(EthernetFrame.ETHER_TYPE_OFFSET, (short) 0x0800);
+        RANDOM.nextBytes(Arrays.copyOfRange(frame.array(), 14, length));
+        return frame.array();
+    }
+
+    void sendRaw(byte[] datagram) throws IOException {
+        socket.send(new DatagramPacket(datagram, datagram.length, switchAddress));
+    }
+
+    byte[] receiveRaw() throws IOException {
+        byte[] buffer = new byte[65536];
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        socket.setSoTimeout(ARRIVAL_TIMEOUT_MS);
+        try {
+            socket.receive(packet);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no datagram from the switch within " + ARRIVAL_TIMEOUT_MS + " ms", e);
+        }
+        return Arrays.copyOf(buffer, packet.getLength());
+    }
+
+    boolean staysSilent() throws IOException {
+        socket.setSoTimeout(SILENCE_MS);
+        try {
+            socket.receive(new DatagramPacket(new byte[65536], 65536));
+            return false;
+        } catch (SocketTimeoutException e) {
+            return true;
+        }
+    }
+
+    /** Continues from a new source port, as after a NAT rebinding or a network change. */
+    void roam() throws IOException {
+        socket.close();
+        socket = newSocket();
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+
+    private byte[] keepaliveRequest() {
+        ByteBuffer request = ByteBuffer.allocate(Keepalive.LENGTH);
+        Keepalive.writeRequest(request, mac);
+        return request.array();
+    }
+
+    private static DatagramSocket newSocket() throws IOException {
+        return new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+}
