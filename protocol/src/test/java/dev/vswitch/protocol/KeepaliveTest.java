@@ -2,6 +2,8 @@ package dev.vswitch.protocol;
 
 import org.junit.jupiter.api.Test;
 
+import dev.vswitch.protocol.wire.WireFormat;
+
 import java.nio.ByteBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,9 +46,11 @@ class KeepaliveTest {
     }
 
     @Test
-    void defaultTapMtuFitsAFullFrameIntoA1500BytePacket() {
-        int frame = Mtu.frameLength(Mtu.DEFAULT_TAP_MTU);
-        assertEquals(Mtu.DEFAULT_PATH_MTU, frame + Mtu.UDP_HEADER + Mtu.IPV6_HEADER);
-        assertEquals(1438, Mtu.DEFAULT_TAP_MTU);
+    void defaultTapMtusFitAFullFrameIntoA1500BytePacket() {
+        int secureFrame = Mtu.frameLength(Mtu.DEFAULT_TAP_MTU) + WireFormat.DATA_OVERHEAD;
+        assertEquals(Mtu.DEFAULT_PATH_MTU, secureFrame + Mtu.UDP_HEADER + Mtu.IPV6_HEADER);
+        assertEquals(1406, Mtu.DEFAULT_TAP_MTU);
+        assertEquals(Mtu.DEFAULT_PATH_MTU, Mtu.frameLength(Mtu.LEGACY_TAP_MTU) + Mtu.UDP_HEADER + Mtu.IPV6_HEADER);
+        assertEquals(1438, Mtu.LEGACY_TAP_MTU);
     }
 }
