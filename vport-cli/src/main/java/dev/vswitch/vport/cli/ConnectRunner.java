@@ -1,0 +1,73 @@
+package dev.vswitch.vport.cli;
+
+import dev.vswitch.protocol.MacAddress;
+import dev.vswitch.vport.VportException;
+import dev.vswitch.vport.link.FrameTrace;
+import dev.vswitch.vport.link.LinkCounters;
+import dev.vswitch.vport.link.StopSignal;
+import dev.vswitch.vport.link.SwitchLink;
+import dev.vswitch.vport.link.Vport;
+import dev.vswitch.vport.tap.InterfaceConfigurator;
+import dev.vswitch.vport.tap.TapDevice;
+import java.net.InetSocketAddress;
+import org.jboss.logging.Logger;
+
+/**
+ * Sets a vport up and runs it until Ctrl-C, SIGTERM or a failure. The order is chosen so that cheap checks
+ * come first: the switch's name is resolved before a TAP device exists, and the TAP is configured (MAC
+ * while the link is still down) before any frame flows.
+ */
+final class ConnectRunner {
+
+    private static final Logger LOG = Logger.getLogger(ConnectRunner.class);
+
+    private ConnectRunner() {
+    }
+
+    static int run(ConnectSettings settings) throws InterruptedException {
+        InetSocketAddress switchAddress = settings.target().resolve();
+        LinkCounters counters = new LinkCounters();
+        StopSignal stopSignal = new StopSignal();
+        VportException failure;
+        try (TapDevice tap = TapDevice.create(settings.tapName())) {
+            long tapMac = configure(tap.name(), settings);
+            Vport.Settings vportSettings = new Vport.Settings(settings.target(), settings.mtu(), settings.keepalive(), settings.deadAfter());
+            FrameTrace trace = settings.verbose() ? new FrameTrace(System.out) : null;
+            try (ShutdownSignals signals = ShutdownSignals.install(stopSignal::stop);
+                    SwitchLink link = SwitchLink.connect(switchAddress, counters);
+                    Vport vport = new Vport(tap, link, counters, vportSettings, tapMac, trace, stopSignal)) {
+                LOG.info(startupLine(tap.name(), tapMac, settings, switchAddress));
+                vport.start();
+                failure = stopSignal.await();
+            }
+        }
+        LOG.info("vport: stopped; " + counters.summary());
+        if (failure != null) {
+            throw failure;
+        }
+        return 0;
+    }
+
+    /** Applies MAC, MTU and address, brings the link up, and returns the MAC the TAP ended up with. */
+    private static long configure(String tapName, ConnectSettings settings) {
+        try (InterfaceConfigurator config = InterfaceConfigurator.forInterface(tapName)) {
+            if (settings.mac() != null) {
+                config.setHardwareAddress(settings.mac());
+            }
+            config.setMtu(settings.mtu());
+            if (settings.ip() != null) {
+                config.setIpv4(settings.ip());
+            }
+            config.bringUp();
+            return config.hardwareAddress();
+        }
+    }
+
+    /** e.g. {@code vport: tapyuan (02:..) mtu 1438 up, 198.19.0.1/24 -> switch 127.0.0.1:9999}. */
+    static String startupLine(String tapName, long tapMac, ConnectSettings settings, InetSocketAddress switchAddress) {
+        String resolved = settings.target().isLiteral() ? ""
+                : " (" + switchAddress.getAddress().getHostAddress() + ")";
+        return "vport: " + tapName + " (" + MacAddress.format(tapMac) + ") mtu " + settings.mtu() + " up, "
+                + (settings.ip() == null ? "no IPv4 address" : settings.ip()) + " -> switch " + settings.target() + resolved;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.vswitch.vport.link;
+
+import dev.vswitch.vport.ExitCode;
+import dev.vswitch.vport.VportException;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+
+/**
+ * The UDP path to the switch: one datagram per frame on a channel connected to the switch's address, so the
+ * kernel filters out strangers and receiving needs no per-datagram address object.
+ *
+ * <p>Send and receive failures are counted, never thrown: while the switch restarts its host answers
+ * "port unreachable", and the vport must keep running until it is back. The channel can be replaced while
+ * both forwarding threads use it ({@link #reconnect}); closing the old one wakes the blocked receiver,
+ * which then continues on the new one.
+ */
+public final class SwitchLink implements AutoCloseable {
+
+    /** Room for bursts: the default (about 200 KiB) overflows at a few thousand full frames per second. */
+    private static final int SOCKET_BUFFER_BYTES = 1 << 20;
+
+    private final LinkCounters counters;
+    private volatile DatagramChannel channel;
+    private volatile InetSocketAddress remote;
+    private volatile boolean closed;
+
+    private SwitchLink(DatagramChannel channel, InetSocketAddress remote, LinkCounters counters) {
+        this.channel = channel;
+        this.remote = remote;
+        this.counters = counters;
+    }
+
+    public static SwitchLink connect(InetSocketAddress remote, LinkCounters counters) {
+        try {
+            return new SwitchLink(openChannel(remote), remote, counters);
+        } catch (IOException e) {
+            throw new VportException(ExitCode.RUNTIME_ERROR, "cannot reach switch " + remote + ": " + e.getMessage());
+        }
+    }
+
+    public InetSocketAddress remote() {
+        return remote;
+    }
+
+    /** Sends the bytes between the buffer's position and limit as one datagram; false if it was dropped. */
+    public boolean send(ByteBuffer datagram) {
+        try {
+            channel.write(datagram);
+            return true;
+        } catch (PortUnreachableException e) {
+            counters.drop(LinkCounters.Drop.SWITCH_UNREACHABLE);
+        } catch (IOException e) {
+            counters.drop(LinkCounters.Drop.LINK_ERROR);
+        }
+        return false;
+    }
+
+    /**
+     * Blocks until a datagram arrives and reads it into {@code buffer}, which is cleared first and then
+     * holds the datagram from offset 0 up to its position. Returns its length, or -1 once the link is closed.
+     */
+    public int receive(ByteBuffer buffer) {
+        while (!closed) {
+            DatagramChannel current = channel;
+            buffer.clear();
+            try {
+                return current.read(buffer);
+            } catch (PortUnreachableException e) {
+                counters.drop(LinkCounters.Drop.SWITCH_UNREACHABLE);
+            } catch (ClosedChannelException e) {
+                // Replaced by reconnect() or closed by close(): the loop condition tells which.
+            } catch (IOException e) {
+                counters.drop(LinkCounters.Drop.LINK_ERROR);
+            }
+        }
+        return -1;
+    }
+
+    /** Moves the link to {@code newRemote}: the new channel is connected before the old one is closed. */
+    public synchronized void reconnect(InetSocketAddress newRemote) throws IOException {
+        if (closed) {
+            return;
+        }
+        DatagramChannel old = channel;
+        channel = openChannel(newRemote);
+        remote = newRemote;
+        old.close();
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closing a UDP socket cannot lose data; nothing to report.
+        }
+    }
+
+    private static DatagramChannel openChannel(InetSocketAddress remote) throws IOException {
+        StandardProtocolFamily family = remote.getAddress() instanceof Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+        DatagramChannel channel = DatagramChannel.open(family);
+        try {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+            channel.connect(remote);
+            return channel;
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.vswitch.vport.link;
+
+import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.vport.VportException;
+import dev.vswitch.vport.values.HostPort;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps the link alive and notices when the switch goes silent. It sends a keepalive request at start and
+ * then at a fixed interval, so that the switch (and NAT on the way) keeps our port; any datagram from the
+ * switch counts as a sign of life. After {@code deadAfter} of silence it logs once, and re-resolves the
+ * switch's name every {@code deadAfter} until it hears something: a switch that moved (dynamic DNS, a new
+ * tunnel address) is followed without restarting the vport. Only changes of state are logged.
+ *
+ * <p>The seed's {@code vswitch.py} never answers keepalives, so against it the vport reports the switch as
+ * silent whenever no other vport is sending; forwarding is not affected.
+ */
+final class SwitchMonitor {
+
+    private static final Logger LOG = Logger.getLogger(SwitchMonitor.class);
+
+    private enum State { STARTING, ANSWERING, SILENT }
+
+    private static final long NEVER = Long.MIN_VALUE;
+
+    private final HostPort target;
+    private final SwitchLink link;
+    private final LinkCounters counters;
+    private final long tapMac;
+    private final long deadAfterNanos;
+    private final ByteBuffer keepalive = ByteBuffer.allocateDirect(Keepalive.LENGTH);
+    private final long startNanos = System.nanoTime();
+    /** {@link #NEVER} until the first datagram arrives. */
+    private volatile long lastHeardNanos = NEVER;
+    private State state = State.STARTING;
+    private long lastResolveNanos;
+    private boolean resolveFailing;
+
+    SwitchMonitor(HostPort target, SwitchLink link, LinkCounters counters, long tapMac, Duration deadAfter) {
+        this.target = target;
+        this.link = link;
+        this.counters = counters;
+        this.tapMac = tapMac;
+        this.deadAfterNanos = deadAfter.toNanos();
+    }
+
+    /** Called by the receiving thread for every datagram: one volatile write, no allocation. */
+    void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    /** Runs on the monitor thread only. */
+    void sendKeepalive() {
+        Keepalive.writeRequest(keepalive, tapMac);
+        if (link.send(keepalive)) {
+            counters.keepaliveSent();
+        }
+    }
+
+    /** Runs on the monitor thread only, about once a second. */
+    void check() {
+        long now = System.nanoTime();
+        long heard = lastHeardNanos;
+        if (now - (heard == NEVER ? startNanos : heard) < deadAfterNanos) {
+            if (heard != NEVER && state != State.ANSWERING) {
+                LOG.infof("switch %s is %s", describeSwitch(), state == State.SILENT ? "answering again" : "answering");
+                state = State.ANSWERING;
+            }
+            return;
+        }
+        boolean literal = target.isLiteral();
+        if (state != State.SILENT) {
+            state = State.SILENT;
+            lastResolveNanos = now - deadAfterNanos;
+            LOG.warnf("waiting for switch %s: no reply for %d s%s", target, Duration.ofNanos(deadAfterNanos).toSeconds(),
+                    literal ? "" : "; re-resolving " + target.host());
+        }
+        if (!literal && now - lastResolveNanos >= deadAfterNanos) {
+            lastResolveNanos = now;
+            followAddressChange();
+        }
+    }
+
+    private void followAddressChange() {
+        InetSocketAddress resolved;
+        try {
+            resolved = target.resolve();
+        } catch (VportException e) {
+            if (!resolveFailing) {
+                LOG.warnf("%s; still sending to %s", e.getMessage(), link.remote().getAddress().getHostAddress());
+                resolveFailing = true;
+            }
+            return;
+        }
+        resolveFailing = false;
+        if (resolved.equals(link.remote())) {
+            return;
+        }
+        try {
+            link.reconnect(resolved);
+            LOG.infof("switch %s now resolves to %s; reconnected", target, resolved.getAddress().getHostAddress());
+            sendKeepalive();
+        } catch (IOException e) {
+            LOG.warnf("cannot reconnect to switch %s at %s: %s", target, resolved.getAddress().getHostAddress(), e.getMessage());
+        }
+    }
+
+    private String describeSwitch() {
+        return target.isLiteral() ? target.toString()
+                : target + " (" + link.remote().getAddress().getHostAddress() + ")";
+    }
+}

@@ -1,0 +1,160 @@
+package dev.vswitch.vport.link;
+
+import dev.vswitch.protocol.EthernetFrame;
+import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.protocol.Mtu;
+import dev.vswitch.vport.ExitCode;
+import dev.vswitch.vport.VportException;
+import dev.vswitch.vport.tap.TapDevice;
+import dev.vswitch.vport.values.HostPort;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running vport: two forwarding threads (TAP to switch, switch to TAP) and a monitor thread for
+ * keepalives and liveness. Each forwarding thread owns one direct buffer for its whole life, so forwarding
+ * a frame allocates nothing and, without {@code -v}, logs nothing.
+ */
+public final class Vport implements AutoCloseable {
+
+    /** How long a TAP read waits before it looks at the stop flag again: the bound on shutdown latency. */
+    static final int TAP_POLL_MILLIS = 250;
+    /** Room for one 802.1Q tag, so VLANs on the TAP keep full-size frames. */
+    static final int VLAN_TAG_LENGTH = 4;
+    /** Larger than any frame or UDP payload, so nothing is silently truncated. */
+    private static final int BUFFER_BYTES = 65_536;
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+
+    private final TapDevice tap;
+    private final SwitchLink link;
+    private final LinkCounters counters;
+    private final SwitchMonitor monitor;
+    private final FrameTrace trace;
+    private final StopSignal stopSignal;
+    private final int maxFrameLength;
+    private final Duration keepaliveInterval;
+    private final Thread tapToSwitch = new Thread(this::forwardTapToSwitch, "vport-tap-to-switch");
+    private final Thread switchToTap = new Thread(this::forwardSwitchToTap, "vport-switch-to-tap");
+    private final ScheduledExecutorService monitorThread = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "vport-monitor");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean running = true;
+
+    /**
+     * @param tapMac the TAP's actual MAC, the source of our keepalives
+     * @param trace  per-frame trace for {@code -v}, or null
+     */
+    public Vport(TapDevice tap, SwitchLink link, LinkCounters counters, Settings settings, long tapMac, FrameTrace trace,
+            StopSignal stopSignal) {
+        this.tap = tap;
+        this.link = link;
+        this.counters = counters;
+        this.trace = trace;
+        this.stopSignal = stopSignal;
+        this.maxFrameLength = maxFrameLength(settings.tapMtu());
+        this.keepaliveInterval = settings.keepalive();
+        this.monitor = new SwitchMonitor(settings.target(), link, counters, tapMac, settings.deadAfter());
+    }
+
+    /** What the vport needs to know beyond its devices. */
+    public record Settings(HostPort target, int tapMtu, Duration keepalive, Duration deadAfter) {
+    }
+
+    /** The longest frame sent to the switch: a full frame at the TAP's MTU, plus one VLAN tag. */
+    public static int maxFrameLength(int tapMtu) {
+        return Math.min(Mtu.frameLength(tapMtu) + VLAN_TAG_LENGTH, Mtu.MAX_DATAGRAM);
+    }
+
+    public void start() {
+        tapToSwitch.setDaemon(true);
+        switchToTap.setDaemon(true);
+        tapToSwitch.start();
+        switchToTap.start();
+        monitorThread.scheduleAtFixedRate(guarded(monitor::sendKeepalive), 0, keepaliveInterval.toMillis(), TimeUnit.MILLISECONDS);
+        monitorThread.scheduleWithFixedDelay(guarded(monitor::check), 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Stops all threads and closes the link; the caller closes the TAP afterwards. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        monitorThread.shutdownNow();
+        link.close();
+        tapToSwitch.join(JOIN_TIMEOUT.toMillis());
+        switchToTap.join(JOIN_TIMEOUT.toMillis());
+        monitorThread.awaitTermination(JOIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void forwardTapToSwitch() {
+        ByteBuffer frame = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        try {
+            while (running) {
+                int length = tap.read(frame, TAP_POLL_MILLIS);
+                if (length == 0) {
+                    continue;
+                }
+                if (length > maxFrameLength) {
+                    counters.drop(LinkCounters.Drop.OVERSIZE);
+                    continue;
+                }
+                if (trace != null) {
+                    trace.frame("tap->switch", frame, length);
+                }
+                if (link.send(frame)) {
+                    counters.sentToSwitch(length);
+                }
+            }
+        } catch (RuntimeException e) {
+            stopOnFailure(e);
+        }
+    }
+
+    private void forwardSwitchToTap() {
+        ByteBuffer datagram = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        try {
+            int length;
+            while ((length = link.receive(datagram)) >= 0) {
+                monitor.heard();
+                if (length < EthernetFrame.HEADER_LENGTH) {
+                    counters.drop(LinkCounters.Drop.RUNT);
+                } else if (Keepalive.kind(datagram, 0, length) != 0) {
+                    counters.keepaliveReceived();
+                } else {
+                    if (trace != null) {
+                        trace.frame("switch->tap", datagram, length);
+                    }
+                    datagram.flip();
+                    if (tap.write(datagram)) {
+                        counters.deliveredFromSwitch(length);
+                    } else {
+                        counters.drop(LinkCounters.Drop.TAP_WRITE_FAILED);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            stopOnFailure(e);
+        }
+    }
+
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                stopOnFailure(e);
+            }
+        };
+    }
+
+    private void stopOnFailure(RuntimeException e) {
+        if (running) {
+            stopSignal.fail(e instanceof VportException known ? known
+                    : new VportException(ExitCode.RUNTIME_ERROR, Thread.currentThread().getName() + " failed: " + e));
+        }
+    }
+}

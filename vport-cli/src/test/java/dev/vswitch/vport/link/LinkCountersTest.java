@@ -1,0 +1,30 @@
+package dev.vswitch.vport.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class LinkCountersTest {
+
+    @Test
+    void summaryCountsEachDirectionAndNamesEachDropReason() {
+        LinkCounters counters = new LinkCounters();
+        counters.sentToSwitch(100);
+        counters.sentToSwitch(60);
+        counters.deliveredFromSwitch(42);
+        counters.keepaliveSent();
+        counters.keepaliveSent();
+        counters.keepaliveReceived();
+        counters.drop(LinkCounters.Drop.OVERSIZE);
+        counters.drop(LinkCounters.Drop.SWITCH_UNREACHABLE);
+        counters.drop(LinkCounters.Drop.SWITCH_UNREACHABLE);
+        assertEquals("to switch 2 frames/160 bytes, from switch 1 frames/42 bytes, keepalives 2 sent/1 answered,"
+                + " dropped oversize=1 switch-unreachable=2", counters.summary());
+    }
+
+    @Test
+    void aQuietRunDropsNone() {
+        assertEquals("to switch 0 frames/0 bytes, from switch 0 frames/0 bytes, keepalives 0 sent/0 answered, dropped none",
+                new LinkCounters().summary());
+    }
+}
