@@ -8,7 +8,6 @@ import dev.vswitch.server.secure.SecureDatagramSwitch;
 import dev.vswitch.switching.SwitchSettings;
 import dev.vswitch.switching.VirtualSwitch;
 import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,8 +18,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +45,6 @@ public class SwitchService {
     private final Vertx vertx;
     private final SwitchConfig config;
     private final SwitchSettings settings;
-    private final List<String> deployments = new ArrayList<>();
     private volatile SecureDatagramSwitch secure;
     private volatile LegacyDatagramSwitch legacy;
 
@@ -88,10 +84,6 @@ public class SwitchService {
                         LEGACY_NETWORK);
             }
         }
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        deployments.forEach(vertx::undeploy);
     }
 
     /** True once the secure UDP port is bound and forwarding. */
@@ -162,8 +154,8 @@ public class SwitchService {
 
     private boolean deploy(DatagramVerticle verticle, int port) {
         try {
-            deployments.add(vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture()
-                    .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture()
+                    .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
