@@ -3,7 +3,6 @@ package dev.vswitch.server;
 import dev.vswitch.switching.SwitchSettings;
 import dev.vswitch.switching.VirtualSwitch;
 import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
@@ -34,7 +33,6 @@ public class SwitchService {
     private final SwitchConfig config;
     private final VirtualSwitch<SocketAddress> network;
     private volatile DatagramSwitch edge;
-    private volatile String deploymentId;
 
     SwitchService(Vertx vertx, SwitchConfig config) {
         this.vertx = vertx;
@@ -47,7 +45,7 @@ public class SwitchService {
     void onStart(@Observes StartupEvent event) {
         DatagramSwitch verticle = new DatagramSwitch(config, network);
         try {
-            deploymentId = vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture()
+            vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
@@ -63,13 +61,6 @@ public class SwitchService {
                         + "max frame %d bytes, MAC ageing %ds, port idle timeout %ds",
                 config.host(), verticle.boundPort(), config.maxFrameSize(), config.macAgingTime().toSeconds(),
                 config.portIdleTimeout().toSeconds());
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        String id = deploymentId;
-        if (id != null) {
-            vertx.undeploy(id);
-        }
     }
 
     /** True once the UDP socket is bound and forwarding. */
