@@ -1,0 +1,101 @@
+package dev.vswitch.e2e;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Host number {@code index} (1-based) of a {@link Topology}: its namespace and its addresses. The underlay is the veth
+ * link to the switch's namespace, 198.18.N.0/24; the overlay is the virtual LAN the vports make, 198.19.0.0/24. Both
+ * lie in 198.18.0.0/15, the range reserved for benchmarking, and exist only inside our namespaces.
+ */
+record Host(int index, Netns ns) {
+
+    static final int SWITCH_PORT = 9999;
+    /** The veth in the host's namespace that leads to the switch's namespace. */
+    static final String UPLINK = "to-sw";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** This host's underlay address. */
+    String underlayIp() {
+        return "198.18." + index + ".2";
+    }
+
+    /** The switch's address on this host's underlay link. */
+    String switchIp() {
+        return "198.18." + index + ".1";
+    }
+
+    /** The veth in the switch's namespace that leads to this host. */
+    String switchSideLink() {
+        return "to-h" + index;
+    }
+
+    String overlayIp() {
+        return "198.19.0." + index;
+    }
+
+    String tap() {
+        return "tap" + index;
+    }
+
+    /** {@code ping -c count} from this host, 0.2 s apart, each reply awaited for at most 2 s. */
+    Command.Result ping(String target, int count) {
+        return ns.run(Duration.ofSeconds(5 + count),
+                "ping", "-c", String.valueOf(count), "-i", "0.2", "-W", "2", target);
+    }
+
+    /** Turns IPv6 off for links created from now on, so a new TAP sends nothing (no DAD, MLD or RS) by itself. */
+    void disableIpv6() {
+        ns.check("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
+    }
+
+    /** How many packets the kernel has sent out of this host's TAP, i.e. handed to its vport. */
+    long tapTxPackets() {
+        JsonNode link = json(ns.check("ip", "-j", "-s", "link", "show", "dev", tap())).path(0);
+        return link.path("stats64").path("tx").path("packets").asLong();
+    }
+
+    /**
+     * Waits for the TAP's IPv6 link-local address to pass duplicate address detection and returns it: until then
+     * the address is tentative and the kernel will not use it as a source.
+     */
+    String awaitLinkLocalAddress(Duration timeout) {
+        try {
+            return Poll.until(timeout, this + "'s " + tap() + " to get a link-local IPv6 address past DAD",
+                    this::linkLocalAddress);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; " + ns.run(Netns.COMMAND_TIMEOUT, "ip", "-6", "address"), e);
+        }
+    }
+
+    private Optional<String> linkLocalAddress() {
+        String shown = ns.check("ip", "-j", "-6", "address", "show", "dev", tap(), "scope", "link", "-tentative");
+        for (JsonNode address : json(shown).path(0).path("addr_info")) {
+            if ("inet6".equals(address.path("family").asText())) {
+                return Optional.of(address.path("local").asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a program in this host listens on TCP {@code port}. */
+    boolean listensOnTcp(int port) {
+        return !ns.check("ss", "-H", "-l", "-t", "-n", "sport", "=", ":" + port).isBlank();
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("ip printed no JSON: " + text, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return ns.toString();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.vswitch.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Whether this machine can run the end-to-end tests: root, a TUN/TAP device node, and the ip and ping tools. Where
+ * it cannot, the tests are skipped with the reason, so that a developer without root still gets a green build;
+ * with {@code VSWITCH_REQUIRE_NETNS=1} (as CI sets it) they fail instead, so that CI can never pass by skipping.
+ */
+final class NetnsSupport {
+
+    static final String REQUIRE_VARIABLE = "VSWITCH_REQUIRE_NETNS";
+    /** Commands the tests run, with the Debian package that has each. */
+    private static final Map<String, String> TOOLS =
+            Map.of("ip", "iproute2", "ss", "iproute2", "ping", "iputils-ping", "sysctl", "procps");
+
+    private NetnsSupport() {
+    }
+
+    static void require() {
+        List<String> missing = missing();
+        if (missing.isEmpty()) {
+            return;
+        }
+        String reason = "end-to-end tests need " + String.join(", ", missing);
+        if ("1".equals(System.getenv(REQUIRE_VARIABLE))) {
+            Assertions.fail(reason + " (" + REQUIRE_VARIABLE + "=1, so this is a failure, not a skip)");
+        }
+        Assumptions.abort(reason + "; skipped (set " + REQUIRE_VARIABLE + "=1 to fail instead)");
+    }
+
+    private static List<String> missing() {
+        List<String> missing = new ArrayList<>();
+        if (!isRoot()) {
+            missing.add("root (network namespaces and TAP devices)");
+        }
+        if (!Files.exists(Path.of("/dev/net/tun"))) {
+            missing.add("/dev/net/tun (modprobe tun)");
+        }
+        TOOLS.forEach((tool, debianPackage) -> {
+            if (!onPath(tool)) {
+                missing.add("the " + tool + " command (Debian package " + debianPackage + ")");
+            }
+        });
+        return missing;
+    }
+
+    /** /proc/self belongs to the process's effective user. */
+    private static boolean isRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        return Stream.of(path.split(File.pathSeparator))
+                .filter(dir -> !dir.isEmpty())
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
+    }
+}
