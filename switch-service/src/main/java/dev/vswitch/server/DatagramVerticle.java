@@ -15,14 +15,21 @@ import io.vertx.core.net.SocketAddress;
 public abstract class DatagramVerticle extends AbstractVerticle {
 
     private static final long SWEEP_INTERVAL_MS = 1000;
+    private static final long SWEEP_INTERVAL_NANOS = SWEEP_INTERVAL_MS * 1_000_000;
+    /** One datagram in 64 is timed: enough for a latency histogram, cheap enough for the data path. */
+    private static final int TIMING_SAMPLE_MASK = 63;
 
     private final SwitchConfig config;
     private final int port;
+    private final PortTimings timings;
     private DatagramSocket socket;
+    private int datagrams;
+    private long lastSweepNanos;
 
-    protected DatagramVerticle(SwitchConfig config, int port) {
+    protected DatagramVerticle(SwitchConfig config, int port, PortTimings timings) {
         this.config = config;
         this.port = port;
+        this.timings = timings;
     }
 
     @Override
@@ -31,11 +38,12 @@ public abstract class DatagramVerticle extends AbstractVerticle {
                 .setIpV6(config.host().contains(":"))
                 .setReceiveBufferSize(config.socketBufferSize())
                 .setSendBufferSize(config.socketBufferSize()));
-        socket.handler(this::onDatagram);
+        socket.handler(this::timedDatagram);
         socket.exceptionHandler(error -> { }); // ICMP errors from vanished vports: nothing to do
         socket.listen(port, config.host())
                 .onSuccess(bound -> {
-                    vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sweep(System.nanoTime()));
+                    lastSweepNanos = System.nanoTime();
+                    vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> timedSweep());
                     started.complete();
                 })
                 .onFailure(started::fail);
@@ -54,6 +62,23 @@ public abstract class DatagramVerticle extends AbstractVerticle {
     /** Runs {@code task} on this verticle's event loop, the only thread that touches its switching state. */
     public void runOnEventLoop(Runnable task) {
         context.runOnContext(ignored -> task.run());
+    }
+
+    private void timedDatagram(DatagramPacket packet) {
+        if ((++datagrams & TIMING_SAMPLE_MASK) != 0) {
+            onDatagram(packet);
+            return;
+        }
+        long start = System.nanoTime();
+        onDatagram(packet);
+        timings.forwarding(System.nanoTime() - start);
+    }
+
+    private void timedSweep() {
+        long now = System.nanoTime();
+        timings.eventLoopLag(Math.max(0, now - lastSweepNanos - SWEEP_INTERVAL_NANOS));
+        lastSweepNanos = now;
+        sweep(now);
     }
 
     protected abstract void onDatagram(DatagramPacket packet);

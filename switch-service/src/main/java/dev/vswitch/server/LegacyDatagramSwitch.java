@@ -2,6 +2,8 @@ package dev.vswitch.server;
 
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.server.capture.CaptureTap;
+import dev.vswitch.server.capture.Captures;
 import dev.vswitch.switching.ForwardingDecision;
 import dev.vswitch.switching.Port;
 import dev.vswitch.switching.VirtualSwitch;
@@ -22,15 +24,28 @@ final class LegacyDatagramSwitch extends DatagramVerticle {
     private final VirtualSwitch<SocketAddress> network;
     private final ForwardingDecision<SocketAddress> decision = new ForwardingDecision<>();
     private final ByteBuffer keepaliveReply = ByteBuffer.allocate(Keepalive.LENGTH);
+    private final Captures captures;
 
-    LegacyDatagramSwitch(SwitchConfig config, int port, VirtualSwitch<SocketAddress> network) {
-        super(config, port);
+    LegacyDatagramSwitch(SwitchConfig config, int port, VirtualSwitch<SocketAddress> network, PortTimings timings,
+                         Captures captures) {
+        super(config, port, timings);
+        this.captures = captures;
         this.trace = config.trace();
         this.network = network;
     }
 
     VirtualSwitch<SocketAddress> network() {
         return network;
+    }
+
+    /** Detaches a port and forgets its MACs; the seed's vport will attach again with its next frame. */
+    boolean disconnect(int portId) {
+        Port<SocketAddress> port = network.ports().get(portId);
+        if (port == null) {
+            return false;
+        }
+        network.detach(port);
+        return true;
     }
 
     @Override
@@ -53,6 +68,10 @@ final class LegacyDatagramSwitch extends DatagramVerticle {
         if (trace) {
             int etherType = length >= EthernetFrame.HEADER_LENGTH ? frame.getUnsignedShort(EthernetFrame.ETHER_TYPE_OFFSET) : 0;
             FrameTrace.frame(sender, length, destination, source, etherType, decision);
+        }
+        if (captures.active() && decision.action() != ForwardingDecision.Action.DROP) {
+            int egress = decision.action() == ForwardingDecision.Action.UNICAST ? decision.egress().id() : CaptureTap.ANY_PORT;
+            captures.offer(network.name(), decision.ingress().id(), egress, frame.getBytes(), 0, length);
         }
         switch (decision.action()) {
             case UNICAST -> sendTo(frame, decision.egress());

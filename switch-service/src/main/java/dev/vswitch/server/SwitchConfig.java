@@ -36,6 +36,12 @@ public interface SwitchConfig {
      */
     Optional<String> privateKey();
 
+    /**
+     * Bearer token of the management API (/api/v1). When unset, one is generated into key-dir/api.token
+     * (mode 0600) on first start.
+     */
+    Optional<String> apiToken();
+
     /** host:port at which vports reach this switch, written into join tokens. Default: this host's name and port. */
     Optional<String> publicEndpoint();
 

@@ -1,8 +1,10 @@
 package dev.vswitch.server;
 
 import dev.vswitch.protocol.keys.Keys;
+import dev.vswitch.server.capture.Captures;
 import dev.vswitch.server.keys.NetworkDefinition;
 import dev.vswitch.server.keys.SwitchKeys;
+import dev.vswitch.server.metrics.SwitchMetrics;
 import dev.vswitch.server.secure.SecureCounters;
 import dev.vswitch.server.secure.SecureDatagramSwitch;
 import dev.vswitch.switching.SwitchSettings;
@@ -18,6 +20,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,16 +45,21 @@ public class SwitchService {
     public static final String LEGACY_NETWORK = "legacy";
     private static final Logger LOG = Logger.getLogger(SwitchService.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration INSPECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final Vertx vertx;
     private final SwitchConfig config;
     private final SwitchSettings settings;
+    private final SwitchMetrics metrics;
+    private final Captures captures;
     private volatile SecureDatagramSwitch secure;
     private volatile LegacyDatagramSwitch legacy;
 
-    SwitchService(Vertx vertx, SwitchConfig config) {
+    SwitchService(Vertx vertx, SwitchConfig config, SwitchMetrics metrics, Captures captures) {
         this.vertx = vertx;
         this.config = config;
+        this.metrics = metrics;
+        this.captures = captures;
         this.settings = new SwitchSettings(config.maxFrameSize(), config.macAgingTime(), config.portIdleTimeout(),
                 config.maxMacEntries(), config.maxPorts(), config.safety().toL2Safety());
     }
@@ -64,11 +73,13 @@ public class SwitchService {
             Quarkus.asyncExit(EXIT_BAD_KEYS);
             return;
         }
-        SecureDatagramSwitch securePort = new SecureDatagramSwitch(config, keys, settings, new SecureRandom());
+        SecureDatagramSwitch securePort = new SecureDatagramSwitch(config, keys, settings, new SecureRandom(), metrics, captures);
         if (!deploy(securePort, config.port())) {
             return;
         }
         secure = securePort;
+        metrics.bindSecurePort(securePort.counters());
+        securePort.networkCounters().forEach(metrics::bindNetwork);
         LOG.infof("vswitch listening on udp %s:%d (secure protocol v1), switch public key %s, networks %s; "
                         + "max frame %d bytes, MAC ageing %ds", config.host(), securePort.boundPort(),
                 Keys.encode(keys.publicKey()), keys.networks(), config.maxFrameSize(),
@@ -76,9 +87,10 @@ public class SwitchService {
         announceTokens(keys, securePort.boundPort());
         if (config.legacyPort().isPresent()) {
             LegacyDatagramSwitch legacyPort = new LegacyDatagramSwitch(config, config.legacyPort().getAsInt(),
-                    new VirtualSwitch<>(LEGACY_NETWORK, settings));
+                    new VirtualSwitch<>(LEGACY_NETWORK, settings), metrics, captures);
             if (deploy(legacyPort, config.legacyPort().getAsInt())) {
                 legacy = legacyPort;
+                metrics.bindNetwork(LEGACY_NETWORK, legacyPort.network().counters());
                 LOG.warnf("legacy plaintext port udp %s:%d is open (seed format, network '%s'): anyone who can "
                         + "reach it can join that network and read its traffic", config.host(), legacyPort.boundPort(),
                         LEGACY_NETWORK);
@@ -118,6 +130,25 @@ public class SwitchService {
         }
         SecureDatagramSwitch port = listening(secure);
         return onEventLoop(port, () -> query.apply(port.lan(network)), timeout);
+    }
+
+    /** Disconnects a port of a network; false when there is no such port. */
+    public boolean disconnect(String network, int portId) throws TimeoutException {
+        if (LEGACY_NETWORK.equals(network)) {
+            LegacyDatagramSwitch port = listening(legacy);
+            return onEventLoop(port, () -> port.disconnect(portId), INSPECT_TIMEOUT);
+        }
+        SecureDatagramSwitch port = listening(secure);
+        return onEventLoop(port, () -> port.disconnect(network, portId), INSPECT_TIMEOUT);
+    }
+
+    /** The names of all networks, the legacy one included when its port is open. */
+    public List<String> networks() {
+        List<String> names = new ArrayList<>(listening(secure).networkCounters().keySet());
+        if (legacy != null) {
+            names.add(LEGACY_NETWORK);
+        }
+        return names;
     }
 
     /** Runs {@code query} against the secure port on its event loop. */

@@ -20,6 +20,8 @@ public final class SwitchCounters {
     private final AtomicLong portsAttached = new AtomicLong();
     private final AtomicLong portsExpired = new AtomicLong();
     private final AtomicLong keepalives = new AtomicLong();
+    private volatile int macEntries;
+    private volatile int livePorts;
 
     void received(FrameKind kind, int length) {
         framesIn.increment(kind);
@@ -57,6 +59,12 @@ public final class SwitchCounters {
 
     void portExpired() {
         portsExpired.incrementAndGet();
+    }
+
+    /** Publishes the table sizes for readers on other threads; the network's thread calls it once a second. */
+    void snapshot(int macs, int ports) {
+        macEntries = macs;
+        livePorts = ports;
     }
 
     void keepalive() {
@@ -117,5 +125,15 @@ public final class SwitchCounters {
 
     public long keepalives() {
         return keepalives.get();
+    }
+
+    /** MAC table entries as of the last sweep (at most a second old). */
+    public int macEntries() {
+        return macEntries;
+    }
+
+    /** Live ports as of the last sweep (at most a second old). */
+    public int livePorts() {
+        return livePorts;
     }
 }

@@ -120,6 +120,7 @@ public final class VirtualSwitch<E> {
                 counters.portExpired();
             }
         }
+        counters.snapshot(macTable.size(), ports.size());
     }
 
     /** Removes a port and every MAC learned on it. */

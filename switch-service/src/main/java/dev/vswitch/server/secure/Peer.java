@@ -1,6 +1,7 @@
 package dev.vswitch.server.secure;
 
 import dev.vswitch.protocol.wire.Session;
+import dev.vswitch.server.EndpointInfo;
 import io.vertx.core.net.SocketAddress;
 
 /**
@@ -9,7 +10,7 @@ import io.vertx.core.net.SocketAddress;
  * rebinds keeps its port. Up to three sessions: the one being confirmed, the current and the previous
  * (still accepted for packets in flight during a rekey). Touched only on the switch's event loop.
  */
-final class Peer {
+final class Peer implements EndpointInfo {
 
     private final SecureNetwork network;
     private final String clientKey;
@@ -28,7 +29,8 @@ final class Peer {
         return network;
     }
 
-    String clientKey() {
+    @Override
+    public String clientKey() {
         return clientKey;
     }
 
@@ -56,6 +58,9 @@ final class Peer {
 
     /** Drops {@code session} wherever it sits. */
     void remove(Session session) {
+        if (session == null) {
+            return;
+        }
         if (pending == session) {
             pending = null;
         }
@@ -69,6 +74,22 @@ final class Peer {
 
     boolean hasSessions() {
         return pending != null || current != null || previous != null;
+    }
+
+    @Override
+    public String address() {
+        return address == null ? "" : address.host() + ":" + address.port();
+    }
+
+    @Override
+    public long sessionAgeSeconds(long nowNanos) {
+        Session session = current;
+        return session == null ? -1 : (nowNanos - session.createdNanos()) / 1_000_000_000L;
+    }
+
+    /** Every session of this peer, for removal. */
+    Session[] sessions() {
+        return new Session[] {pending, current, previous};
     }
 
     @Override

@@ -10,6 +10,7 @@ public final class SecureCounters {
     private final EnumCounter<HandshakeResult> handshakes = new EnumCounter<>(HandshakeResult.class);
     private final EnumCounter<PacketDrop> drops = new EnumCounter<>(PacketDrop.class);
     private final AtomicLong roams = new AtomicLong();
+    private volatile int sessions;
 
     void handshake(HandshakeResult result) {
         handshakes.increment(result);
@@ -17,6 +18,10 @@ public final class SecureCounters {
 
     void dropped(PacketDrop reason) {
         drops.increment(reason);
+    }
+
+    void sessions(int live) {
+        sessions = live;
     }
 
     void roamed() {
@@ -34,5 +39,10 @@ public final class SecureCounters {
     /** Sessions that moved to a new source address (NAT rebinding, a laptop changing networks). */
     public long roams() {
         return roams.get();
+    }
+
+    /** Live sessions as of the last sweep (at most a second old). */
+    public int sessions() {
+        return sessions;
     }
 }

@@ -12,11 +12,15 @@ import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.server.SwitchConfig;
 import dev.vswitch.server.keys.NetworkDefinition;
 import dev.vswitch.server.keys.SwitchKeys;
+import dev.vswitch.switching.SwitchCounters;
 import dev.vswitch.switching.SwitchSettings;
 import dev.vswitch.switching.ForwardingDecision;
 import dev.vswitch.switching.Port;
 import dev.vswitch.switching.VirtualSwitch;
 import dev.vswitch.server.DatagramVerticle;
+import dev.vswitch.server.PortTimings;
+import dev.vswitch.server.capture.CaptureTap;
+import dev.vswitch.server.capture.Captures;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.net.SocketAddress;
@@ -44,9 +48,12 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     private final SecureCounters counters = new SecureCounters();
     private final ForwardingDecision<Peer> decision = new ForwardingDecision<>();
     private final ByteBuffer plain = ByteBuffer.allocate(65536);
+    private final Captures captures;
 
-    public SecureDatagramSwitch(SwitchConfig config, SwitchKeys keys, SwitchSettings settings, SecureRandom random) {
-        super(config, config.port());
+    public SecureDatagramSwitch(SwitchConfig config, SwitchKeys keys, SwitchSettings settings, SecureRandom random,
+                                PortTimings timings, Captures captures) {
+        super(config, config.port(), timings);
+        this.captures = captures;
         this.networks = new LinkedHashMap<>();
         for (NetworkDefinition definition : keys.networks()) {
             networks.put(definition.name(), new SecureNetwork(definition, settings));
@@ -67,6 +74,27 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     public VirtualSwitch<?> lan(String network) {
         SecureNetwork found = networks.get(network);
         return found == null ? null : found.lan();
+    }
+
+    /** Each network's counters, safe to read from any thread. */
+    public Map<String, SwitchCounters> networkCounters() {
+        Map<String, SwitchCounters> all = new LinkedHashMap<>();
+        networks.forEach((name, network) -> all.put(name, network.lan().counters()));
+        return all;
+    }
+
+    /**
+     * Disconnects a port: its sessions end and its MACs are forgotten. The vport may handshake again (it
+     * holds the keys); to keep it out, take its key off the network's allow-list. Only on the event loop.
+     */
+    public boolean disconnect(String network, int portId) {
+        SecureNetwork found = networks.get(network);
+        Port<Peer> port = found == null ? null : found.lan().ports().get(portId);
+        if (port == null) {
+            return false;
+        }
+        forget(port.endpoint());
+        return true;
     }
 
     /** Live sessions; only on the event loop. */
@@ -184,6 +212,10 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         long destination = length >= EthernetFrame.HEADER_LENGTH ? EthernetFrame.destination(plain, 0) : 0;
         long source = length >= EthernetFrame.HEADER_LENGTH ? EthernetFrame.source(plain, 0) : 0;
         lan.forward(peer, length, destination, source, now, decision);
+        if (captures.active() && decision.action() != ForwardingDecision.Action.DROP) {
+            int egress = decision.action() == ForwardingDecision.Action.UNICAST ? decision.egress().id() : CaptureTap.ANY_PORT;
+            captures.offer(lan.name(), decision.ingress().id(), egress, plain.array(), 0, length);
+        }
         switch (decision.action()) {
             case UNICAST -> forwardTo(decision.egress());
             case FLOOD -> flood(lan, decision.ingress());
@@ -241,16 +273,25 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
                 counters.handshake(HandshakeResult.UNCONFIRMED);
             }
             if (!peer.hasSessions()) {
-                Port<Peer> port = peer.network().lan().ports().find(peer);
-                if (port != null) {
-                    peer.network().lan().detach(port);
-                }
-                peer.network().forget(peer);
+                forget(peer);
             }
         });
         for (SecureNetwork network : networks.values()) {
             network.lan().sweep(now);
         }
+        counters.sessions(sessions.size());
+    }
+
+    private void forget(Peer peer) {
+        for (Session session : peer.sessions()) {
+            sessions.remove(session);
+            peer.remove(session);
+        }
+        Port<Peer> port = peer.network().lan().ports().find(peer);
+        if (port != null) {
+            peer.network().lan().detach(port);
+        }
+        peer.network().forget(peer);
     }
 
     private static byte[] addressBytes(SocketAddress address) {

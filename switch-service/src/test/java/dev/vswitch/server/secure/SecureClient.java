@@ -23,13 +23,13 @@ import java.time.Instant;
 import java.util.Arrays;
 
 /** A vport's secure side, played over a real UDP socket on loopback: handshake (with cookies), then frames. */
-final class SecureClient implements AutoCloseable {
+public final class SecureClient implements AutoCloseable {
 
     private static final int ARRIVAL_TIMEOUT_MS = 2000;
     private static final int SILENCE_MS = 300;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    final long mac;
+    public final long mac;
     final byte[] privateKey;
     private final InetSocketAddress switchAddress;
     private final byte[] switchPublicKey;
@@ -49,18 +49,18 @@ final class SecureClient implements AutoCloseable {
     }
 
     /** The token the switch wrote for {@code network}. */
-    static JoinToken token(String network) throws IOException {
+    public static JoinToken token(String network) throws IOException {
         return JoinToken.decode(Files.readString(Path.of("target/test-keys/tokens", network + ".token")));
     }
 
-    static SecureClient joined(int switchPort, String network, long mac) throws IOException {
+    public static SecureClient joined(int switchPort, String network, long mac) throws IOException {
         SecureClient client = new SecureClient(switchPort, token(network), X25519.generatePrivateKey(RANDOM), mac);
         client.handshake();
         return client;
     }
 
     /** Handshake, answering a cookie reply if the switch is under load, then a confirming keepalive. */
-    void handshake() throws IOException {
+    public void handshake() throws IOException {
         byte[] cookie = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             lastInitiation = initiator.initiation(RANDOM.nextInt(), Instant.now(), cookie);
@@ -82,20 +82,20 @@ final class SecureClient implements AutoCloseable {
     }
 
     /** Only sends the initiation; for tests of refusals. Returns the mac1 used. */
-    byte[] sendInitiationOnly() throws IOException {
+    public byte[] sendInitiationOnly() throws IOException {
         lastInitiation = initiator.initiation(RANDOM.nextInt(), Instant.now(), null);
         sendRaw(lastInitiation);
         return initiator.lastMac1();
     }
 
-    void sendFrame(byte[] frame) throws IOException {
+    public void sendFrame(byte[] frame) throws IOException {
         ByteBuffer out = ByteBuffer.allocate(frame.length + WireFormat.DATA_OVERHEAD);
         session.seal(ByteBuffer.wrap(frame), out);
         lastData = out.array();
         sendRaw(lastData);
     }
 
-    byte[] receiveFrame() throws IOException {
+    public byte[] receiveFrame() throws IOException {
         byte[] message = receiveRaw();
         ByteBuffer plain = ByteBuffer.allocate(message.length);
         Session.Verdict verdict = session.open(ByteBuffer.wrap(message), plain);
@@ -105,7 +105,7 @@ final class SecureClient implements AutoCloseable {
         return Arrays.copyOf(plain.array(), plain.position());
     }
 
-    byte[] frameTo(long destination, int length) {
+    public byte[] frameTo(long destination, int length) {
         ByteBuffer frame = ByteBuffer.allocate(length);
         EthernetFrame.writeMac(frame, EthernetFrame.DESTINATION_OFFSET, destination);
         EthernetFrame.writeMac(frame, EthernetFrame.SOURCE_OFFSET, mac);
@@ -114,11 +114,11 @@ final class SecureClient implements AutoCloseable {
         return frame.array();
     }
 
-    void sendRaw(byte[] datagram) throws IOException {
+    public void sendRaw(byte[] datagram) throws IOException {
         socket.send(new DatagramPacket(datagram, datagram.length, switchAddress));
     }
 
-    byte[] receiveRaw() throws IOException {
+    public byte[] receiveRaw() throws IOException {
         byte[] buffer = new byte[65536];
         DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
         socket.setSoTimeout(ARRIVAL_TIMEOUT_MS);
@@ -130,7 +130,7 @@ final class SecureClient implements AutoCloseable {
         return Arrays.copyOf(buffer, packet.getLength());
     }
 
-    boolean staysSilent() throws IOException {
+    public boolean staysSilent() throws IOException {
         socket.setSoTimeout(SILENCE_MS);
         try {
             socket.receive(new DatagramPacket(new byte[65536], 65536));
@@ -141,7 +141,7 @@ final class SecureClient implements AutoCloseable {
     }
 
     /** Continues from a new source port, as after a NAT rebinding or a network change. */
-    void roam() throws IOException {
+    public void roam() throws IOException {
         socket.close();
         socket = newSocket();
     }

@@ -1,0 +1,122 @@
+package dev.vswitch.server.metrics;
+
+import dev.vswitch.server.PortTimings;
+import dev.vswitch.server.secure.HandshakeResult;
+import dev.vswitch.server.secure.PacketDrop;
+import dev.vswitch.server.secure.SecureCounters;
+import dev.vswitch.switching.DropReason;
+import dev.vswitch.switching.FrameKind;
+import dev.vswitch.switching.SwitchCounters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The switch's Prometheus metrics (served at /q/metrics). Every series reads a counter the data path
+ * keeps anyway, so scraping costs the data path nothing; names follow Prometheus conventions
+ * ({@code _total} counters, base units, bounded labels: network, kind, reason, result).
+ */
+@ApplicationScoped
+public class SwitchMetrics implements PortTimings {
+
+    private final MeterRegistry registry;
+    private final Timer forwarding;
+    private final Timer eventLoopLag;
+
+    SwitchMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.forwarding = Timer.builder("vswitch.forwarding")
+                .description("Time the event loop spends on one datagram: decrypt, switch, encrypt, send (1 in 64 sampled)")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(500))
+                .maximumExpectedValue(Duration.ofMillis(50))
+                .register(registry);
+        this.eventLoopLag = Timer.builder("vswitch.event.loop.lag")
+                .description("How late the once-a-second housekeeping ran: time the event loop was too busy to start it")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(1000))
+                .maximumExpectedValue(Duration.ofSeconds(1))
+                .register(registry);
+        FunctionCounter.builder("process.cpu", ManagementFactory.getOperatingSystemMXBean(), SwitchMetrics::cpuSeconds)
+                .description("CPU time used by the switch process").baseUnit("seconds").register(registry);
+    }
+
+    private static double cpuSeconds(OperatingSystemMXBean os) {
+        return os instanceof com.sun.management.OperatingSystemMXBean process ? process.getProcessCpuTime() / 1e9 : 0;
+    }
+
+    @Override
+    public void forwarding(long nanos) {
+        forwarding.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void eventLoopLag(long nanos) {
+        eventLoopLag.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Registers the series of the secure port. */
+    public void bindSecurePort(SecureCounters counters) {
+        for (HandshakeResult result : HandshakeResult.values()) {
+            counter("vswitch.handshakes", "Handshake initiations by what became of them", counters,
+                    c -> c.handshakes(result), Tags.of("result", result.label()));
+        }
+        for (PacketDrop reason : PacketDrop.values()) {
+            counter("vswitch.packets.dropped", "Datagrams on the secure port dropped before switching, by reason",
+                    counters, c -> c.drops(reason), Tags.of("reason", reason.label()));
+        }
+        counter("vswitch.session.roams", "Sessions that moved to a new source address (NAT rebinding, roaming)",
+                counters, SecureCounters::roams, Tags.empty());
+        Gauge.builder("vswitch.sessions", counters, SecureCounters::sessions)
+                .description("Live sessions, pending ones included").register(registry);
+    }
+
+    /** Registers the series of one network. */
+    public void bindNetwork(String network, SwitchCounters counters) {
+        Tags tags = Tags.of("network", network);
+        for (FrameKind kind : FrameKind.values()) {
+            Tags kindTags = tags.and("kind", kind.label());
+            counter("vswitch.frames.received", "Frames accepted from ports, by how they are delivered", counters,
+                    c -> c.framesIn(kind), kindTags);
+            bytes("vswitch.received", "Bytes of frames accepted from ports, by how they are delivered", counters,
+                    c -> c.bytesIn(kind), kindTags);
+        }
+        counter("vswitch.frames.sent", "Frames sent to ports (a flood counts once per port)", counters,
+                SwitchCounters::framesOut, tags);
+        bytes("vswitch.sent", "Bytes of frames sent to ports", counters, SwitchCounters::bytesOut, tags);
+        for (DropReason reason : DropReason.values()) {
+            counter("vswitch.frames.dropped", "Frames not forwarded, by reason", counters, c -> c.drops(reason),
+                    tags.and("reason", reason.label()));
+        }
+        counter("vswitch.mac.learned", "MACs learned (new entries)", counters, SwitchCounters::macsLearned, tags);
+        counter("vswitch.mac.moves", "MACs that moved to another port", counters, SwitchCounters::macMoves, tags);
+        counter("vswitch.mac.aged", "MACs forgotten after the ageing time", counters, SwitchCounters::macsAged, tags);
+        counter("vswitch.mac.table.full", "New MACs not learned because the table was full", counters,
+                SwitchCounters::macTableFull, tags);
+        counter("vswitch.ports.attached", "Ports attached", counters, SwitchCounters::portsAttached, tags);
+        counter("vswitch.ports.expired", "Ports detached after the idle timeout", counters,
+                SwitchCounters::portsExpired, tags);
+        counter("vswitch.keepalives", "Keepalives received from vports", counters, SwitchCounters::keepalives, tags);
+        Gauge.builder("vswitch.mac.table.entries", counters, SwitchCounters::macEntries).tags(tags)
+                .description("Entries in the MAC table").register(registry);
+        Gauge.builder("vswitch.ports", counters, SwitchCounters::livePorts).tags(tags)
+                .description("Connected ports").register(registry);
+    }
+
+    private <T> void counter(String name, String help, T source, ToDoubleFunction<T> value, Tags tags) {
+        FunctionCounter.builder(name, source, value).description(help).tags(tags).register(registry);
+    }
+
+    private <T> void bytes(String name, String help, T source, ToDoubleFunction<T> value, Tags tags) {
+        FunctionCounter.builder(name, source, value).description(help).baseUnit("bytes").tags(tags).register(registry);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.vswitch.server.metrics;
+
+import dev.vswitch.protocol.MacAddress;
+import dev.vswitch.server.ExternalTool;
+import dev.vswitch.server.SwitchService;
+import dev.vswitch.server.secure.SecureClient;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Traffic through the running switch, then /q/metrics: the counts are exact and the output is valid Prometheus. */
+@QuarkusTest
+class MetricsTest {
+
+    @Inject
+    SwitchService switchService;
+
+    @Test
+    void framesInAreCountedExactlyByNetworkAndKind() throws Exception {
+        try (SecureClient a = SecureClient.joined(switchService.udpPort(), "office", 0x02_00_00_00_20_01L);
+             SecureClient b = SecureClient.joined(switchService.udpPort(), "office", 0x02_00_00_00_20_02L)) {
+            String before = scrape();
+            int unicast = 25;
+            int broadcast = 7;
+            for (int i = 0; i < unicast; i++) {
+                a.sendFrame(a.frameTo(b.mac, 100));
+                b.receiveFrame();
+            }
+            for (int i = 0; i < broadcast; i++) {
+                b.sendFrame(b.frameTo(MacAddress.BROADCAST, 60));
+                a.receiveFrame();
+            }
+            String after = scrape();
+            String frames = "vswitch_frames_received_total";
+            assertEquals(unicast, value(after, frames, "unicast") - value(before, frames, "unicast"));
+            assertEquals(broadcast, value(after, frames, "broadcast") - value(before, frames, "broadcast"));
+            String bytes = "vswitch_received_bytes_total";
+            assertEquals(unicast * 100, value(after, bytes, "unicast") - value(before, bytes, "unicast"));
+            assertTrue(value(after, "vswitch_handshakes_total", "confirmed") >= 2);
+        }
+    }
+
+    @Test
+    void theOutputPassesPromtool() throws Exception {
+        String promtool = ExternalTool.require("promtool", "prometheus");
+        Path file = Files.createTempFile("vswitch-metrics", ".txt");
+        try {
+            Files.writeString(file, scrape());
+            Process check = new ProcessBuilder(promtool, "check", "metrics").redirectInput(file.toFile())
+                    .redirectErrorStream(true).start();
+            assertTrue(check.waitFor(30, TimeUnit.SECONDS), "promtool finished");
+            String output = new String(check.getInputStream().readAllBytes());
+            assertEquals(0, check.exitValue(), "promtool check metrics found problems:\n" + output);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** The classic text format (0.0.4), the one promtool reads; Prometheus itself may negotiate OpenMetrics. */
+    private static String scrape() {
+        return given().header("Accept", "text/plain; version=0.0.4").when().get("/q/metrics").then().statusCode(200)
+                .extract().asString();
+    }
+
+    /** The value of {@code name{kind|result="label",network="office"}} (or, for handshakes, of result=label). */
+    private static long value(String metrics, String name, String label) {
+        Pattern line = Pattern.compile("^" + name + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+        Matcher matcher = line.matcher(metrics);
+        while (matcher.find()) {
+            String labels = matcher.group(1);
+            boolean labelMatches = labels.contains("kind=\"" + label + "\"") || labels.contains("result=\"" + label + "\"");
+            boolean networkMatches = !labels.contains("network=") || labels.contains("network=\"office\"");
+            if (labelMatches && networkMatches) {
+                return (long) Double.parseDouble(matcher.group(2));
+            }
+        }
+        throw new AssertionError("no series " + name + " with " + label + " in /q/metrics");
+    }
+}
