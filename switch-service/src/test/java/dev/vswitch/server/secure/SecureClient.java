@@ -8,13 +8,9 @@ import dev.vswitch.protocol.wire.CookieJar;
 import dev.vswitch.protocol.wire.HandshakeInitiator;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
+import dev.vswitch.server.LoopbackUdp;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,16 +21,14 @@ import java.util.Arrays;
 /** A vport's secure side, played over a real UDP socket on loopback: handshake (with cookies), then frames. */
 public final class SecureClient implements AutoCloseable {
 
-    private static final int ARRIVAL_TIMEOUT_MS = 2000;
-    private static final int SILENCE_MS = 300;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public final long mac;
     final byte[] privateKey;
-    private final InetSocketAddress switchAddress;
+    private final int switchPort;
     private final byte[] switchPublicKey;
     private final HandshakeInitiator initiator;
-    private DatagramSocket socket;
+    private LoopbackUdp udp;
     private Session session;
     byte[] lastInitiation;
     byte[] lastData;
@@ -42,10 +36,10 @@ public final class SecureClient implements AutoCloseable {
     SecureClient(int switchPort, JoinToken token, byte[] privateKey, long mac) throws IOException {
         this.mac = mac;
         this.privateKey = privateKey;
-        this.switchAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), switchPort);
+        this.switchPort = switchPort;
         this.switchPublicKey = token.switchPublicKey();
         this.initiator = new HandshakeInitiator(privateKey, token.switchPublicKey(), token.networkKey(), token.network(), RANDOM);
-        this.socket = newSocket();
+        this.udp = new LoopbackUdp(switchPort);
     }
 
     /** The token the switch wrote for {@code network}. */
@@ -110,54 +104,38 @@ public final class SecureClient implements AutoCloseable {
         EthernetFrame.writeMac(frame, EthernetFrame.DESTINATION_OFFSET, destination);
         EthernetFrame.writeMac(frame, EthernetFrame.SOURCE_OFFSET, mac);
         frame.putShort(EthernetFrame.ETHER_TYPE_OFFSET, (short) 0x0800);
-        RANDOM.nextBytes(Arrays.copyOfRange(frame.array(), 14, length));
+        byte[] payload = new byte[length - EthernetFrame.HEADER_LENGTH];
+        RANDOM.nextBytes(payload);
+        frame.put(EthernetFrame.HEADER_LENGTH, payload);
         return frame.array();
     }
 
     public void sendRaw(byte[] datagram) throws IOException {
-        socket.send(new DatagramPacket(datagram, datagram.length, switchAddress));
+        udp.send(datagram);
     }
 
     public byte[] receiveRaw() throws IOException {
-        byte[] buffer = new byte[65536];
-        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-        socket.setSoTimeout(ARRIVAL_TIMEOUT_MS);
-        try {
-            socket.receive(packet);
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("no datagram from the switch within " + ARRIVAL_TIMEOUT_MS + " ms", e);
-        }
-        return Arrays.copyOf(buffer, packet.getLength());
+        return udp.receive();
     }
 
     public boolean staysSilent() throws IOException {
-        socket.setSoTimeout(SILENCE_MS);
-        try {
-            socket.receive(new DatagramPacket(new byte[65536], 65536));
-            return false;
-        } catch (SocketTimeoutException e) {
-            return true;
-        }
+        return udp.staysSilent();
     }
 
     /** Continues from a new source port, as after a NAT rebinding or a network change. */
     public void roam() throws IOException {
-        socket.close();
-        socket = newSocket();
+        udp.close();
+        udp = new LoopbackUdp(switchPort);
     }
 
     @Override
     public void close() {
-        socket.close();
+        udp.close();
     }
 
     private byte[] keepaliveRequest() {
         ByteBuffer request = ByteBuffer.allocate(Keepalive.LENGTH);
         Keepalive.writeRequest(request, mac);
         return request.array();
-    }
-
-    private static DatagramSocket newSocket() throws IOException {
-        return new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 }
