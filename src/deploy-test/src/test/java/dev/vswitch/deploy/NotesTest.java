@@ -1,0 +1,63 @@
+package dev.vswitch.deploy;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What `helm install` prints: how to find the switch's address and get a join token, for each kind of Service. */
+class NotesTest {
+
+    @Test
+    void loadBalancerNotesTellTheAddressTheTokenAndTheConnectCommand() {
+        String notes = Chart.installOutput("""
+                networks: [{name: default}, {name: lab.one}]
+                """);
+        assertContains(notes, "kubectl get svc --namespace net demo-vswitch -w");
+        assertContains(notes, "{.status.loadBalancer.ingress[0].ip}");
+        assertContains(notes, "kubectl exec --namespace net deploy/demo-vswitch -- cat /var/lib/vswitch/tokens/default.token > default.token");
+        assertContains(notes, "kubectl exec --namespace net deploy/demo-vswitch -- cat /var/lib/vswitch/tokens/lab.one.token > lab.one.token");
+        assertContains(notes, "vport connect --token-file default.token \"$VSWITCH_ADDRESS:$VSWITCH_PORT\"");
+        assertContains(notes, "The tokens name the pod's own host name");
+        assertContains(notes, "jsonpath='{.data.api\\.token}'");
+        assertContains(notes, "curl localhost:8080/q/metrics");
+        assertFalse(notes.contains("WARNING"), notes);
+    }
+
+    @Test
+    void nodePortNotesTellTheNodePort() {
+        String notes = Chart.installOutput("service: {type: NodePort}");
+        assertContains(notes, "{.spec.ports[?(@.name==\"vswitch\")].nodePort}");
+        assertContains(notes, "only the node that runs the switch answers");
+    }
+
+    @Test
+    void clusterIpNotesSayItIsInternal() {
+        String notes = Chart.installOutput("service: {type: ClusterIP}");
+        assertContains(notes, "reachable only inside the cluster, at\n   demo-vswitch.net.svc:9999");
+    }
+
+    @Test
+    void publicEndpointMeansTokensWorkAlone() {
+        String notes = Chart.installOutput("switch: {publicEndpoint: \"vpn.example.org:9999\"}");
+        assertContains(notes, "The tokens name vpn.example.org:9999");
+        assertFalse(notes.contains("pod's own host name"), notes);
+    }
+
+    @Test
+    void riskyChoicesAreWarnedAbout() {
+        String notes = Chart.installOutput("replicaCount: 2\nswitch: {legacyPort: 9998}");
+        assertContains(notes, "WARNING: replicaCount is 2");
+        assertContains(notes, "WARNING: switch.legacyPort 9998 speaks the seed's plaintext format");
+    }
+
+    @Test
+    void existingSecretNotesPointAtTheUsersSecret() {
+        String notes = Chart.installOutput("existingSecret: my-keys");
+        assertContains(notes, "vswitch.api-token in the vswitch-secret.properties of Secret my-keys");
+    }
+
+    private static void assertContains(String text, String expected) {
+        assertTrue(text.contains(expected), "expected\n  " + expected + "\nin\n" + text);
+    }
+}
