@@ -20,6 +20,19 @@ class ExitCodeTest {
         assertEquals(5, ExitCode.TAP_UNAVAILABLE.code());
         assertEquals(6, ExitCode.BAD_VALUE.code());
         assertEquals(7, ExitCode.UNKNOWN_HOST.code());
+        assertEquals(8, ExitCode.TIMED_OUT.code());
+        assertEquals(9, ExitCode.BAD_CREDENTIALS.code());
+        assertEquals(10, ExitCode.KEY_EXISTS.code());
+    }
+
+    @Test
+    void keyCommandsEndWithKeyCodesOnly() {
+        assertTrue(ExitCode.forKeys().contains(ExitCode.BAD_CREDENTIALS));
+        assertTrue(ExitCode.forKeys().contains(ExitCode.KEY_EXISTS));
+        assertFalse(ExitCode.forKeys().contains(ExitCode.NOT_PERMITTED));
+        assertTrue(ExitCode.forConnect().contains(ExitCode.BAD_CREDENTIALS));
+        assertFalse(ExitCode.forConnect().contains(ExitCode.KEY_EXISTS));
+        assertFalse(ExitCode.forTransfer().contains(ExitCode.BAD_CREDENTIALS));
     }
 
     @Test

@@ -48,9 +48,9 @@ class ForwardingIT {
         machineB.ip("link", "set", "vsw-inet-b", "up");
 
         hub = startHub();
-        vportA = machineA.start("vport-a", Vports.vport(withLiveness("connect", "127.0.0.1:" + SWITCH_PORT,
+        vportA = machineA.start("vport-a", Vports.vport(withLiveness("connect", "--legacy", "127.0.0.1:" + SWITCH_PORT,
                 "--tap", "vswa", "--ip", "198.18.0.1/24", "--mac", "02:00:5e:10:00:0a")));
-        vportB = machineB.start("vport-b", Vports.vport(withLiveness("connect", "198.18.1.1:" + SWITCH_PORT,
+        vportB = machineB.start("vport-b", Vports.vport(withLiveness("connect", "--legacy", "198.18.1.1:" + SWITCH_PORT,
                 "--tap", "vswb", "--ip", "198.18.0.2/24", "--mac", "02:00:5e:10:00:0b", "-v")));
         vportA.awaitOutput("is answering", STARTUP);
         vportB.awaitOutput("is answering", STARTUP);
