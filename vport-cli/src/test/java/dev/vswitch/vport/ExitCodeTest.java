@@ -23,6 +23,16 @@ class ExitCodeTest {
         assertEquals(8, ExitCode.TIMED_OUT.code());
         assertEquals(9, ExitCode.BAD_CREDENTIALS.code());
         assertEquals(10, ExitCode.KEY_EXISTS.code());
+        assertEquals(11, ExitCode.NOT_CONNECTED.code());
+        assertEquals(12, ExitCode.NOT_RUNNING.code());
+    }
+
+    @Test
+    void statusEndsWithItsOwnCodesAndNoneOfTheTapOnes() {
+        assertEquals(java.util.List.of(ExitCode.OK, ExitCode.RUNTIME_ERROR, ExitCode.USAGE, ExitCode.BAD_VALUE, ExitCode.NOT_CONNECTED,
+                ExitCode.NOT_RUNNING), ExitCode.forStatus());
+        assertFalse(ExitCode.forConnect().contains(ExitCode.NOT_CONNECTED));
+        assertFalse(ExitCode.forConnect().contains(ExitCode.NOT_RUNNING));
     }
 
     @Test

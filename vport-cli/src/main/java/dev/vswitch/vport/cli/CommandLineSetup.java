@@ -32,6 +32,7 @@ public class CommandLineSetup {
         List<ExitCode> codes = name.startsWith("vport transfer") ? ExitCode.forTransfer()
                 : name.equals("vport connect") ? ExitCode.forConnect()
                 : name.equals("vport keygen") || name.equals("vport pubkey") ? ExitCode.forKeys()
+                : name.equals("vport status") ? ExitCode.forStatus()
                 : List.of(ExitCode.values());
         UsageMessageSpec usage = command.getCommandSpec().usageMessage();
         usage.showDefaultValues(true);

@@ -3,9 +3,11 @@ package dev.vswitch.vport.cli;
 import dev.vswitch.protocol.Mtu;
 import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
+import dev.vswitch.vport.status.StatusDirectory;
 import dev.vswitch.vport.values.HostPort;
 import dev.vswitch.vport.values.Ipv4Cidr;
 import dev.vswitch.vport.values.OptionValues;
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -48,6 +50,12 @@ public class ConnectOptions {
             description = "Silence from the switch after which vport reports it, re-resolves its name and (secure) handshakes again.")
     int deadAfterSeconds;
 
+    @Option(names = "--status-dir", paramLabel = "DIR", defaultValue = StatusDirectory.DEFAULT,
+            description = "Where to publish this vport's state for 'vport status': DIR/<tap>.json, rewritten every second"
+                    + " (mode 0644, no token or keys in it) and removed at stop. Created if missing; if it cannot be written,"
+                    + " vport warns once and forwards all the same.")
+    Path statusDir;
+
     /** The validated settings for {@code target}; {@code secure} null means the plain (legacy) format. */
     ConnectSettings settings(HostPort target, ConnectSettings.Secure secure) {
         if (deadAfterSeconds <= keepaliveSeconds) {
@@ -56,6 +64,6 @@ public class ConnectOptions {
         }
         int tapMtu = mtu != null ? mtu : secure != null ? Mtu.DEFAULT_TAP_MTU : Mtu.LEGACY_TAP_MTU;
         return new ConnectSettings(target, tapName, ip, tapMtu, mac, verbose,
-                Duration.ofSeconds(keepaliveSeconds), Duration.ofSeconds(deadAfterSeconds), secure);
+                Duration.ofSeconds(keepaliveSeconds), Duration.ofSeconds(deadAfterSeconds), secure, statusDir);
     }
 }

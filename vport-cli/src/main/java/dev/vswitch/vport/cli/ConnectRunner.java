@@ -4,18 +4,23 @@ import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.vport.VportException;
 import dev.vswitch.vport.link.FrameTrace;
 import dev.vswitch.vport.link.LinkCounters;
+import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.vport.link.StopSignal;
 import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.link.Vport;
 import dev.vswitch.vport.secure.ClientKeyFile;
 import dev.vswitch.vport.secure.Handshaker;
 import dev.vswitch.vport.secure.SecureLink;
+import dev.vswitch.vport.status.StatusDirectory;
+import dev.vswitch.vport.status.StatusPublisher;
+import dev.vswitch.vport.status.VportStatus;
 import dev.vswitch.vport.tap.InterfaceConfigurator;
 import dev.vswitch.vport.tap.TapDevice;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,6 +36,7 @@ final class ConnectRunner {
     }
 
     static int run(ConnectSettings settings) throws InterruptedException {
+        Instant startedAt = Instant.now();
         InetSocketAddress switchAddress = settings.target().resolve();
         SecureRandom random = new SecureRandom();
         Handshaker handshaker = settings.secure() == null ? null
@@ -41,6 +47,9 @@ final class ConnectRunner {
         try (TapDevice tap = TapDevice.create(settings.tapName())) {
             long tapMac = configure(tap.name(), settings);
             FrameTrace trace = settings.verbose() ? new FrameTrace(System.out) : null;
+            VportStatus.Identity identity = VportStatus.Identity.ofThisProcess(tap.name(),
+                    handshaker == null ? VportStatus.Mode.LEGACY : VportStatus.Mode.SECURE, settings.target(),
+                    handshaker == null ? null : settings.secure().token().network(), startedAt);
             try (ShutdownSignals signals = ShutdownSignals.install(stopSignal::stop);
                     SwitchLink link = SwitchLink.connect(switchAddress, counters)) {
                 if (handshaker == null) {
@@ -48,7 +57,7 @@ final class ConnectRunner {
                     try (Vport vport = new Vport(tap, link, counters, vportSettings, tapMac, trace, stopSignal)) {
                         LOG.info(startupLine(tap.name(), tapMac, settings, switchAddress));
                         vport.start();
-                        failure = stopSignal.await();
+                        failure = runUntilStopped(vport, identity, counters, settings, stopSignal);
                     }
                 } else {
                     SecureLink.Settings secureSettings = new SecureLink.Settings(settings.target(), settings.secure().token().network(),
@@ -56,7 +65,7 @@ final class ConnectRunner {
                     try (SecureLink secure = new SecureLink(tap, link, counters, secureSettings, handshaker, tapMac, trace, stopSignal)) {
                         LOG.info(startupLine(tap.name(), tapMac, settings, switchAddress));
                         secure.start();
-                        failure = stopSignal.await();
+                        failure = runUntilStopped(secure, identity, counters, settings, stopSignal);
                     }
                 }
             }
@@ -66,6 +75,14 @@ final class ConnectRunner {
             throw failure;
         }
         return 0;
+    }
+
+    /** Publishes the status for 'vport status' until stopped; the status file goes before the link does. */
+    private static VportException runUntilStopped(LinkState.Source link, VportStatus.Identity identity, LinkCounters counters,
+            ConnectSettings settings, StopSignal stopSignal) throws InterruptedException {
+        try (StatusPublisher status = StatusPublisher.start(new StatusDirectory(settings.statusDir()), identity, link, counters)) {
+            return stopSignal.await();
+        }
     }
 
     /** The token's client key if it carries one, else the key file's (made on first use, its public key shown once). */

@@ -9,12 +9,13 @@ import java.time.Duration;
 /**
  * Validated settings of one {@code connect}.
  *
- * @param ip     null: assign no address
- * @param mac    null: keep the kernel's random MAC
- * @param secure null: the seed's plain format (--legacy)
+ * @param ip        null: assign no address
+ * @param mac       null: keep the kernel's random MAC
+ * @param secure    null: the seed's plain format (--legacy)
+ * @param statusDir where the status file for {@code vport status} goes
  */
 record ConnectSettings(HostPort target, String tapName, Ipv4Cidr ip, int mtu, Long mac, boolean verbose,
-        Duration keepalive, Duration deadAfter, Secure secure) {
+        Duration keepalive, Duration deadAfter, Secure secure, Path statusDir) {
 
     /**
      * The secure protocol's credentials.

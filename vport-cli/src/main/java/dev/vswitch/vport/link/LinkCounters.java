@@ -35,7 +35,8 @@ public final class LinkCounters {
         /** Secure mode: a datagram of another protocol version, an unknown type or a wrong length. */
         MALFORMED;
 
-        String label() {
+        /** The name in the shutdown summary and in status files, e.g. {@code switch-unreachable}. */
+        public String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
@@ -116,6 +117,14 @@ public final class LinkCounters {
 
     public long keepalivesReceived() {
         return keepalivesReceived.get();
+    }
+
+    public long bytesToSwitch() {
+        return bytesToSwitch.get();
+    }
+
+    public long bytesFromSwitch() {
+        return bytesFromSwitch.get();
     }
 
     public long drops(Drop reason) {

@@ -9,6 +9,8 @@ import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
 import dev.vswitch.vport.link.FrameTrace;
 import dev.vswitch.vport.link.LinkCounters;
+import dev.vswitch.vport.link.LinkState;
+import dev.vswitch.vport.link.RttMeter;
 import dev.vswitch.vport.link.StopSignal;
 import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.link.Vport;
@@ -39,7 +41,7 @@ import org.jboss.logging.Logger;
  * authenticate (a token with another network key than the switch's). None of them ends the vport: it
  * keeps trying until stopped.
  */
-public final class SecureLink implements AutoCloseable {
+public final class SecureLink implements AutoCloseable, LinkState.Source {
 
     /** The one line for a switch whose answer did not authenticate. */
     public static final String HANDSHAKE_FAILED_LINE =
@@ -51,9 +53,15 @@ public final class SecureLink implements AutoCloseable {
     static final int TAP_POLL_MILLIS = 250;
     /** The monitor's period: the resolution of keepalive, retry and rekey timers. */
     static final long TICK_MILLIS = 100;
+    /**
+     * A keepalive unanswered this long (past the keepalive interval) means the switch lost our session (it restarted) or the path broke:
+     * handshake again at once rather than waiting for --dead-after, keeping the old session meanwhile.
+     */
+    static final long KEEPALIVE_REPLY_TIMEOUT_NANOS = 2_000_000_000L;
     /** Larger than any frame or UDP payload, so nothing is silently truncated. */
     private static final int BUFFER_BYTES = 65_536;
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+    private static final long NEVER = Long.MIN_VALUE;
 
     /**
      * What the secure link needs to know beyond its devices and keys.
@@ -113,8 +121,13 @@ public final class SecureLink implements AutoCloseable {
     private volatile Session current;
     /** The session before the current one, still opened for packets in flight; written under {@link #sessionLock}. */
     private volatile Session previous;
-    /** When an authentic message last came from the switch. */
+    /** When an authentic message last came from the switch (at start: when the link started, for the silence timer). */
     private volatile long lastHeardNanos;
+    /** True once an authentic message came from the switch, so {@link #lastHeardNanos} means something to a user. */
+    private volatile boolean heardOnce;
+    /** When the last handshake completed; {@link #NEVER} before the first. */
+    private volatile long lastHandshakeNanos = NEVER;
+    private final RttMeter rtt = new RttMeter();
     private volatile long lastKeepaliveNanos;
     private volatile boolean running = true;
     private State state = State.CONNECTING;
@@ -171,6 +184,29 @@ public final class SecureLink implements AutoCloseable {
         }
     }
 
+    /** For {@code vport status}: taken by its own thread once a second. */
+    @Override
+    public LinkState linkState() {
+        long now = clock.getAsLong();
+        Session session = current;
+        if (session != null && session.isExpired(now)) {
+            session = null;
+        }
+        boolean heard = heardOnce;
+        long heardAt = lastHeardNanos;
+        boolean connected = heard && session != null && now - heardAt < deadAfterNanos;
+        LinkState.Phase phase = switch (state()) {
+            case CONNECTING -> LinkState.Phase.CONNECTING;
+            case CONNECTED -> connected ? LinkState.Phase.CONNECTED : LinkState.Phase.SILENT;
+            case SILENT -> LinkState.Phase.SILENT;
+            case REJECTED -> LinkState.Phase.REJECTED;
+        };
+        long handshake = lastHandshakeNanos;
+        return new LinkState(connected, phase, link.remote(), heard ? Duration.ofNanos(now - heardAt) : null,
+                session == null ? null : Duration.ofNanos(now - session.createdNanos()),
+                handshake == NEVER ? null : Duration.ofNanos(now - handshake), rtt.reading());
+    }
+
     /** The session frames are sent with, or null before the first handshake. */
     Session currentSession() {
         return current;
@@ -193,7 +229,7 @@ public final class SecureLink implements AutoCloseable {
                     }
                     sendInitiation(now);
                 }
-            } else if (session == null || session.needsRekey(now)) {
+            } else if (session == null || session.needsRekey(now) || keepaliveUnanswered(now)) {
                 sendInitiation(now);
             }
             if (session != null && now - lastKeepaliveNanos >= keepaliveNanos) {
@@ -202,6 +238,12 @@ public final class SecureLink implements AutoCloseable {
         } catch (RuntimeException e) {
             stopOnFailure(e);
         }
+    }
+
+    /** A keepalive is outstanding and nothing came back for a keepalive interval plus the reply timeout. */
+    private boolean keepaliveUnanswered(long now) {
+        long heardAt = lastHeardNanos;
+        return lastKeepaliveNanos - heardAt > 0 && now - heardAt >= keepaliveNanos + KEEPALIVE_REPLY_TIMEOUT_NANOS;
     }
 
     /** Forgets sessions older than {@link WireFormat#REJECT_AFTER_SECONDS}; returns the current one, if still usable. */
@@ -294,8 +336,11 @@ public final class SecureLink implements AutoCloseable {
         Keepalive.writeRequest(frame, tapMac);
         seal(session, frame, message);
         lastKeepaliveNanos = now;
+        rtt.requestSent(clock.getAsLong());
         if (link.send(message)) {
             counters.keepaliveSent();
+        } else {
+            rtt.requestFailed();
         }
     }
 
@@ -348,6 +393,9 @@ public final class SecureLink implements AutoCloseable {
             return;
         }
         lastHeardNanos = now;
+        if (!heardOnce) {
+            heardOnce = true;
+        }
         plain.flip();
         int length = plain.remaining();
         if (length == 0) {
@@ -356,6 +404,7 @@ public final class SecureLink implements AutoCloseable {
         byte keepalive = Keepalive.kind(plain, 0, length);
         if (keepalive != 0) {
             if (keepalive == Keepalive.REPLY) {
+                rtt.replyReceived(clock.getAsLong());
                 counters.keepaliveReceived();
             }
             return;
@@ -395,6 +444,8 @@ public final class SecureLink implements AutoCloseable {
             current = session;
         }
         lastHeardNanos = now;
+        heardOnce = true;
+        lastHandshakeNanos = now;
         counters.handshakeCompleted();
         sendKeepalive(session, now, confirmFrame, confirmMessage); // the switch waits for this proof before it sends
         enterConnected();

@@ -1,8 +1,10 @@
 package dev.vswitch.vport.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vswitch.vport.status.VportStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The secure protocol end to end: two namespaces joined by a veth pair (198.18.1.0/30) stand for two
  * machines, the secure test switch runs in namespace A and writes its join token to a file, and each
  * vport joins with that token file, making its own client key on first use. The vport in B overrides the
- * token's endpoint, as inside Kubernetes.
+ * token's endpoint, as inside Kubernetes. Each vport publishes its status in a directory of the test's own,
+ * where {@code vport status}, run inside the vport's namespace, reads it.
  */
 class SecureForwardingIT {
 
@@ -50,9 +53,9 @@ class SecureForwardingIT {
         testSwitch = startSwitch();
         String token = dir.resolve("switch").resolve(NETWORK + ".token").toString();
         vportA = machineA.start("vport-a", Vports.vport("connect", "--token-file", token, "--key-file", keyFile("a").toString(),
-                "--tap", "vswa", "--ip", "198.18.0.1/24", "--mac", "02:00:5e:10:00:0a", "--keepalive", "1", "--dead-after", "3"));
+                "--status-dir", statusDir("a").toString(), "--tap", "vswa", "--ip", "198.18.0.1/24", "--mac", "02:00:5e:10:00:0a", "--keepalive", "1", "--dead-after", "3"));
         vportB = machineB.start("vport-b", Vports.vport("connect", "--token-file", token, "198.18.1.1:" + SWITCH_PORT,
-                "--key-file", keyFile("b").toString(), "--tap", "vswb", "--ip", "198.18.0.2/24", "--mac", "02:00:5e:10:00:0b",
+                "--key-file", keyFile("b").toString(), "--status-dir", statusDir("b").toString(), "--tap", "vswb", "--ip", "198.18.0.2/24", "--mac", "02:00:5e:10:00:0b",
                 "--keepalive", "1", "--dead-after", "3"));
         vportA.awaitOutput("connected to 127.0.0.1:" + SWITCH_PORT + " (network lab)", STARTUP);
         vportB.awaitOutput("connected to 198.18.1.1:" + SWITCH_PORT + " (network lab)", STARTUP);
@@ -85,7 +88,27 @@ class SecureForwardingIT {
         Commands.Result pubkey = Commands.run(Vports.vport("pubkey", "--key-file", keyFile("a").toString()));
         assertEquals(newKey.group(1), pubkey.output().strip(), "keygen's sibling shows the same public key");
 
+        VportStatus status = awaitStatusAfterTraffic(machineA, "vswa", statusDir("a"));
+        assertEquals(VportStatus.Mode.SECURE, status.mode());
+        assertEquals(NETWORK, status.network());
+        assertEquals("127.0.0.1:" + SWITCH_PORT, status.switchTarget());
+        assertTrue(status.rttMillis() >= 0 && status.rttMillis() < 1_000, status.toJson());
+        assertTrue(status.toSwitch().frames() >= 4 && status.fromSwitch().frames() >= 4, "the pings each way: " + status.toJson());
+        assertTrue(status.sessionAgeSeconds() != null && status.lastHandshake() != null, status.toJson());
+        Commands.Result summary = machineA.exec(Vports.vport("status", "--status-dir", statusDir("a").toString()).toArray(String[]::new));
+        assertEquals(0, summary.exitCode(), summary.output());
+        assertTrue(summary.output().contains("vswa: connected to 127.0.0.1:" + SWITCH_PORT + " (network lab), session "), summary.output());
+        String fileText = Files.readString(statusDir("a").resolve("vswa.json"));
+        assertFalse(fileText.contains(Files.readString(dir.resolve("switch").resolve(NETWORK + ".token")).strip().substring(5, 40)),
+                "no part of the token in the status file");
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(statusDir("a").resolve("vswa.json"))));
+
         assertEquals(0, vportA.stop(), vportA.describe());
+        assertFalse(Files.exists(statusDir("a").resolve("vswa.json")), "the status file goes at stop");
+        Commands.Result gone = machineA.exec(Vports.vport("status", "--tap", "vswa", "--status-dir", statusDir("a").toString())
+                .toArray(String[]::new));
+        assertEquals(12, gone.exitCode(), gone.output());
+        assertTrue(gone.output().contains("no vport running for tap vswa"), gone.output());
         assertTrue(vportA.stdout().matches("(?s).*from switch [1-9]\\d* frames/.*keepalives [1-9]\\d* sent/[1-9]\\d* answered,"
                 + " handshakes 1 completed/0 failed, dropped.*"), vportA.describe());
     }
@@ -112,6 +135,36 @@ class SecureForwardingIT {
                 Vports.secureSwitch(SWITCH_PORT, SWITCH_LIFETIME_SECONDS, dir.resolve("switch"), NETWORK));
         started.awaitOutput("secure switch listening on " + SWITCH_PORT, STARTUP);
         return started;
+    }
+
+    /**
+     * Runs {@code vport status --tap TAP --json} inside the namespace until it reports the vport connected, with
+     * a round trip measured and bytes counted both ways (the file is rewritten every second), and returns it.
+     */
+    private static VportStatus awaitStatusAfterTraffic(NetworkNamespace machine, String tap, Path statusDir) throws InterruptedException {
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        String last = "";
+        while (System.nanoTime() - deadline < 0) {
+            Commands.Result result = machine.exec(Vports.vport("status", "--tap", tap, "--status-dir", statusDir.toString(), "--json")
+                    .toArray(String[]::new));
+            last = "exit " + result.exitCode() + ": " + result.output();
+            if (result.exitCode() == 0) {
+                String json = result.output().substring(result.output().indexOf('{'), result.output().lastIndexOf('}') + 1);
+                VportStatus status = VportStatus.fromJson(json);
+                assertTrue(status.connected(), last);
+                assertEquals(tap, status.tap());
+                if (status.rttMillis() != null && status.toSwitch().bytes() > 0 && status.fromSwitch().bytes() > 0) {
+                    return status;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("vport status did not report " + tap + " connected with traffic both ways within "
+                + STARTUP.toSeconds() + " s; last: " + last);
+    }
+
+    private Path statusDir(String machine) {
+        return dir.resolve(machine).resolve("status");
     }
 
     private Path keyFile(String machine) {

@@ -12,26 +12,38 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Mtu;
 import dev.vswitch.protocol.keys.JoinToken;
+import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.X25519;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.vport.link.LinkCounters;
+import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.vport.link.StopSignal;
 import dev.vswitch.vport.link.SwitchLink;
+import dev.vswitch.vport.status.StatusDirectory;
+import dev.vswitch.vport.status.StatusPublisher;
+import dev.vswitch.vport.status.VportStatus;
 import dev.vswitch.vport.values.HostPort;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The secure link against {@link TestSwitch} on real UDP sockets on 127.0.0.1: the protocol module's
@@ -104,6 +116,63 @@ class SecureLinkTest {
     }
 
     @Test
+    void publishesAStatusFileThatSaysConnectedWithRttAndCountsAndRemovesItAtStop(@TempDir Path dir) throws Exception {
+        testSwitch = startSwitch(networkKey, 0);
+        int port = testSwitch.port();
+        link = connect(port, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
+        StatusDirectory directory = new StatusDirectory(dir.resolve("run/vport"));
+        Instant started = Instant.now();
+        VportStatus.Identity identity = VportStatus.Identity.ofThisProcess("vswa", VportStatus.Mode.SECURE,
+                HostPort.parse("127.0.0.1:" + port), NETWORK, started);
+        Path file = directory.fileOf("vswa");
+        try (StatusPublisher publisher = StatusPublisher.start(directory, identity, link, counters)) {
+            awaitConnected();
+            await("confirmed", () -> testSwitch.confirmed.get() == 1);
+            byte[] out = frame(PEER_MAC, TAP_MAC, 1000);
+            tap.toVport.add(out);
+            assertNotNull(testSwitch.frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+            testSwitch.sendFrame(frame(TAP_MAC, PEER_MAC, 60));
+            assertNotNull(tap.written.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+
+            await("the status file says connected, with a round trip and both frames", () -> directory.read("vswa")
+                    .map(entry -> entry.status().connected() && entry.status().rttMillis() != null
+                            && entry.status().toSwitch().frames() == 1 && entry.status().fromSwitch().frames() == 1)
+                    .orElse(false));
+            VportStatus status = directory.read("vswa").orElseThrow().status();
+            assertEquals("vswa", status.tap());
+            assertEquals(VportStatus.Mode.SECURE, status.mode());
+            assertEquals("127.0.0.1:" + port, status.switchTarget());
+            assertEquals("127.0.0.1:" + port, status.switchAddress());
+            assertEquals(NETWORK, status.network());
+            assertEquals("connected", status.state());
+            assertTrue(status.rttMillis() >= 0 && status.rttMillis() < 1_000, "a round trip on loopback: " + status.rttMillis());
+            assertTrue(status.rttSmoothedMillis() >= 0 && status.rttSmoothedMillis() < 1_000, status.toJson());
+            assertEquals(new VportStatus.Traffic(1, 1000), status.toSwitch());
+            assertEquals(new VportStatus.Traffic(1, 60), status.fromSwitch());
+            assertTrue(status.keepalivesSent() >= 1 && status.keepalivesAnswered() >= 1, status.toJson());
+            assertTrue(status.sessionAgeSeconds() >= 0 && status.sessionAgeSeconds() < WAIT.toSeconds(), status.toJson());
+            assertTrue(!status.lastHandshake().isBefore(started.minusSeconds(1)) && !status.lastHandshake().isAfter(Instant.now()),
+                    status.toJson());
+            assertTrue(status.secondsSinceHeard() < 5, status.toJson());
+            assertEquals(ProcessHandle.current().pid(), status.pid());
+            assertTrue(StatusDirectory.isRunning(status));
+            assertTrue(status.summary().startsWith("vswa: connected to 127.0.0.1:" + port + " (network lab), session "), status.summary());
+
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            for (byte[] secret : List.of(networkKey, clientPrivate, switchPrivate)) {
+                assertFalse(text.contains(Keys.encode(secret)) || text.contains(Base64.getUrlEncoder().withoutPadding().encodeToString(secret)),
+                        "no key in the status file: " + text);
+            }
+            String token = new JoinToken("127.0.0.1:" + port, X25519.publicKey(switchPrivate), NETWORK, networkKey, null).encode();
+            assertFalse(text.contains(token.substring(5, 30)), "no part of the token");
+            assertEquals(file, publisher.file());
+        }
+        assertFalse(Files.exists(file), "removed at stop");
+        assertEquals(1, log.lines.size(), "publishing logs nothing on the link: " + log.lines);
+    }
+
+    @Test
     void aCookieReplyIsOpenedAndTheInitiationSentAgainWithMac2() throws Exception {
         testSwitch = startSwitch(networkKey, 0);
         testSwitch.cookieMode = true;
@@ -150,6 +219,25 @@ class SecureLinkTest {
         TestSwitch.Received received = testSwitch.frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertNotNull(received, "frames flow to the restarted switch");
         assertArrayEquals(out, received.frame());
+    }
+
+    @Test
+    void anUnansweredKeepaliveStartsANewHandshakeLongBeforeDeadAfter() throws Exception {
+        testSwitch = startSwitch(networkKey, 0);
+        int port = testSwitch.port();
+        link = connect(port, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMillis(500));
+        awaitConnected();
+        await("confirmed", () -> testSwitch.confirmed.get() == 1);
+
+        testSwitch.close();
+        testSwitch = startSwitch(networkKey, port); // restarted: it drops our keepalives as unknown sessions
+        await("a second handshake within a few seconds", () -> counters.handshakesCompleted() == 2);
+        assertEquals(List.of("connected to 127.0.0.1:" + port + " (network lab)"), log.lines,
+                "recovered without ever waiting for --dead-after");
+        byte[] out = frame(PEER_MAC, TAP_MAC, 120);
+        tap.toVport.add(out);
+        TestSwitch.Received received = testSwitch.frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(received, "frames flow to the restarted switch");
     }
 
     @Test
@@ -227,6 +315,13 @@ class SecureLinkTest {
         Thread.sleep(1_000); // several more retries
         assertEquals(List.of("waiting for handshake response from 127.0.0.1:" + port + " (no answer for 2 s)"), log.lines);
         assertEquals(SecureLink.State.SILENT, link.state());
+        LinkState state = link.linkState();
+        assertFalse(state.connected());
+        assertEquals(LinkState.Phase.SILENT, state.phase());
+        assertNull(state.sinceHeard(), "nothing authentic heard");
+        assertNull(state.sessionAge());
+        assertNull(state.sinceHandshake());
+        assertFalse(state.rtt().measured());
     }
 
     @Test
