@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A guided tour of vswitch on one machine: a switch and two hosts, each in its own network namespace, joined into
-# one virtual LAN by vport agents. Pings both ways, then sends a 5 MiB file across and checks its SHA-256.
-# Everything it creates (namespaces, links, TAP devices, processes, files) is removed on exit, also on failure
+# one encrypted virtual LAN by vport agents that hold the network's join token. Pings both ways, then sends a 5 MiB
+# file across and checks its SHA-256.
+# Everything it creates (namespaces, links, TAP devices, processes, keys, files) is removed on exit, also on failure
 # or Ctrl-C. All addresses are in 198.18.0.0/15 and live only inside the namespaces it creates.
 set -euo pipefail
 
@@ -21,6 +22,8 @@ NS_SW="vsw-demo-$$-sw"
 NS_H1="vsw-demo-$$-h1"
 NS_H2="vsw-demo-$$-h2"
 WORK=$(mktemp -d /tmp/vswitch-demo.XXXXXX)
+KEYS=$WORK/switch-keys # the switch's key, the network's key and its join token: secrets, mode 0700
+TOKEN=$KEYS/tokens/default.token
 PIDS=()
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -107,17 +110,27 @@ for ns in "$NS_H1" "$NS_H2"; do
   run ip netns exec "$ns" ping -c 1 -W 2 "198.18.$n.1" > /dev/null
 done
 
-step "Starting the switch on udp 0.0.0.0:$PORT"
-start_in "$NS_SW" switch env VSWITCH_PORT=$PORT VSWITCH_HOST=0.0.0.0 QUARKUS_HTTP_PORT=8080 java -jar "$SWITCH_JAR"
+step "Starting the switch on udp 0.0.0.0:$PORT (secure protocol only), keys in $KEYS"
+start_in "$NS_SW" switch env VSWITCH_PORT=$PORT VSWITCH_HOST=0.0.0.0 VSWITCH_KEY_DIR="$KEYS" QUARKUS_HTTP_PORT=8080 \
+  java -jar "$SWITCH_JAR"
 wait_until "the switch to listen" has_line "$WORK/switch.log" "vswitch listening on udp"
+# With no network configured the switch makes one named "default", generates its key, and writes its join token.
+wait_until "the join token of network 'default'" test -s "$TOKEN"
+grep -F "join token for network" "$WORK/switch.log" | sed 's/^/    switch: /'
 
-step "Starting a vport on each host: TAP tapN with 198.19.0.N/24 on the virtual LAN"
-start_in "$NS_H1" vport-h1 java -jar "$VPORT_JAR" connect "198.18.1.1:$PORT" --tap tap1 --ip 198.19.0.1/24
-start_in "$NS_H2" vport-h2 java -jar "$VPORT_JAR" connect "198.18.2.1:$PORT" --tap tap2 --ip 198.19.0.2/24
+step "Starting a vport on each host with the join token: TAP tapN with 198.19.0.N/24 on the virtual LAN"
+# The token names the switch by its host name; inside the namespaces a host reaches the switch at 198.18.N.1, so
+# that address follows the token. Each host makes its own key (--key-file) on first start and prints its public key.
+start_in "$NS_H1" vport-h1 java -jar "$VPORT_JAR" connect --token-file "$TOKEN" --key-file "$WORK/h1.key" \
+  "198.18.1.1:$PORT" --tap tap1 --ip 198.19.0.1/24
+start_in "$NS_H2" vport-h2 java -jar "$VPORT_JAR" connect --token-file "$TOKEN" --key-file "$WORK/h2.key" \
+  "198.18.2.1:$PORT" --tap tap2 --ip 198.19.0.2/24
 wait_until "vport 1 to bring tap1 up" has_line "$WORK/vport-h1.log" "vport:" " up"
 wait_until "vport 2 to bring tap2 up" has_line "$WORK/vport-h2.log" "vport:" " up"
+wait_until "vport 1 to complete its handshake with the switch" has_line "$WORK/vport-h1.log" "connected to"
+wait_until "vport 2 to complete its handshake with the switch" has_line "$WORK/vport-h2.log" "connected to"
 
-step "Pinging across the virtual LAN, both ways"
+step "Pinging across the virtual LAN, both ways (every frame is encrypted between vport and switch)"
 run ip netns exec "$NS_H1" ping -c 3 -W 2 198.19.0.2
 run ip netns exec "$NS_H2" ping -c 3 -W 2 198.19.0.1
 
@@ -142,4 +155,4 @@ if [[ $sent != "$expected" || $received != "$expected" ]]; then
   exit 1
 fi
 
-step "Demo passed: both hosts talk over the virtual LAN and the file arrived intact"
+step "Demo passed: both hosts talk over the encrypted virtual LAN and the file arrived intact"

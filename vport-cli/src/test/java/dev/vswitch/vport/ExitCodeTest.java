@@ -20,6 +20,29 @@ class ExitCodeTest {
         assertEquals(5, ExitCode.TAP_UNAVAILABLE.code());
         assertEquals(6, ExitCode.BAD_VALUE.code());
         assertEquals(7, ExitCode.UNKNOWN_HOST.code());
+        assertEquals(8, ExitCode.TIMED_OUT.code());
+        assertEquals(9, ExitCode.BAD_CREDENTIALS.code());
+        assertEquals(10, ExitCode.KEY_EXISTS.code());
+        assertEquals(11, ExitCode.NOT_CONNECTED.code());
+        assertEquals(12, ExitCode.NOT_RUNNING.code());
+    }
+
+    @Test
+    void statusEndsWithItsOwnCodesAndNoneOfTheTapOnes() {
+        assertEquals(java.util.List.of(ExitCode.OK, ExitCode.RUNTIME_ERROR, ExitCode.USAGE, ExitCode.BAD_VALUE, ExitCode.NOT_CONNECTED,
+                ExitCode.NOT_RUNNING), ExitCode.forStatus());
+        assertFalse(ExitCode.forConnect().contains(ExitCode.NOT_CONNECTED));
+        assertFalse(ExitCode.forConnect().contains(ExitCode.NOT_RUNNING));
+    }
+
+    @Test
+    void keyCommandsEndWithKeyCodesOnly() {
+        assertTrue(ExitCode.forKeys().contains(ExitCode.BAD_CREDENTIALS));
+        assertTrue(ExitCode.forKeys().contains(ExitCode.KEY_EXISTS));
+        assertFalse(ExitCode.forKeys().contains(ExitCode.NOT_PERMITTED));
+        assertTrue(ExitCode.forConnect().contains(ExitCode.BAD_CREDENTIALS));
+        assertFalse(ExitCode.forConnect().contains(ExitCode.KEY_EXISTS));
+        assertFalse(ExitCode.forTransfer().contains(ExitCode.BAD_CREDENTIALS));
     }
 
     @Test

@@ -26,6 +26,19 @@ public final class CipherState {
         this.cipher = algorithm.newCipher();
     }
 
+    /** The key and counter at one moment, so that a failed handshake message can be undone. */
+    record Saved(SecretKeySpec key, long n) {
+    }
+
+    Saved save() {
+        return new Saved(key, n);
+    }
+
+    void restore(Saved saved) {
+        key = saved.key();
+        n = saved.n();
+    }
+
     public void initializeKey(byte[] k) {
         key = k == null ? null : algorithm.key(k);
         n = 0;

@@ -79,9 +79,28 @@ public final class HandshakeState {
         return out.toByteArray();
     }
 
-    /** Processes the peer's next message and returns its payload. */
+    /**
+     * Processes the peer's next message and returns its payload. A message that fails leaves the state as
+     * it was, so a forged message cannot spoil the handshake for the genuine one that follows.
+     */
     public byte[] readMessage(byte[] message) {
         checkTurn(false);
+        SymmetricState.Saved symmetricBefore = symmetric.save();
+        byte[] remoteEphemeralBefore = remoteEphemeral;
+        byte[] remoteStaticBefore = remoteStatic;
+        int pskIndexBefore = pskIndex;
+        try {
+            return read(message);
+        } catch (NoiseException e) {
+            symmetric.restore(symmetricBefore);
+            remoteEphemeral = remoteEphemeralBefore;
+            remoteStatic = remoteStaticBefore;
+            pskIndex = pskIndexBefore;
+            throw e;
+        }
+    }
+
+    private byte[] read(byte[] message) {
         int offset = 0;
         for (Token token : pattern.messages().get(messageIndex)) {
             switch (token) {

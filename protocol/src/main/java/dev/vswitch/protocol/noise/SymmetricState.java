@@ -19,6 +19,20 @@ final class SymmetricState {
         chainingKey = hash.clone();
     }
 
+    /** Everything a message may change; arrays are replaced, never written into, so keeping references suffices. */
+    record Saved(byte[] chainingKey, byte[] hash, CipherState.Saved cipher) {
+    }
+
+    Saved save() {
+        return new Saved(chainingKey, hash, cipher.save());
+    }
+
+    void restore(Saved saved) {
+        chainingKey = saved.chainingKey();
+        hash = saved.hash();
+        cipher.restore(saved.cipher());
+    }
+
     void mixKey(byte[] inputKeyMaterial) {
         byte[][] out = Sha256.hkdf(chainingKey, inputKeyMaterial, 2);
         chainingKey = out[0];

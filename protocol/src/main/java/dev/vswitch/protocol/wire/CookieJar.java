@@ -61,6 +61,9 @@ public final class CookieJar {
      * from the responder with this static key. Throws {@link NoiseException} if the reply is forged.
      */
     public static byte[] openReply(byte[] reply, byte[] responderStaticPublic, byte[] sentMac1) {
+        if (reply.length != WireFormat.COOKIE_REPLY_LENGTH) {
+            throw new NoiseException("cookie reply of wrong length");
+        }
         ByteBuffer in = ByteBuffer.wrap(reply);
         in.position(WireFormat.HEADER_LENGTH + WireFormat.INDEX_LENGTH);
         byte[] nonce = new byte[WireFormat.COOKIE_NONCE_LENGTH];

@@ -34,7 +34,7 @@ public final class HandshakeResponder {
 
     /** The cheap first check of an initiation: does the sender know our public key? */
     public boolean mac1Valid(byte[] initiation) {
-        return MessageMacs.mac1Valid(initiation, mac1Key);
+        return initiation.length == WireFormat.INITIATION_LENGTH && MessageMacs.mac1Valid(initiation, mac1Key);
     }
 
     /** Decrypts an initiation; throws {@link NoiseException} when it is not a genuine one. */

@@ -60,6 +60,9 @@ public final class Session {
      * The replay window moves only for authentic messages, so forgeries cannot push it forward.
      */
     public Verdict open(ByteBuffer message, ByteBuffer frame) {
+        if (message.remaining() < WireFormat.DATA_OVERHEAD) {
+            return Verdict.FORGED; // shorter than header and tag: it cannot authenticate
+        }
         int start = message.position();
         long counter = message.getLong(start + WireFormat.DATA_COUNTER_OFFSET);
         if (!replay.mayAccept(counter)) {

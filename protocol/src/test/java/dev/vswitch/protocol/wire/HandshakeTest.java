@@ -66,6 +66,19 @@ class HandshakeTest {
     }
 
     @Test
+    void aForgedResponseDoesNotSpoilTheHandshakeForTheGenuineOne() {
+        HandshakeInitiator initiator = initiator(networkKey);
+        byte[] message = initiator.initiation(3, Instant.now(), null);
+        HandshakeResponder.Response response = responder.respond(responder.readInitiation(message), networkKey, 4, 0);
+        byte[] forged = response.message().clone();
+        forged[13] ^= 0x40; // the ephemeral key; mac1 recomputed as someone who knows our public key could
+        MessageMacs.write(forged, MessageMacs.mac1Key(X25519.publicKey(clientPrivate)), null);
+        assertThrows(NoiseException.class, () -> initiator.consumeResponse(forged, 0));
+        Session session = initiator.consumeResponse(response.message(), 0);
+        assertArrayEquals(new byte[] {1, 2, 3}, transfer(session, response.session(), new byte[] {1, 2, 3}));
+    }
+
+    @Test
     void aClientThatDoesNotKnowTheSwitchKeyFailsMac1AndDecryption() {
         byte[] wrongSwitch = X25519.publicKey(X25519.generatePrivateKey(random));
         HandshakeInitiator initiator = new HandshakeInitiator(clientPrivate, wrongSwitch, networkKey, "lab", random);

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -21,8 +23,17 @@ final class Artifacts {
     private Artifacts() {
     }
 
-    static List<String> switchCommand() {
-        return command(SWITCH_MODULE);
+    /** The switch, with {@code properties} as system properties ({@code -Dname=value}), which both builds read. */
+    static List<String> switchCommand(Map<String, String> properties) {
+        List<String> command = new ArrayList<>(command(SWITCH_MODULE));
+        List<String> options = properties.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(property -> "-D" + property.getKey() + "=" + property.getValue())
+                .toList();
+        // A JVM takes them before -jar; a native executable takes them among its arguments.
+        int jar = command.indexOf("-jar");
+        command.addAll(jar >= 0 ? jar : command.size(), options);
+        return command;
     }
 
     static List<String> vportCommand() {

@@ -3,6 +3,7 @@ package dev.vswitch.e2e;
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.protocol.Mtu;
+import dev.vswitch.protocol.wire.WireFormat;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -16,7 +17,9 @@ import java.util.Random;
 /**
  * A separate program, run inside a host namespace, that sends the switch datagrams no vport would: random bytes of
  * random length, frames cut short of an Ethernet header, oversized ones, and frames whose source MAC is broadcast,
- * multicast or zero (a switch that learned those would send broadcasts to us alone). It is bounded twice: a fixed
+ * multicast or zero (a switch that learned those would send broadcasts to us alone), and forged messages of the
+ * secure protocol: the right type, version and length for each message type, but random keys, indexes, MACs and
+ * ciphertext, which must fail their MAC or AEAD check and cost the switch nothing more. It is bounded twice: a fixed
  * number of datagrams, spread evenly over a fixed time, and it gives up at twice that time.
  *
  * <p>Usage: {@code GarbageSender HOST PORT RANDOM_COUNT SECONDS SEED}
@@ -30,6 +33,8 @@ public final class GarbageSender {
     private static final int ARP = 0x0806;
     private static final long IPV4_ALL_HOSTS = 0x0100_5E00_0001L;
     private static final long SOME_UNICAST = 0x0200_0000_0099L;
+    /** Forged messages of each secure type, and of each with a wrong version byte. */
+    private static final int FORGED_PER_TYPE = 20;
 
     private GarbageSender() {
     }
@@ -79,6 +84,16 @@ public final class GarbageSender {
             datagrams.add(frameFrom(source, MacAddress.BROADCAST, random));
             datagrams.add(frameFrom(source, SOME_UNICAST, random));
         }
+        for (int i = 0; i < FORGED_PER_TYPE; i++) {
+            datagrams.add(forged(random, WireFormat.TYPE_INITIATION, WireFormat.INITIATION_LENGTH, WireFormat.VERSION));
+            datagrams.add(forged(random, WireFormat.TYPE_RESPONSE, WireFormat.RESPONSE_LENGTH, WireFormat.VERSION));
+            datagrams.add(forged(random, WireFormat.TYPE_COOKIE_REPLY, WireFormat.COOKIE_REPLY_LENGTH,
+                    WireFormat.VERSION));
+            int frame = MIN_FRAME_LENGTH + random.nextInt(Mtu.DEFAULT_TAP_MTU);
+            datagrams.add(forged(random, WireFormat.TYPE_DATA, WireFormat.DATA_OVERHEAD + frame, WireFormat.VERSION));
+            datagrams.add(forged(random, WireFormat.TYPE_INITIATION, WireFormat.INITIATION_LENGTH,
+                    (byte) (WireFormat.VERSION + 1)));
+        }
         Collections.shuffle(datagrams, random);
         return datagrams;
     }
@@ -90,6 +105,16 @@ public final class GarbageSender {
         EthernetFrame.writeMac(frame, EthernetFrame.SOURCE_OFFSET, source);
         frame.putShort(EthernetFrame.ETHER_TYPE_OFFSET, (short) ARP);
         return frame.array();
+    }
+
+    /** A secure-protocol message of {@code type} and {@code length} with a valid-looking header, random after it. */
+    private static byte[] forged(Random random, byte type, int length, byte version) {
+        byte[] message = randomBytes(random, length);
+        message[0] = type;
+        message[1] = version;
+        message[2] = 0;
+        message[3] = 0;
+        return message;
     }
 
     private static byte[] randomBytes(Random random, int length) {

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Datagrams that are not frames, or frames no switch may learn from, neither stop forwarding nor the switch. */
+/**
+ * Datagrams at the secure port that are no protocol message, plaintext frames (which a secure port must never
+ * switch), and forged protocol messages neither stop forwarding nor the switch.
+ */
 class GarbageTest {
 
     private static final int RANDOM_DATAGRAMS = 400;
@@ -32,10 +34,9 @@ class GarbageTest {
         h1.ping(h2.overlayIp(), 3).orFail();
 
         long seed = System.nanoTime();
-        Proc garbage = net.start(attacker.ns(), "h3-garbage", List.of(Artifacts.java(),
-                "-cp", System.getProperty("java.class.path"), GarbageSender.class.getName(),
-                attacker.switchIp(), String.valueOf(Host.SWITCH_PORT), String.valueOf(RANDOM_DATAGRAMS),
-                String.valueOf(GARBAGE_SECONDS), String.valueOf(seed)), Map.of());
+        Proc garbage = net.startHelper(attacker, "garbage", GarbageSender.class,
+                attacker.switchIp(), String.valueOf(SwitchSetup.PORT), String.valueOf(RANDOM_DATAGRAMS),
+                String.valueOf(GARBAGE_SECONDS), String.valueOf(seed));
         garbage.awaitLine(Topology.READY_TIMEOUT, "garbage: sending");
 
         Command.Result underFire = h1.ping(h2.overlayIp(), PINGS_UNDER_FIRE);
@@ -47,8 +48,8 @@ class GarbageTest {
         garbage.awaitLine(Duration.ZERO, "garbage: done");
 
         assertTrue(net.switchProc().isAlive(), net.switchProc() + " died of garbage (seed " + seed + ")");
-        // Forget the neighbours, so the next ping needs a fresh ARP broadcast: it would go astray had the switch
-        // learned the broadcast address as a source on the attacker's port.
+        // Forget the neighbours, so the next ping needs a fresh ARP broadcast: it would go astray had the secure port
+        // switched one of the plaintext frames and learned the broadcast address as a source on the attacker's port.
         for (Host host : List.of(h1, h2)) {
             host.ns().check("ip", "neigh", "flush", "dev", host.tap());
         }

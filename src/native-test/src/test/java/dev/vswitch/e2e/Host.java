@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Host number {@code index} (1-based) of a {@link Topology}: its namespace and its addresses. The underlay is the veth
@@ -13,9 +15,10 @@ import java.util.Optional;
  */
 record Host(int index, Netns ns) {
 
-    static final int SWITCH_PORT = 9999;
     /** The veth in the host's namespace that leads to the switch's namespace. */
     static final String UPLINK = "to-sw";
+    private static final String OVERLAY_BROADCAST = "198.19.0.255";
+    private static final Pattern PING_SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** This host's underlay address. */
@@ -43,8 +46,13 @@ record Host(int index, Netns ns) {
 
     /** {@code ping -c count} from this host, 0.2 s apart, each reply awaited for at most 2 s. */
     Command.Result ping(String target, int count) {
-        return ns.run(Duration.ofSeconds(5 + count),
-                "ping", "-c", String.valueOf(count), "-i", "0.2", "-W", "2", target);
+        return ping(target, count, 2);
+    }
+
+    /** {@code ping -c count} from this host, 0.2 s apart, each reply awaited for at most {@code waitSeconds}. */
+    Command.Result ping(String target, int count, int waitSeconds) {
+        return ns.run(Duration.ofSeconds(3L + count + waitSeconds),
+                "ping", "-c", String.valueOf(count), "-i", "0.2", "-W", String.valueOf(waitSeconds), target);
     }
 
     /** Turns IPv6 off for links created from now on, so a new TAP sends nothing (no DAD, MLD or RS) by itself. */
@@ -52,10 +60,37 @@ record Host(int index, Netns ns) {
         ns.check("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
     }
 
+    /**
+     * {@code ping -b -c count} to the overlay's broadcast address: each echo request goes to every host of the LAN
+     * (ff:ff:ff:ff:ff:ff). Hosts ignore echo to broadcast by default, so no reply is expected and the exit code
+     * says nothing; the frames are what counts.
+     */
+    Command.Result broadcastPing(int count) {
+        return ns.run(Duration.ofSeconds(5 + count), "ping", "-b", "-c", String.valueOf(count), "-i", "0.2",
+                "-w", String.valueOf(1 + count), OVERLAY_BROADCAST);
+    }
+
+    /** How many echo replies a {@link #ping} got, from its summary line ("N packets transmitted, M received"). */
+    static int repliesOf(Command.Result ping) {
+        Matcher summary = PING_SUMMARY.matcher(ping.output());
+        if (!summary.find()) {
+            throw new AssertionError("no summary line in " + ping);
+        }
+        return Integer.parseInt(summary.group(2));
+    }
+
     /** How many packets the kernel has sent out of this host's TAP, i.e. handed to its vport. */
     long tapTxPackets() {
-        JsonNode link = json(ns.check("ip", "-j", "-s", "link", "show", "dev", tap())).path(0);
-        return link.path("stats64").path("tx").path("packets").asLong();
+        return tapStatistics().path("tx").path("packets").asLong();
+    }
+
+    /** How many packets this host's TAP has received, i.e. frames its vport wrote into it from the switch. */
+    long tapRxPackets() {
+        return tapStatistics().path("rx").path("packets").asLong();
+    }
+
+    private JsonNode tapStatistics() {
+        return json(ns.check("ip", "-j", "-s", "link", "show", "dev", tap())).path(0).path("stats64");
     }
 
     /**

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Whether this machine can run the end-to-end tests: root, a TUN/TAP device node, and the ip and ping tools. Where
+ * Whether this machine can run the end-to-end tests: root, a TUN/TAP device node, the ip and ping tools, and python3
+ * (for raw frames, {@link RawFrames}). Where
  * it cannot, the tests are skipped with the reason, so that a developer without root still gets a green build;
  * with {@code VSWITCH_REQUIRE_NETNS=1} (as CI sets it) they fail instead, so that CI can never pass by skipping.
  */
@@ -20,8 +21,8 @@ final class NetnsSupport {
 
     static final String REQUIRE_VARIABLE = "VSWITCH_REQUIRE_NETNS";
     /** Commands the tests run, with the Debian package that has each. */
-    private static final Map<String, String> TOOLS =
-            Map.of("ip", "iproute2", "ss", "iproute2", "ping", "iputils-ping", "sysctl", "procps");
+    private static final Map<String, String> TOOLS = Map.of("ip", "iproute2", "ss", "iproute2",
+            "ping", "iputils-ping", "sysctl", "procps", "python3", "python3");
 
     private NetnsSupport() {
     }

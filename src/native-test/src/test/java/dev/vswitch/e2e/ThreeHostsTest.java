@@ -3,7 +3,7 @@ package dev.vswitch.e2e;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A switch and three vports: every host reaches every other one. */
+/** A switch with a network configured by name and key, and three vports on it: every host reaches every other one. */
 class ThreeHostsTest {
 
     @RegisterExtension
@@ -12,8 +12,8 @@ class ThreeHostsTest {
     @Test
     void everyHostPingsEveryOther() {
         Topology net = lab.topology(3);
-        net.startSwitch();
-        net.startVports();
+        net.startSwitch(SwitchSetup.withNetworks(SwitchSetup.Network.named("lab")));
+        net.startVports(Join.network("lab"));
 
         for (Host from : net.hosts()) {
             for (Host to : net.hosts()) {

@@ -8,34 +8,56 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The test network: namespace {@code sw} runs the switch on 0.0.0.0:9999; each host namespace {@code hN} is joined to
- * it by a veth pair (198.18.N.1 on the switch's side, 198.18.N.2 on the host's) and runs a vport whose TAP is
- * 198.19.0.N/24. No namespace has a route beyond its own links, so no test traffic can leave them. Closing the
- * topology stops every process it started (SIGTERM, then SIGKILL) and deletes every namespace, which removes the
- * veths and TAPs with it.
+ * The test network: namespace {@code sw} runs the switch ({@link SwitchSetup}: secure port 9999, legacy port 9998 when
+ * asked for); each host namespace {@code hN} is joined to it by a veth pair (198.18.N.1 on the switch's side,
+ * 198.18.N.2 on the host's) and runs a vport ({@link Join}) whose TAP is 198.19.0.N/24. No namespace has a route
+ * beyond its own links, so no test traffic can leave them. The switch's keys and tokens and each host's client key
+ * live in a temporary folder of this topology. Closing the topology stops every process it started (SIGTERM, then
+ * SIGKILL), deletes every namespace, which removes the veths and TAPs with it, and deletes the keys.
  */
 final class Topology implements AutoCloseable {
 
     /** How long a program may take to say it is ready: a cold JVM start on a busy two-core machine. */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final String SWITCH_READY = "vswitch listening on udp";
+    private static final String LEGACY_READY = "legacy plaintext port";
+    private static final String TOKEN_WRITTEN = "join token for network '";
+    /** The vport's line for a TAP configured and up, e.g. {@code vport: tap1 (02:..) mtu 1406 up, ...}. */
+    private static final String[] VPORT_UP = {"vport:", " up"};
+    /** The vport's line for a handshake that succeeded, e.g. {@code connected to 198.18.1.1:9999 (network default)}. */
+    private static final String VPORT_CONNECTED = "connected to ";
+    /** A 32-byte key in standard base64, as vport keygen and pubkey print it. */
+    private static final Pattern PUBLIC_KEY = Pattern.compile("(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{43}=");
 
     private final Path logDir;
+    /** This topology's keys and tokens (root only, deleted on close): {@code switch/} and {@code clients/}. */
+    private final Path secrets;
     private final Netns switchNs;
     private final List<Host> hosts = new ArrayList<>();
     private final Deque<Proc> procs = new ArrayDeque<>();
     private Proc switchProc;
+    private SwitchSetup switchSetup;
 
-    private Topology(Path logDir, Netns switchNs) {
+    private Topology(Path logDir, Path secrets, Netns switchNs) {
         this.logDir = logDir;
+        this.secrets = secrets;
         this.switchNs = switchNs;
     }
 
     /** Creates the namespaces and links of a switch and {@code hostCount} hosts, and checks every underlay link. */
     static Topology create(int hostCount, Path logDir) {
-        Topology topology = new Topology(logDir, Netns.create("sw"));
+        Path secrets = Secrets.createDirectory();
+        Topology topology;
+        try {
+            topology = new Topology(logDir, secrets, Netns.create("sw"));
+        } catch (RuntimeException | Error e) {
+            Secrets.delete(secrets);
+            throw e;
+        }
         try {
             for (int index = 1; index <= hostCount; index++) {
                 topology.addHost(index);
@@ -68,14 +90,36 @@ final class Topology implements AutoCloseable {
         return List.copyOf(hosts);
     }
 
-    /** Starts the switch in {@code sw} and waits until it listens; a restart gets a log file of its own. */
+    /** Starts the out-of-the-box switch: network {@code default}, secure port only. */
     Proc startSwitch() {
-        switchProc = start(switchNs, "switch", Artifacts.switchCommand(),
-                Map.of("VSWITCH_PORT", String.valueOf(Host.SWITCH_PORT),
-                        "VSWITCH_HOST", "0.0.0.0",
-                        "QUARKUS_HTTP_PORT", "8080"));
+        return startSwitch(SwitchSetup.defaults());
+    }
+
+    /**
+     * Starts the switch in {@code sw} as {@code setup} says, with this topology's key folder, and waits until it
+     * listens, has written every network's join token and, with a legacy port, has opened that too. A restart gets a
+     * log file of its own.
+     */
+    Proc startSwitch(SwitchSetup setup) {
+        switchSetup = setup;
+        switchProc = start(switchNs, "switch", Artifacts.switchCommand(setup.properties(switchKeyDir())), Map.of());
         switchProc.awaitLine(READY_TIMEOUT, SWITCH_READY);
+        // Logged once the token file is written, which comes after the line above.
+        for (String network : setup.networkNames()) {
+            switchProc.awaitLine(READY_TIMEOUT, TOKEN_WRITTEN + network + "'");
+        }
+        if (setup.legacyPort()) {
+            switchProc.awaitLine(READY_TIMEOUT, LEGACY_READY);
+        }
         return switchProc;
+    }
+
+    /** Starts the switch again as it was last started, with the same key folder, so with the same keys. */
+    Proc restartSwitch() {
+        if (switchSetup == null) {
+            throw new IllegalStateException("the switch was never started");
+        }
+        return startSwitch(switchSetup);
     }
 
     /** The switch most recently started. */
@@ -83,11 +127,83 @@ final class Topology implements AutoCloseable {
         return switchProc;
     }
 
-    /** Starts the vport of {@code host} and waits until its TAP is up. */
+    /** Where the switch keeps its key, its networks' keys and their join tokens (tokens/NAME.token). */
+    Path switchKeyDir() {
+        return secrets.resolve("switch");
+    }
+
+    /** The join token the switch wrote for {@code network}. */
+    Path tokenFile(String network) {
+        Path token = switchKeyDir().resolve("tokens").resolve(network + ".token");
+        if (!Files.isRegularFile(token)) {
+            throw new AssertionError("the switch wrote no join token " + token + " (start the switch first)");
+        }
+        return token;
+    }
+
+    /** Host {@code host}'s static key file, which its vport creates on first use unless a test made it before. */
+    Path clientKey(Host host) {
+        return secrets.resolve("clients").resolve(host.ns().role() + ".key");
+    }
+
+    /**
+     * The public key of {@code host}'s static key: made now with {@code vport keygen --out} when the file does not
+     * exist yet, else read with {@code vport pubkey}. Its vport then joins with that very key.
+     */
+    String clientPublicKey(Host host) {
+        Path key = clientKey(host);
+        List<String> command = new ArrayList<>(Artifacts.vportCommand());
+        command.addAll(Files.exists(key)
+                ? List.of("pubkey", "--key-file", key.toString())
+                : List.of("keygen", "--out", key.toString()));
+        Command.Result result = Command.run(READY_TIMEOUT, command).orFail();
+        Matcher match = PUBLIC_KEY.matcher(result.output());
+        String publicKey = null;
+        while (match.find()) {
+            publicKey = match.group();
+        }
+        if (publicKey == null) {
+            throw new AssertionError("no base64 public key in the output of " + result);
+        }
+        return publicKey;
+    }
+
+    /** Starts the vport of {@code host} on the only network of the switch and waits until it has a link. */
     Proc startVport(Host host) {
-        Proc vport = startVportProgram(host, "vport", "connect", host.switchIp() + ":" + Host.SWITCH_PORT,
-                "--tap", host.tap(), "--ip", host.overlayIp() + "/24");
-        vport.awaitLine(READY_TIMEOUT, "vport:", " up");
+        return startVport(host, Join.network(switchSetup == null ? SwitchSetup.DEFAULT_NETWORK
+                : switchSetup.soleNetwork()));
+    }
+
+    /**
+     * Starts the vport of {@code host}, joining as {@code join} says, and waits until it has a link: its TAP is up and,
+     * in the secure protocol, its handshake with the switch has succeeded.
+     */
+    Proc startVport(Host host, Join join) {
+        Proc vport = startVportWithoutLink(host, join);
+        if (!join.legacy()) {
+            vport.awaitLine(READY_TIMEOUT, VPORT_CONNECTED);
+        }
+        return vport;
+    }
+
+    /**
+     * Starts the vport of {@code host}, joining as {@code join} says, and waits only until its TAP is up: whether a
+     * handshake succeeds is for the test to find out, as it is meant to fail.
+     */
+    Proc startVportWithoutLink(Host host, Join join) {
+        List<String> arguments = new ArrayList<>(List.of("connect"));
+        int port = join.legacy() ? SwitchSetup.LEGACY_PORT : SwitchSetup.PORT;
+        String endpoint = join.via() != null ? join.via() : host.switchIp() + ":" + port;
+        if (join.legacy()) {
+            arguments.addAll(List.of("--legacy", endpoint));
+        } else {
+            Path token = join.token() != null ? join.token() : tokenFile(join.network());
+            arguments.addAll(List.of("--token-file", token.toString(), "--key-file", clientKey(host).toString(),
+                    endpoint));
+        }
+        arguments.addAll(List.of("--tap", host.tap(), "--ip", host.overlayIp() + "/24"));
+        Proc vport = startVportProgram(host, "vport", arguments.toArray(String[]::new));
+        vport.awaitLine(READY_TIMEOUT, VPORT_UP);
         return vport;
     }
 
@@ -98,8 +214,25 @@ final class Topology implements AutoCloseable {
         return start(host.ns(), host.ns().role() + "-" + name, command, Map.of());
     }
 
+    /** Starts a vport on every host, each on the only network of the switch. */
     void startVports() {
         hosts.forEach(this::startVport);
+    }
+
+    /** Starts a vport on every host with {@code join}. */
+    void startVports(Join join) {
+        hosts.forEach(host -> startVport(host, join));
+    }
+
+    /**
+     * Runs {@code main}, one of this module's own helper programs, with this JVM's java and class path inside
+     * {@code host}, logging to {@code <host>-<name>.log}.
+     */
+    Proc startHelper(Host host, String name, Class<?> main, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(Artifacts.java(), "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        command.addAll(List.of(arguments));
+        return start(host.ns(), host.ns().role() + "-" + name, command, Map.of());
     }
 
     /** Starts {@code command} inside {@code ns}, logging to {@code <name>.log} in this test's log folder. */
@@ -117,7 +250,7 @@ final class Topology implements AutoCloseable {
         return log;
     }
 
-    /** Stops processes newest first, so vports go before the switch, then deletes the namespaces. */
+    /** Stops processes newest first, so vports go before the switch, deletes the namespaces, then the keys. */
     @Override
     public void close() {
         List<RuntimeException> failures = new ArrayList<>();
@@ -128,6 +261,11 @@ final class Topology implements AutoCloseable {
             closeCollecting(host.ns(), failures);
         }
         closeCollecting(switchNs, failures);
+        try {
+            Secrets.delete(secrets);
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
         if (!failures.isEmpty()) {
             IllegalStateException failure = new IllegalStateException("could not tear the topology down");
             failures.forEach(failure::addSuppressed);

@@ -30,7 +30,10 @@ public class CommandLineSetup {
     private static void document(CommandLine command) {
         String name = command.getCommandSpec().qualifiedName();
         List<ExitCode> codes = name.startsWith("vport transfer") ? ExitCode.forTransfer()
-                : name.equals("vport connect") ? ExitCode.forConnect() : List.of(ExitCode.values());
+                : name.equals("vport connect") ? ExitCode.forConnect()
+                : name.equals("vport keygen") || name.equals("vport pubkey") ? ExitCode.forKeys()
+                : name.equals("vport status") ? ExitCode.forStatus()
+                : List.of(ExitCode.values());
         UsageMessageSpec usage = command.getCommandSpec().usageMessage();
         usage.showDefaultValues(true);
         usage.exitCodeListHeading("%nExit codes:%n");

@@ -1,23 +1,99 @@
 package dev.vswitch.vport.cli;
 
+import dev.vswitch.protocol.keys.JoinToken;
+import dev.vswitch.vport.secure.ClientKeyFile;
+import dev.vswitch.vport.values.HostPort;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code vport connect HOST:PORT}: create and configure the TAP, then forward frames until stopped. */
+/**
+ * {@code vport connect --token-file FILE} (secure) or {@code vport connect --legacy HOST:PORT} (the seed's plain
+ * format): create and configure the TAP, then forward frames until stopped.
+ */
 @Command(name = "connect", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
             "Joins this machine to the switch's virtual LAN until Ctrl-C or SIGTERM.",
+            "Secure protocol (the default way in): give the network's join token with --token-file or --token. Frames are"
+                    + " authenticated and encrypted; the switch knows this machine by its own key (--key-file).",
+            "Plain format: --legacy HOST:PORT, for the seed's switch or a switch's legacy port. One of the two is required.",
             "Creates the TAP interface, configures it, and forwards Ethernet frames between it and the switch.",
             "On stop it removes the TAP and prints what it forwarded. Needs root or CAP_NET_ADMIN."
         })
 public class ConnectCommand implements Callable<Integer> {
 
+    static final String MODE_CHOICE = "use --token TOKEN or --token-file FILE for the secure protocol,"
+            + " or --legacy HOST:PORT for the plain format of the seed's switch";
+
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ConnectOptions options;
 
+    @Parameters(index = "0", arity = "0..1", paramLabel = "HOST[:PORT]",
+            description = {"With a token: overrides the switch address the token names (e.g. in Kubernetes, where the token names the pod).",
+                "With --legacy: the switch. HOST:PORT (an IPv6 address in brackets, like [::1]:9999), or HOST followed by PORT."})
+    String hostOrTarget;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "PORT", description = "The switch's UDP port, when not given as HOST:PORT.")
+    String port;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "File with the network's join token (vsw1.…), e.g. the switch's tokens/NAME.token. Blanks around it are ignored.")
+    Path tokenFile;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "The network's join token itself. Other users can see it in the process list: prefer --token-file.")
+    String token;
+
+    @Option(names = "--key-file", paramLabel = "FILE",
+            description = {"This machine's private key (secure protocol). Made on first use (mode 0600), its public key printed"
+                    + " for the switch's allowed-clients. Not used when the token carries the client's key.",
+                ClientKeyFile.DEFAULT_LINE_ROOT, ClientKeyFile.DEFAULT_LINE_USER})
+    Path keyFile;
+
+    @Option(names = "--legacy", description = "Speak the seed's plain format (no encryption) to HOST:PORT instead of the secure protocol.")
+    boolean legacy;
+
     @Override
     public Integer call() throws InterruptedException {
-        return ConnectRunner.run(options.settings());
+        return ConnectRunner.run(settings());
+    }
+
+    ConnectSettings settings() {
+        boolean secure = token != null || tokenFile != null;
+        if (token != null && tokenFile != null) {
+            throw usage("give --token or --token-file, not both");
+        }
+        if (legacy && secure) {
+            throw usage("--legacy speaks the plain format, which takes no token: give either --legacy or a token");
+        }
+        if (legacy && keyFile != null) {
+            throw usage("--key-file is for the secure protocol; --legacy uses no keys");
+        }
+        if (legacy) {
+            if (hostOrTarget == null) {
+                throw usage("missing switch address: give --legacy HOST:PORT, or --legacy HOST PORT");
+            }
+            return options.settings(HostPortArguments.parse(hostOrTarget, port), null);
+        }
+        if (!secure) {
+            throw usage(hostOrTarget == null ? "missing switch: " + MODE_CHOICE
+                    : "how to talk to " + hostOrTarget + (port == null ? "" : " " + port) + "? " + MODE_CHOICE);
+        }
+        JoinToken joinToken = token != null ? TokenArguments.fromText(token) : TokenArguments.fromFile(tokenFile);
+        HostPort target = hostOrTarget != null ? HostPortArguments.parse(hostOrTarget, port) : TokenArguments.endpoint(joinToken);
+        return options.settings(target, new ConnectSettings.Secure(joinToken, keyFile));
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 }

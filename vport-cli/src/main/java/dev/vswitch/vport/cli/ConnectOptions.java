@@ -3,31 +3,23 @@ package dev.vswitch.vport.cli;
 import dev.vswitch.protocol.Mtu;
 import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
+import dev.vswitch.vport.status.StatusDirectory;
 import dev.vswitch.vport.values.HostPort;
 import dev.vswitch.vport.values.Ipv4Cidr;
 import dev.vswitch.vport.values.OptionValues;
+import java.nio.file.Path;
 import java.time.Duration;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
- * The switch address and TAP options, shared by {@code vport connect} and the seed's bare form
- * {@code vport HOST PORT}.
+ * The TAP and liveness options, shared by {@code vport connect} and the seed's bare form
+ * {@code vport HOST PORT}. The switch address and the protocol are each command's own.
  */
 public class ConnectOptions {
 
-    @Spec(Spec.Target.MIXEE)
-    CommandSpec spec;
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "HOST[:PORT]",
-            description = "The switch: HOST:PORT (an IPv6 address in brackets, like [::1]:9999), or HOST followed by PORT.")
-    String hostOrTarget;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "PORT", description = "The switch's UDP port, when not given as HOST:PORT.")
-    String port;
+    /** {@link Mtu#DEFAULT_TAP_MTU} and {@link Mtu#LEGACY_TAP_MTU} for --help, which needs constants (a test keeps them equal). */
+    static final String SECURE_MTU_TEXT = "1406";
+    static final String LEGACY_MTU_TEXT = "1438";
 
     @Option(names = "--tap", paramLabel = "NAME", defaultValue = "tapyuan", converter = ValueConverters.Interface.class,
             description = "Name of the TAP interface to create.")
@@ -38,8 +30,10 @@ public class ConnectOptions {
     Ipv4Cidr ip;
 
     @Option(names = "--mtu", paramLabel = "N", converter = ValueConverters.TapMtu.class,
-            description = "MTU of the TAP, " + Mtu.MIN_TAP_MTU + "-" + OptionValues.MAX_TAP_MTU + ". The default lets a full frame cross a 1500-byte path in one UDP packet.")
-    int mtu = Mtu.DEFAULT_TAP_MTU;
+            description = "MTU of the TAP, " + Mtu.MIN_TAP_MTU + "-" + OptionValues.MAX_TAP_MTU
+                    + ". Default: " + SECURE_MTU_TEXT + " in the secure protocol, " + LEGACY_MTU_TEXT
+                    + " with --legacy and in the seed's form: a full frame then crosses a 1500-byte path in one UDP packet.")
+    Integer mtu;
 
     @Option(names = "--mac", paramLabel = "MAC", converter = ValueConverters.Mac.class,
             description = "Unicast MAC address for the TAP, e.g. 02:00:5e:10:00:01 (default: keep the kernel's random one).")
@@ -53,20 +47,23 @@ public class ConnectOptions {
     int keepaliveSeconds;
 
     @Option(names = "--dead-after", paramLabel = "SECONDS", defaultValue = "15", converter = ValueConverters.Seconds.class,
-            description = "Silence from the switch after which vport reports it and re-resolves its name.")
+            description = "Silence from the switch after which vport reports it, re-resolves its name and (secure) handshakes again.")
     int deadAfterSeconds;
 
-    /** The validated settings; a missing address is a usage error, a malformed one a bad value. */
-    ConnectSettings settings() {
-        if (hostOrTarget == null) {
-            throw new ParameterException(spec.commandLine(), "missing switch address: give HOST:PORT, or HOST PORT");
-        }
-        HostPort target = HostPortArguments.parse(hostOrTarget, port);
+    @Option(names = "--status-dir", paramLabel = "DIR", defaultValue = StatusDirectory.DEFAULT,
+            description = "Where to publish this vport's state for 'vport status': DIR/<tap>.json, rewritten every second"
+                    + " (mode 0644, no token or keys in it) and removed at stop. Created if missing; if it cannot be written,"
+                    + " vport warns once and forwards all the same.")
+    Path statusDir;
+
+    /** The validated settings for {@code target}; {@code secure} null means the plain (legacy) format. */
+    ConnectSettings settings(HostPort target, ConnectSettings.Secure secure) {
         if (deadAfterSeconds <= keepaliveSeconds) {
             throw new VportException(ExitCode.BAD_VALUE, "--dead-after (" + deadAfterSeconds
                     + " s) must be longer than --keepalive (" + keepaliveSeconds + " s), or a live switch looks dead");
         }
-        return new ConnectSettings(target, tapName, ip, mtu, mac, verbose,
-                Duration.ofSeconds(keepaliveSeconds), Duration.ofSeconds(deadAfterSeconds));
+        int tapMtu = mtu != null ? mtu : secure != null ? Mtu.DEFAULT_TAP_MTU : Mtu.LEGACY_TAP_MTU;
+        return new ConnectSettings(target, tapName, ip, tapMtu, mac, verbose,
+                Duration.ofSeconds(keepaliveSeconds), Duration.ofSeconds(deadAfterSeconds), secure, statusDir);
     }
 }

@@ -4,22 +4,43 @@ import io.quarkus.picocli.runtime.annotations.TopCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code vport}: with a switch address it behaves like {@code vport connect}, as the seed's vport did. */
+/** {@code vport}: with a switch address it behaves like {@code vport connect --legacy}, as the seed's vport did. */
 @TopCommand
 @Command(name = "vport", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        subcommands = {ConnectCommand.class, TransferCommand.class},
+        subcommands = {ConnectCommand.class, StatusCommand.class, KeygenCommand.class, PubkeyCommand.class, TransferCommand.class},
         description = {
             "Bridges a Linux TAP interface to a vswitch switch over UDP, so this machine joins a virtual Ethernet LAN.",
-            "'vport HOST PORT' is short for 'vport connect HOST:PORT'. Needs root or CAP_NET_ADMIN."
+            "Secure protocol: 'vport connect --token-file FILE' with the network's join token.",
+            "'vport status' tells whether the vport is connected, with its session, RTT and traffic.",
+            "'vport HOST PORT' is the seed's form, short for 'vport connect --legacy HOST:PORT' (plain format, no encryption).",
+            "Needs root or CAP_NET_ADMIN."
         })
 public class VportCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     ConnectOptions options;
 
+    @Parameters(index = "0", arity = "0..1", paramLabel = "HOST[:PORT]",
+            description = "The seed's switch: HOST PORT, or HOST:PORT (an IPv6 address in brackets, like [::1]:9999).")
+    String hostOrTarget;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "PORT", description = "The switch's UDP port, when not given as HOST:PORT.")
+    String port;
+
     @Override
     public Integer call() throws InterruptedException {
-        return ConnectRunner.run(options.settings());
+        if (hostOrTarget == null) {
+            throw new ParameterException(spec.commandLine(), "missing switch address: give HOST PORT for the seed's plain format,"
+                    + " or use 'vport connect --token-file FILE' for the secure protocol");
+        }
+        return ConnectRunner.run(options.settings(HostPortArguments.parse(hostOrTarget, port), null));
     }
 }

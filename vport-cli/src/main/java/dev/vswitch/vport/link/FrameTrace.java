@@ -16,7 +16,7 @@ public final class FrameTrace {
     }
 
     /** Traces the frame in {@code frame[0, length)}; {@code direction} is e.g. "tap->switch". */
-    void frame(String direction, ByteBuffer frame, int length) {
+    public void frame(String direction, ByteBuffer frame, int length) {
         out.println(line(direction, frame, length));
     }
 

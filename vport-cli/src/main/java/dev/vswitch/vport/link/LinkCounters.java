@@ -21,9 +21,22 @@ public final class LinkCounters {
         /** Any other failure to send or receive a datagram (no route, link being replaced). */
         LINK_ERROR,
         /** The kernel refused a frame written to the TAP. */
-        TAP_WRITE_FAILED;
+        TAP_WRITE_FAILED,
+        /** Secure mode: a frame from the TAP while no session is established (handshake not done yet). */
+        NO_SESSION,
+        /** Secure mode: a data message that did not authenticate (tampered, or not from the switch). */
+        FORGED,
+        /** Secure mode: a data message whose counter was seen already. */
+        REPLAYED,
+        /** Secure mode: a data message whose counter is too far behind the newest to be checked. */
+        TOO_OLD,
+        /** Secure mode: a data message or handshake answer for a session this vport does not have (anymore). */
+        UNKNOWN_SESSION,
+        /** Secure mode: a datagram of another protocol version, an unknown type or a wrong length. */
+        MALFORMED;
 
-        String label() {
+        /** The name in the shutdown summary and in status files, e.g. {@code switch-unreachable}. */
+        public String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
@@ -37,27 +50,57 @@ public final class LinkCounters {
     private final AtomicLong keepalivesSent = new AtomicLong();
     private final AtomicLong keepalivesReceived = new AtomicLong();
     private final AtomicLongArray drops = new AtomicLongArray(DROPS.length);
+    private final AtomicLong handshakesCompleted = new AtomicLong();
+    private final AtomicLong handshakesFailed = new AtomicLong();
+    private final AtomicLong cookiesReceived = new AtomicLong();
 
-    void sentToSwitch(int bytes) {
+    public void sentToSwitch(int bytes) {
         framesToSwitch.incrementAndGet();
         bytesToSwitch.addAndGet(bytes);
     }
 
-    void deliveredFromSwitch(int bytes) {
+    public void deliveredFromSwitch(int bytes) {
         framesFromSwitch.incrementAndGet();
         bytesFromSwitch.addAndGet(bytes);
     }
 
-    void keepaliveSent() {
+    public void keepaliveSent() {
         keepalivesSent.incrementAndGet();
     }
 
-    void keepaliveReceived() {
+    public void keepaliveReceived() {
         keepalivesReceived.incrementAndGet();
     }
 
-    void drop(Drop reason) {
+    public void drop(Drop reason) {
         drops.incrementAndGet(reason.ordinal());
+    }
+
+    /** Secure mode: a handshake response authenticated and its session was installed. */
+    public void handshakeCompleted() {
+        handshakesCompleted.incrementAndGet();
+    }
+
+    /** Secure mode: a handshake response for our handshake did not authenticate. */
+    public void handshakeFailed() {
+        handshakesFailed.incrementAndGet();
+    }
+
+    /** Secure mode: the switch was under load and sent a cookie to repeat the handshake with. */
+    public void cookieReceived() {
+        cookiesReceived.incrementAndGet();
+    }
+
+    public long handshakesCompleted() {
+        return handshakesCompleted.get();
+    }
+
+    public long handshakesFailed() {
+        return handshakesFailed.get();
+    }
+
+    public long cookiesReceived() {
+        return cookiesReceived.get();
     }
 
     public long framesToSwitch() {
@@ -76,11 +119,23 @@ public final class LinkCounters {
         return keepalivesReceived.get();
     }
 
+    public long bytesToSwitch() {
+        return bytesToSwitch.get();
+    }
+
+    public long bytesFromSwitch() {
+        return bytesFromSwitch.get();
+    }
+
     public long drops(Drop reason) {
         return drops.get(reason.ordinal());
     }
 
-    /** One line, e.g. {@code to switch 12 frames/1500 bytes, from switch 10 frames/1300 bytes, keepalives 3 sent/3 answered, dropped none}. */
+    /**
+     * One line, e.g. {@code to switch 12 frames/1500 bytes, from switch 10 frames/1300 bytes, keepalives 3 sent/3 answered,
+     * dropped none}; in secure mode also {@code handshakes 2 completed/0 failed} (with {@code , 1 cookie} under load)
+     * before the drops.
+     */
     public String summary() {
         StringBuilder dropped = new StringBuilder();
         for (Drop reason : DROPS) {
@@ -89,8 +144,14 @@ public final class LinkCounters {
                 dropped.append(dropped.length() == 0 ? "" : " ").append(reason.label()).append('=').append(count);
             }
         }
-        return String.format(Locale.ROOT, "to switch %d frames/%d bytes, from switch %d frames/%d bytes, keepalives %d sent/%d answered, dropped %s",
+        long completed = handshakesCompleted.get();
+        long failed = handshakesFailed.get();
+        long cookies = cookiesReceived.get();
+        String handshakes = completed + failed + cookies == 0 ? ""
+                : String.format(Locale.ROOT, " handshakes %d completed/%d failed%s,", completed, failed,
+                        cookies == 0 ? "" : ", " + cookies + (cookies == 1 ? " cookie" : " cookies"));
+        return String.format(Locale.ROOT, "to switch %d frames/%d bytes, from switch %d frames/%d bytes, keepalives %d sent/%d answered,%s dropped %s",
                 framesToSwitch.get(), bytesToSwitch.get(), framesFromSwitch.get(), bytesFromSwitch.get(),
-                keepalivesSent.get(), keepalivesReceived.get(), dropped.length() == 0 ? "none" : dropped);
+                keepalivesSent.get(), keepalivesReceived.get(), handshakes, dropped.length() == 0 ? "none" : dropped);
     }
 }

@@ -24,6 +24,11 @@ public final class StopSignal {
         stopped.countDown();
     }
 
+    /** True once stopped or failed. */
+    public boolean isStopped() {
+        return stopped.getCount() == 0;
+    }
+
     /** Blocks until stopped; returns the failure that stopped it, or null for a clean stop. */
     public VportException await() throws InterruptedException {
         stopped.await();

@@ -34,6 +34,7 @@ final class SwitchMonitor {
     private final long deadAfterNanos;
     private final ByteBuffer keepalive = ByteBuffer.allocateDirect(Keepalive.LENGTH);
     private final long startNanos = System.nanoTime();
+    private final RttMeter rtt = new RttMeter();
     /** {@link #NEVER} until the first datagram arrives. */
     private volatile long lastHeardNanos = NEVER;
     private State state = State.STARTING;
@@ -53,12 +54,31 @@ final class SwitchMonitor {
         lastHeardNanos = System.nanoTime();
     }
 
+    /** Called by the receiving thread for a keepalive reply, after {@link #heard}: it completes an RTT sample. */
+    void keepaliveReplied() {
+        rtt.replyReceived(System.nanoTime());
+    }
+
     /** Runs on the monitor thread only. */
     void sendKeepalive() {
         Keepalive.writeRequest(keepalive, tapMac);
+        rtt.requestSent(System.nanoTime());
         if (link.send(keepalive)) {
             counters.keepaliveSent();
+        } else {
+            rtt.requestFailed();
         }
+    }
+
+    /** For {@code vport status}; any thread. Connected means some datagram came from the switch within --dead-after. */
+    LinkState linkState() {
+        long now = System.nanoTime();
+        long heard = lastHeardNanos;
+        boolean connected = heard != NEVER && now - heard < deadAfterNanos;
+        LinkState.Phase phase = connected ? LinkState.Phase.CONNECTED
+                : heard == NEVER && now - startNanos < deadAfterNanos ? LinkState.Phase.CONNECTING : LinkState.Phase.SILENT;
+        return new LinkState(connected, phase, link.remote(), heard == NEVER ? null : Duration.ofNanos(now - heard), null, null,
+                rtt.reading());
     }
 
     /** Runs on the monitor thread only, about once a second. */

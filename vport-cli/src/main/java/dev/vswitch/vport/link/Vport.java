@@ -5,7 +5,7 @@ import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.Mtu;
 import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
-import dev.vswitch.vport.tap.TapDevice;
+import dev.vswitch.vport.tap.FrameDevice;
 import dev.vswitch.vport.values.HostPort;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * keepalives and liveness. Each forwarding thread owns one direct buffer for its whole life, so forwarding
  * a frame allocates nothing and, without {@code -v}, logs nothing.
  */
-public final class Vport implements AutoCloseable {
+public final class Vport implements AutoCloseable, LinkState.Source {
 
     /** How long a TAP read waits before it looks at the stop flag again: the bound on shutdown latency. */
     static final int TAP_POLL_MILLIS = 250;
@@ -28,7 +28,7 @@ public final class Vport implements AutoCloseable {
     private static final int BUFFER_BYTES = 65_536;
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 
-    private final TapDevice tap;
+    private final FrameDevice tap;
     private final SwitchLink link;
     private final LinkCounters counters;
     private final SwitchMonitor monitor;
@@ -49,7 +49,7 @@ public final class Vport implements AutoCloseable {
      * @param tapMac the TAP's actual MAC, the source of our keepalives
      * @param trace  per-frame trace for {@code -v}, or null
      */
-    public Vport(TapDevice tap, SwitchLink link, LinkCounters counters, Settings settings, long tapMac, FrameTrace trace,
+    public Vport(FrameDevice tap, SwitchLink link, LinkCounters counters, Settings settings, long tapMac, FrameTrace trace,
             StopSignal stopSignal) {
         this.tap = tap;
         this.link = link;
@@ -77,6 +77,12 @@ public final class Vport implements AutoCloseable {
         switchToTap.start();
         monitorThread.scheduleAtFixedRate(guarded(monitor::sendKeepalive), 0, keepaliveInterval.toMillis(), TimeUnit.MILLISECONDS);
         monitorThread.scheduleWithFixedDelay(guarded(monitor::check), 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** For {@code vport status}: taken by its own thread once a second. */
+    @Override
+    public LinkState linkState() {
+        return monitor.linkState();
     }
 
     /** Stops all threads and closes the link; the caller closes the TAP afterwards. */
@@ -120,10 +126,14 @@ public final class Vport implements AutoCloseable {
             int length;
             while ((length = link.receive(datagram)) >= 0) {
                 monitor.heard();
+                byte keepalive = Keepalive.kind(datagram, 0, length);
                 if (length < EthernetFrame.HEADER_LENGTH) {
                     counters.drop(LinkCounters.Drop.RUNT);
-                } else if (Keepalive.kind(datagram, 0, length) != 0) {
+                } else if (keepalive != 0) {
                     counters.keepaliveReceived();
+                    if (keepalive == Keepalive.REPLY) {
+                        monitor.keepaliveReplied();
+                    }
                 } else {
                     if (trace != null) {
                         trace.frame("switch->tap", datagram, length);

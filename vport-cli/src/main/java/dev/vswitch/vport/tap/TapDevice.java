@@ -16,7 +16,7 @@ import java.nio.ByteOrder;
  * writes; {@link #close} must wait until both have stopped, so that the descriptor number is not reused
  * under them.
  */
-public final class TapDevice implements AutoCloseable {
+public final class TapDevice implements FrameDevice, AutoCloseable {
 
     /** {@code _IOW('T', 202, int)}. */
     static final long TUNSETIFF = 0x400454caL;
@@ -69,6 +69,7 @@ public final class TapDevice implements AutoCloseable {
      *
      * @throws VportException when the device failed or was removed
      */
+    @Override
     public int read(ByteBuffer frame, int timeoutMillis) {
         pollFd.putInt(0, fd);
         pollFd.putShort(4, LibC.POLLIN);
@@ -102,6 +103,7 @@ public final class TapDevice implements AutoCloseable {
     }
 
     /** Writes the bytes between the buffer's position and limit as one frame; false if the kernel refused it. */
+    @Override
     public boolean write(ByteBuffer frame) {
         int length = frame.remaining();
         return LibC.write(fd, frame, length) == length;

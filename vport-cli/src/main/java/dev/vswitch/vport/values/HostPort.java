@@ -5,6 +5,7 @@ import dev.vswitch.vport.VportException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Locale;
 
 /**
  * A host (name or literal address) and a port, as the user typed it. Resolution is separate, because a
@@ -54,10 +55,22 @@ public record HostPort(String host, int port) {
      */
     public InetSocketAddress resolve() {
         try {
+            if (isReservedInvalid()) {
+                throw new UnknownHostException(host); // RFC 6761: never resolves, so ask no DNS server
+            }
             return new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (UnknownHostException e) {
             throw new VportException(ExitCode.UNKNOWN_HOST, "cannot resolve host '" + host + "': check the name, or give an IP address");
         }
+    }
+
+    /** Names under the special-use domain "invalid." (RFC 6761 section 6.4) must fail without a lookup. */
+    private boolean isReservedInvalid() {
+        String name = host.toLowerCase(Locale.ROOT);
+        if (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        return name.equals("invalid") || name.endsWith(".invalid");
     }
 
     /** True when the host is an IP literal, which resolving cannot change. */

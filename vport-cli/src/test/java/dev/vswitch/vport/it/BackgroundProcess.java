@@ -65,6 +65,30 @@ final class BackgroundProcess {
         fail(label + " did not print '" + text + "' within " + timeout.toSeconds() + " s:\n" + describe());
     }
 
+    /** Waits until stdout and stderr together contain {@code text} at least {@code times} times. */
+    void awaitOutput(String text, int times, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            boolean ended = !process.isAlive();
+            if (count(stdout() + stderr(), text) >= times) {
+                return;
+            }
+            if (ended) {
+                fail(label + " exited " + process.exitValue() + " before printing '" + text + "' " + times + " times:\n" + describe());
+            }
+            Thread.sleep(50);
+        }
+        fail(label + " did not print '" + text + "' " + times + " times within " + timeout.toSeconds() + " s:\n" + describe());
+    }
+
+    static int count(String haystack, String needle) {
+        int count = 0;
+        for (int at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + needle.length())) {
+            count++;
+        }
+        return count;
+    }
+
     /** Sends SIGTERM and returns the exit code. */
     int stop() throws InterruptedException {
         process.destroy();

@@ -38,7 +38,7 @@ class TapConfigIT {
 
     @Test
     void configuresAddressMtuAndMacAndRemovesTheTapOnSigterm() throws Exception {
-        BackgroundProcess vport = namespace.start("vport", Vports.vport("connect", "127.0.0.1:9",
+        BackgroundProcess vport = namespace.start("vport", Vports.vport("connect", "--legacy", "127.0.0.1:9",
                 "--tap", "vsw0", "--ip", "198.18.0.1/24", "--mtu", "1400", "--mac", "02:00:5e:10:00:01"));
         vport.awaitOutput("vport: vsw0 (02:00:5e:10:00:01) mtu 1400 up, 198.18.0.1/24 -> switch 127.0.0.1:9", STARTUP);
 
@@ -71,7 +71,7 @@ class TapConfigIT {
 
     @Test
     void framesLongerThanTheMtuAllowsAreDroppedAndCounted() throws Exception {
-        BackgroundProcess vport = namespace.start("vport", Vports.vport("connect", "127.0.0.1:9", "--tap", "vsw0", "--ip", "198.18.0.1/24"));
+        BackgroundProcess vport = namespace.start("vport", Vports.vport("connect", "--legacy", "127.0.0.1:9", "--tap", "vsw0", "--ip", "198.18.0.1/24"));
         vport.awaitOutput("mtu 1438 up", STARTUP);
         // Raising the MTU behind vport's back makes the kernel emit frames vport must not send to the switch.
         namespace.ip("link", "set", "vsw0", "mtu", "3000");
@@ -87,7 +87,7 @@ class TapConfigIT {
 
     @Test
     void aTapRemovedUnderVportEndsItWithExit1AndOneLine() throws Exception {
-        BackgroundProcess vport = namespace.start("vport", Vports.vport("connect", "127.0.0.1:9", "--tap", "vsw0"));
+        BackgroundProcess vport = namespace.start("vport", Vports.vport("connect", "--legacy", "127.0.0.1:9", "--tap", "vsw0"));
         vport.awaitOutput("mtu 1438 up", STARTUP);
         namespace.ip("link", "del", "vsw0");
         assertEquals(1, vport.awaitExit(STARTUP), vport.describe());

@@ -33,7 +33,7 @@ class TapErrorsIT {
     @Test
     void withoutCapNetAdminItIsExit3WithTheFix() throws Exception {
         List<String> dropNetAdmin = List.of("setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin");
-        BackgroundProcess vport = namespace.start("vport", Vports.vport(dropNetAdmin, "connect", "127.0.0.1:9", "--tap", "vsw0"));
+        BackgroundProcess vport = namespace.start("vport", Vports.vport(dropNetAdmin, "connect", "--legacy", "127.0.0.1:9", "--tap", "vsw0"));
         assertEquals(3, vport.awaitExit(EXIT), vport.describe());
         assertOneLine(vport, "not permitted to create TAP device vsw0 (needs CAP_NET_ADMIN)");
         assertTrue(vport.stderr().contains("sudo") && vport.stderr().contains("setcap cap_net_admin+ep"), vport.describe());
@@ -44,7 +44,7 @@ class TapErrorsIT {
         // A private mount namespace with an empty /dev/net: the device node is missing, as without the driver.
         List<String> hideTun = List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
                 "mount -t tmpfs none /dev/net && exec \"$0\" \"$@\"");
-        BackgroundProcess vport = namespace.start("vport", Vports.vport(hideTun, "connect", "127.0.0.1:9", "--tap", "vsw0"));
+        BackgroundProcess vport = namespace.start("vport", Vports.vport(hideTun, "connect", "--legacy", "127.0.0.1:9", "--tap", "vsw0"));
         assertEquals(4, vport.awaitExit(EXIT), vport.describe());
         assertOneLine(vport, "no /dev/net/tun");
         assertTrue(vport.stderr().contains("modprobe tun"), vport.describe());
@@ -53,16 +53,16 @@ class TapErrorsIT {
     @Test
     void aNameTakenByAnotherKindOfInterfaceIsExit5() throws Exception {
         namespace.ip("link", "add", "vsw0", "type", "veth", "peer", "name", "vsw0-peer");
-        BackgroundProcess vport = namespace.start("vport", Vports.vport("connect", "127.0.0.1:9", "--tap", "vsw0"));
+        BackgroundProcess vport = namespace.start("vport", Vports.vport("connect", "--legacy", "127.0.0.1:9", "--tap", "vsw0"));
         assertEquals(5, vport.awaitExit(EXIT), vport.describe());
         assertOneLine(vport, "interface vsw0 already exists and is not a TAP device");
     }
 
     @Test
     void aTapInUseByAnotherVportIsExit5AndTheFirstKeepsRunning() throws Exception {
-        BackgroundProcess first = namespace.start("vport-1", Vports.vport("connect", "127.0.0.1:9", "--tap", "vsw0"));
+        BackgroundProcess first = namespace.start("vport-1", Vports.vport("connect", "--legacy", "127.0.0.1:9", "--tap", "vsw0"));
         first.awaitOutput("vport: vsw0 (", EXIT);
-        BackgroundProcess second = namespace.start("vport-2", Vports.vport("connect", "127.0.0.1:9", "--tap", "vsw0"));
+        BackgroundProcess second = namespace.start("vport-2", Vports.vport("connect", "--legacy", "127.0.0.1:9", "--tap", "vsw0"));
         assertEquals(5, second.awaitExit(EXIT), second.describe());
         assertOneLine(second, "TAP device vsw0 is in use by another process");
         assertEquals(0, first.stop(), first.describe());

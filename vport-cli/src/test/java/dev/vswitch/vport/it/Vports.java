@@ -34,6 +34,15 @@ final class Vports {
                 Integer.toString(port), Integer.toString(lifetimeSeconds));
     }
 
+    /**
+     * The secure test switch ({@code dev.vswitch.vport.secure.TestSwitch}), keeping its keys and writing the
+     * token of {@code network} in {@code keyDir}, ending by itself after {@code lifetimeSeconds}.
+     */
+    static List<String> secureSwitch(int port, int lifetimeSeconds, Path keyDir, String network) {
+        return List.of(java(), "-cp", System.getProperty("java.class.path"), "dev.vswitch.vport.secure.TestSwitch",
+                Integer.toString(port), Integer.toString(lifetimeSeconds), keyDir.toString(), network);
+    }
+
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

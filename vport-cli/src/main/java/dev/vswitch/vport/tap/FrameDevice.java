@@ -1,0 +1,19 @@
+package dev.vswitch.vport.tap;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Where a vport's frames come from and go to: the TAP device, or in tests a device in memory. The
+ * contract is {@link TapDevice}'s: one thread reads while another writes.
+ */
+public interface FrameDevice {
+
+    /**
+     * Waits up to {@code timeoutMillis} for a frame and reads it into {@code frame}, which is cleared first and
+     * then holds the frame between position 0 and its limit. Returns the frame's length, or 0 when none came.
+     */
+    int read(ByteBuffer frame, int timeoutMillis);
+
+    /** Writes the bytes between the buffer's position and limit as one frame; false if it was refused. */
+    boolean write(ByteBuffer frame);
+}

@@ -1,0 +1,379 @@
+package dev.vswitch.vport.secure;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.vswitch.protocol.EthernetFrame;
+import dev.vswitch.protocol.Mtu;
+import dev.vswitch.protocol.keys.JoinToken;
+import dev.vswitch.protocol.keys.Keys;
+import dev.vswitch.protocol.noise.X25519;
+import dev.vswitch.protocol.wire.Session;
+import dev.vswitch.protocol.wire.WireFormat;
+import dev.vswitch.vport.link.LinkCounters;
+import dev.vswitch.vport.link.LinkState;
+import dev.vswitch.vport.link.StopSignal;
+import dev.vswitch.vport.link.SwitchLink;
+import dev.vswitch.vport.status.StatusDirectory;
+import dev.vswitch.vport.status.StatusPublisher;
+import dev.vswitch.vport.status.VportStatus;
+import dev.vswitch.vport.values.HostPort;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The secure link against {@link TestSwitch} on real UDP sockets on 127.0.0.1: the protocol module's
+ * responder and sessions on the other side, a TAP device in memory on this side. Every wait is bounded.
+ */
+class SecureLinkTest {
+
+    private static final long TAP_MAC = 0x02005e100001L;
+    private static final long PEER_MAC = 0x02005e100002L;
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String NETWORK = "lab";
+
+    private final SecureRandom random = new SecureRandom();
+    private final byte[] switchPrivate = X25519.generatePrivateKey(random);
+    private final byte[] networkKey = X25519.generatePrivateKey(random);
+    private final byte[] clientPrivate = X25519.generatePrivateKey(random);
+    private final MemoryTap tap = new MemoryTap();
+    private final LinkCounters counters = new LinkCounters();
+    private final StopSignal stopSignal = new StopSignal();
+    private final LogCapture log = new LogCapture(SecureLink.class);
+    private final AtomicLong clockOffset = new AtomicLong();
+    private TestSwitch testSwitch;
+    private DatagramSocket silentSwitch;
+    private SecureLink link;
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        try {
+            if (link != null) {
+                link.close();
+            }
+            if (testSwitch != null) {
+                testSwitch.close();
+            }
+            if (silentSwitch != null) {
+                silentSwitch.close();
+            }
+        } finally {
+            log.close();
+        }
+    }
+
+    @Test
+    void handshakesThenCarriesFramesBothWaysAndKeepalivesAreAnsweredNotDelivered() throws Exception {
+        testSwitch = startSwitch(networkKey, 0);
+        link = connect(testSwitch.port(), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
+        awaitConnected();
+        assertEquals("connected to 127.0.0.1:" + testSwitch.port() + " (network lab)", log.lines.get(0));
+        await("the switch saw the confirming keepalive", () -> testSwitch.confirmed.get() == 1);
+
+        byte[] out = frame(PEER_MAC, TAP_MAC, 1400);
+        tap.toVport.add(out);
+        TestSwitch.Received received = testSwitch.frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(received, "the frame from the TAP reached the switch");
+        assertArrayEquals(out, received.frame());
+
+        byte[] in = frame(TAP_MAC, PEER_MAC, 60);
+        testSwitch.sendFrame(in);
+        assertArrayEquals(in, tap.written.poll(WAIT.toSeconds(), TimeUnit.SECONDS), "the frame from the switch reached the TAP");
+
+        await("periodic keepalives are answered", () -> counters.keepalivesReceived() >= 3);
+        assertTrue(testSwitch.keepalivesAnswered.get() >= 3);
+        assertNull(tap.written.poll(), "keepalive replies are not written to the TAP");
+        assertEquals(1, counters.framesToSwitch());
+        assertEquals(1, counters.framesFromSwitch());
+        assertEquals(1, counters.handshakesCompleted());
+        assertEquals(1, testSwitch.initiations.get(), "one handshake is enough");
+        assertEquals(1, log.lines.size(), "only the state change is logged: " + log.lines);
+        assertFalse(stopSignal.isStopped());
+    }
+
+    @Test
+    void publishesAStatusFileThatSaysConnectedWithRttAndCountsAndRemovesItAtStop(@TempDir Path dir) throws Exception {
+        testSwitch = startSwitch(networkKey, 0);
+        int port = testSwitch.port();
+        link = connect(port, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
+        StatusDirectory directory = new StatusDirectory(dir.resolve("run/vport"));
+        Instant started = Instant.now();
+        VportStatus.Identity identity = VportStatus.Identity.ofThisProcess("vswa", VportStatus.Mode.SECURE,
+                HostPort.parse("127.0.0.1:" + port), NETWORK, started);
+        Path file = directory.fileOf("vswa");
+        try (StatusPublisher publisher = StatusPublisher.start(directory, identity, link, counters)) {
+            awaitConnected();
+            await("confirmed", () -> testSwitch.confirmed.get() == 1);
+            byte[] out = frame(PEER_MAC, TAP_MAC, 1000);
+            tap.toVport.add(out);
+            assertNotNull(testSwitch.frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+            testSwitch.sendFrame(frame(TAP_MAC, PEER_MAC, 60));
+            assertNotNull(tap.written.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+
+            await("the status file says connected, with a round trip and both frames", () -> directory.read("vswa")
+                    .map(entry -> entry.status().connected() && entry.status().rttMillis() != null
+                            && entry.status().toSwitch().frames() == 1 && entry.status().fromSwitch().frames() == 1)
+                    .orElse(false));
+            VportStatus status = directory.read("vswa").orElseThrow().status();
+            assertEquals("vswa", status.tap());
+            assertEquals(VportStatus.Mode.SECURE, status.mode());
+            assertEquals("127.0.0.1:" + port, status.switchTarget());
+            assertEquals("127.0.0.1:" + port, status.switchAddress());
+            assertEquals(NETWORK, status.network());
+            assertEquals("connected", status.state());
+            assertTrue(status.rttMillis() >= 0 && status.rttMillis() < 1_000, "a round trip on loopback: " + status.rttMillis());
+            assertTrue(status.rttSmoothedMillis() >= 0 && status.rttSmoothedMillis() < 1_000, status.toJson());
+            assertEquals(new VportStatus.Traffic(1, 1000), status.toSwitch());
+            assertEquals(new VportStatus.Traffic(1, 60), status.fromSwitch());
+            assertTrue(status.keepalivesSent() >= 1 && status.keepalivesAnswered() >= 1, status.toJson());
+            assertTrue(status.sessionAgeSeconds() >= 0 && status.sessionAgeSeconds() < WAIT.toSeconds(), status.toJson());
+            assertTrue(!status.lastHandshake().isBefore(started.minusSeconds(1)) && !status.lastHandshake().isAfter(Instant.now()),
+                    status.toJson());
+            assertTrue(status.secondsSinceHeard() < 5, status.toJson());
+            assertEquals(ProcessHandle.current().pid(), status.pid());
+            assertTrue(StatusDirectory.isRunning(status));
+            assertTrue(status.summary().startsWith("vswa: connected to 127.0.0.1:" + port + " (network lab), session "), status.summary());
+
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            for (byte[] secret : List.of(networkKey, clientPrivate, switchPrivate)) {
+                assertFalse(text.contains(Keys.encode(secret)) || text.contains(Base64.getUrlEncoder().withoutPadding().encodeToString(secret)),
+                        "no key in the status file: " + text);
+            }
+            String token = new JoinToken("127.0.0.1:" + port, X25519.publicKey(switchPrivate), NETWORK, networkKey, null).encode();
+            assertFalse(text.contains(token.substring(5, 30)), "no part of the token");
+            assertEquals(file, publisher.file());
+        }
+        assertFalse(Files.exists(file), "removed at stop");
+        assertEquals(1, log.lines.size(), "publishing logs nothing on the link: " + log.lines);
+    }
+
+    @Test
+    void aCookieReplyIsOpenedAndTheInitiationSentAgainWithMac2() throws Exception {
+        testSwitch = startSwitch(networkKey, 0);
+        testSwitch.cookieMode = true;
+        link = connect(testSwitch.port(), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
+        awaitConnected();
+        assertEquals(1, testSwitch.cookiesSent.get());
+        assertEquals(1, counters.cookiesReceived());
+        assertEquals(2, testSwitch.initiations.get(), "the first without, the second with the cookie");
+        assertEquals(1, testSwitch.initiationsWithCookie.get());
+        assertTrue(counters.summary().contains("handshakes 1 completed/0 failed, 1 cookie,"), counters.summary());
+    }
+
+    @Test
+    void aWrongNetworkKeyIsReportedInOneLineAndRetriedWithoutEnding() throws Exception {
+        testSwitch = startSwitch(X25519.generatePrivateKey(random), 0);
+        link = connect(testSwitch.port(), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(300));
+        await("three attempts", () -> testSwitch.initiations.get() >= 3 && counters.handshakesFailed() >= 3);
+        assertEquals(List.of(SecureLink.HANDSHAKE_FAILED_LINE), log.lines, "one line, however many attempts");
+        assertEquals(SecureLink.State.REJECTED, link.state());
+        assertEquals(0, counters.handshakesCompleted());
+        assertFalse(stopSignal.isStopped(), "a wrong key does not end the vport");
+        tap.toVport.add(frame(PEER_MAC, TAP_MAC, 100));
+        await("no session, so the frame is dropped", () -> counters.drops(LinkCounters.Drop.NO_SESSION) == 1);
+    }
+
+    @Test
+    void aSwitchThatForgotEverythingIsJoinedAgainByItself() throws Exception {
+        testSwitch = startSwitch(networkKey, 0);
+        int port = testSwitch.port();
+        link = connect(port, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500));
+        awaitConnected();
+        await("confirmed", () -> testSwitch.confirmed.get() == 1);
+        Session before = link.currentSession();
+
+        testSwitch.close();
+        testSwitch = startSwitch(networkKey, port); // the same keys, no sessions: a restarted switch
+        await("vport notices the silence", () -> log.count("waiting for handshake response from 127.0.0.1:" + port + " (no answer for 2 s)") == 1);
+        await("and joins again", () -> log.count("connected to 127.0.0.1:" + port + " (network lab)") == 2);
+        assertNotSame(before, link.currentSession());
+        assertEquals(3, log.lines.size(), log.lines.toString());
+
+        byte[] out = frame(PEER_MAC, TAP_MAC, 200);
+        tap.toVport.add(out);
+        TestSwitch.Received received = testSwitch.frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(received, "frames flow to the restarted switch");
+        assertArrayEquals(out, received.frame());
+    }
+
+    @Test
+    void anUnansweredKeepaliveStartsANewHandshakeLongBeforeDeadAfter() throws Exception {
+        testSwitch = startSwitch(networkKey, 0);
+        int port = testSwitch.port();
+        link = connect(port, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMillis(500));
+        awaitConnected();
+        await("confirmed", () -> testSwitch.confirmed.get() == 1);
+
+        testSwitch.close();
+        testSwitch = startSwitch(networkKey, port); // restarted: it drops our keepalives as unknown sessions
+        await("a second handshake within a few seconds", () -> counters.handshakesCompleted() == 2);
+        assertEquals(List.of("connected to 127.0.0.1:" + port + " (network lab)"), log.lines,
+                "recovered without ever waiting for --dead-after");
+        byte[] out = frame(PEER_MAC, TAP_MAC, 120);
+        tap.toVport.add(out);
+        TestSwitch.Received received = testSwitch.frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(received, "frames flow to the restarted switch");
+    }
+
+    @Test
+    void rekeysAfterTwoMinutesAndStillOpensPacketsInFlightInThePreviousSession() throws Exception {
+        testSwitch = startSwitch(networkKey, 0);
+        link = connect(testSwitch.port(), Duration.ofSeconds(1), Duration.ofSeconds(600), Duration.ofSeconds(5));
+        awaitConnected();
+        await("confirmed", () -> testSwitch.hasConfirmedClient());
+        Session first = link.currentSession();
+
+        clockOffset.addAndGet(Duration.ofSeconds(WireFormat.REKEY_AFTER_SECONDS + 1).toNanos());
+        await("a new session after REKEY_AFTER_SECONDS", () -> link.currentSession() != first && testSwitch.confirmed.get() == 2);
+        assertEquals(2, testSwitch.accepted.get());
+        assertEquals(2, counters.handshakesCompleted());
+        assertEquals(1, log.lines.size(), "a rekey is not news: " + log.lines);
+
+        byte[] inFlight = frame(TAP_MAC, PEER_MAC, 80);
+        testSwitch.sendFrameOnPrevious(inFlight);
+        assertArrayEquals(inFlight, tap.written.poll(WAIT.toSeconds(), TimeUnit.SECONDS), "the previous session still opens");
+
+        tap.toVport.add(frame(PEER_MAC, TAP_MAC, 90));
+        TestSwitch.Received received = testSwitch.frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(received);
+        assertEquals(testSwitch.currentIndex(), received.sessionIndex(), "new frames use the new session");
+
+        clockOffset.addAndGet(Duration.ofSeconds(WireFormat.REJECT_AFTER_SECONDS - WireFormat.REKEY_AFTER_SECONDS).toNanos());
+        await("the old keys expire", () -> {
+            testSwitch.sendFrameOnPrevious(frame(TAP_MAC, PEER_MAC, 80));
+            Thread.sleep(50);
+            return counters.drops(LinkCounters.Drop.UNKNOWN_SESSION) >= 1;
+        });
+        assertNull(tap.written.poll(), "nothing from expired keys reaches the TAP");
+    }
+
+    @Test
+    void forgedReplayedUnknownAndMalformedDatagramsAreCountedNotDelivered() throws Exception {
+        testSwitch = startSwitch(networkKey, 0);
+        link = connect(testSwitch.port(), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(5));
+        awaitConnected();
+        await("confirmed", () -> testSwitch.hasConfirmedClient());
+        byte[] genuine = frame(TAP_MAC, PEER_MAC, 100);
+        testSwitch.sendFrame(genuine);
+        assertArrayEquals(genuine, tap.written.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
+
+        testSwitch.replayLast();
+        testSwitch.sendForged(frame(TAP_MAC, PEER_MAC, 100));
+        ByteBuffer unknown = ByteBuffer.allocate(WireFormat.DATA_OVERHEAD + 20);
+        unknown.put(WireFormat.TYPE_DATA).put(WireFormat.VERSION).putShort((short) 0).putInt(testSwitch.currentIndex() ^ 1);
+        testSwitch.sendRaw(unknown.array());
+        byte[] otherVersion = unknown.array().clone();
+        otherVersion[1] = 2;
+        testSwitch.sendRaw(otherVersion);
+
+        await("each drop counted by reason", () -> counters.drops(LinkCounters.Drop.REPLAYED) == 1
+                && counters.drops(LinkCounters.Drop.FORGED) == 1 && counters.drops(LinkCounters.Drop.UNKNOWN_SESSION) == 1
+                && counters.drops(LinkCounters.Drop.MALFORMED) == 1);
+        assertNull(tap.written.poll(), "none of them reached the TAP");
+        assertTrue(counters.summary().endsWith("dropped forged=1 replayed=1 unknown-session=1 malformed=1"), counters.summary());
+        assertEquals(1, log.lines.size(), "drops are counted, not logged: " + log.lines);
+    }
+
+    @Test
+    void startsWithAnInitiationAndReportsASilentSwitchOnce() throws Exception {
+        silentSwitch = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        silentSwitch.setSoTimeout((int) WAIT.toMillis());
+        int port = silentSwitch.getLocalPort();
+        link = connect(port, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(300));
+        DatagramPacket first = new DatagramPacket(new byte[1024], 1024);
+        silentSwitch.receive(first);
+        assertEquals(WireFormat.TYPE_INITIATION, WireFormat.typeOf(ByteBuffer.wrap(first.getData()), 0, first.getLength()));
+
+        tap.toVport.add(frame(PEER_MAC, TAP_MAC, 100));
+        await("a frame without a session is dropped", () -> counters.drops(LinkCounters.Drop.NO_SESSION) == 1);
+        await("silence reported", () -> log.count("waiting for handshake response") == 1);
+        Thread.sleep(1_000); // several more retries
+        assertEquals(List.of("waiting for handshake response from 127.0.0.1:" + port + " (no answer for 2 s)"), log.lines);
+        assertEquals(SecureLink.State.SILENT, link.state());
+        LinkState state = link.linkState();
+        assertFalse(state.connected());
+        assertEquals(LinkState.Phase.SILENT, state.phase());
+        assertNull(state.sinceHeard(), "nothing authentic heard");
+        assertNull(state.sessionAge());
+        assertNull(state.sinceHandshake());
+        assertFalse(state.rtt().measured());
+    }
+
+    @Test
+    void theSecureDefaultMtuLeavesRoomForTheProtocol() {
+        assertEquals(1406, Mtu.DEFAULT_TAP_MTU);
+        assertEquals(Mtu.DEFAULT_PATH_MTU, Mtu.DEFAULT_TAP_MTU + EthernetFrame.HEADER_LENGTH + WireFormat.DATA_OVERHEAD
+                + Mtu.UDP_HEADER + Mtu.IPV6_HEADER);
+    }
+
+    private TestSwitch startSwitch(byte[] switchNetworkKey, int port) throws Exception {
+        return new TestSwitch(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), switchPrivate, switchNetworkKey, NETWORK, 120);
+    }
+
+    private SecureLink connect(int port, Duration keepalive, Duration deadAfter, Duration retry) {
+        JoinToken token = new JoinToken("127.0.0.1:" + port, X25519.publicKey(switchPrivate), NETWORK, networkKey, null);
+        HostPort target = HostPort.parse(token.endpoint());
+        SecureLink.Settings settings = new SecureLink.Settings(target, NETWORK, Mtu.DEFAULT_TAP_MTU, keepalive, deadAfter, retry,
+                () -> System.nanoTime() + clockOffset.get());
+        SecureLink started = new SecureLink(tap, SwitchLink.connect(target.resolve(), counters), counters, settings,
+                new Handshaker(token, clientPrivate, random, Clock.systemUTC()), TAP_MAC, null, stopSignal);
+        started.start();
+        return started;
+    }
+
+    private void awaitConnected() throws Exception {
+        await("connected", () -> link.state() == SecureLink.State.CONNECTED);
+    }
+
+    private static byte[] frame(long destination, long source, int length) {
+        ByteBuffer frame = ByteBuffer.allocate(length);
+        EthernetFrame.writeMac(frame, EthernetFrame.DESTINATION_OFFSET, destination);
+        EthernetFrame.writeMac(frame, EthernetFrame.SOURCE_OFFSET, source);
+        frame.putShort(EthernetFrame.ETHER_TYPE_OFFSET, (short) 0x0800);
+        for (int i = EthernetFrame.HEADER_LENGTH; i < length; i++) {
+            frame.put(i, (byte) i);
+        }
+        return frame.array();
+    }
+
+    @FunctionalInterface
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private void await(String what, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (condition.holds()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        fail("not within " + WAIT.toSeconds() + " s: " + what + "; log " + log.lines + "; " + counters.summary());
+    }
+}
