@@ -27,7 +27,7 @@ final class Traffic implements AutoCloseable {
     private volatile Throwable failure;
 
     private Traffic(int switchPort, List<String> networks) throws IOException {
-        long mac = 0x02_00_00_00_30_00L;
+        long mac = 0x02_00_00_00_50_00L; // a range no other test class uses: MACs move only after the hold time
         try {
             for (String network : networks) {
                 SecureClient[] pair = new SecureClient[2];
