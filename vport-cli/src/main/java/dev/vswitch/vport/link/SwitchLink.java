@@ -2,6 +2,7 @@ package dev.vswitch.vport.link;
 
 import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
+import dev.vswitch.vport.values.HostPort;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -11,6 +12,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import org.jboss.logging.Logger;
 
 /**
  * The UDP path to the switch: one datagram per frame on a channel connected to the switch's address, so the
@@ -23,6 +25,8 @@ import java.nio.channels.DatagramChannel;
  */
 public final class SwitchLink implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(SwitchLink.class);
+
     /** Room for bursts: the default (about 200 KiB) overflows at a few thousand full frames per second. */
     private static final int SOCKET_BUFFER_BYTES = 1 << 20;
 
@@ -30,6 +34,7 @@ public final class SwitchLink implements AutoCloseable {
     private volatile DatagramChannel channel;
     private volatile InetSocketAddress remote;
     private volatile boolean closed;
+    private boolean resolveFailing; // only the monitoring thread follows the address
 
     private SwitchLink(DatagramChannel channel, InetSocketAddress remote, LinkCounters counters) {
         this.channel = channel;
@@ -42,6 +47,38 @@ public final class SwitchLink implements AutoCloseable {
             return new SwitchLink(openChannel(remote), remote, counters);
         } catch (IOException e) {
             throw new VportException(ExitCode.RUNTIME_ERROR, "cannot reach switch " + remote + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The switch's name may point elsewhere now (dynamic DNS, a rescheduled pod): resolves it again and
+     * reconnects when it moved; returns true then. A failing lookup is logged once, not every time.
+     */
+    public boolean followAddressChange(HostPort target) {
+        if (target.isLiteral()) {
+            return false;
+        }
+        InetSocketAddress resolved;
+        try {
+            resolved = target.resolve();
+        } catch (VportException e) {
+            if (!resolveFailing) {
+                LOG.warnf("%s; still sending to %s", e.getMessage(), remote().getAddress().getHostAddress());
+                resolveFailing = true;
+            }
+            return false;
+        }
+        resolveFailing = false;
+        if (resolved.equals(remote())) {
+            return false;
+        }
+        try {
+            reconnect(resolved);
+            LOG.infof("switch %s now resolves to %s; reconnected", target, resolved.getAddress().getHostAddress());
+            return true;
+        } catch (IOException e) {
+            LOG.warnf("cannot reconnect to switch %s at %s: %s", target, resolved.getAddress().getHostAddress(), e.getMessage());
+            return false;
         }
     }
 

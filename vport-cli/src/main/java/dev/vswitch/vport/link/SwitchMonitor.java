@@ -1,10 +1,7 @@
 package dev.vswitch.vport.link;
 
 import dev.vswitch.protocol.Keepalive;
-import dev.vswitch.vport.VportException;
 import dev.vswitch.vport.values.HostPort;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.jboss.logging.Logger;
@@ -39,7 +36,6 @@ final class SwitchMonitor {
     private volatile long lastHeardNanos = NEVER;
     private State state = State.STARTING;
     private long lastResolveNanos;
-    private boolean resolveFailing;
 
     SwitchMonitor(HostPort target, SwitchLink link, LinkCounters counters, long tapMac, Duration deadAfter) {
         this.target = target;
@@ -106,26 +102,8 @@ final class SwitchMonitor {
     }
 
     private void followAddressChange() {
-        InetSocketAddress resolved;
-        try {
-            resolved = target.resolve();
-        } catch (VportException e) {
-            if (!resolveFailing) {
-                LOG.warnf("%s; still sending to %s", e.getMessage(), link.remote().getAddress().getHostAddress());
-                resolveFailing = true;
-            }
-            return;
-        }
-        resolveFailing = false;
-        if (resolved.equals(link.remote())) {
-            return;
-        }
-        try {
-            link.reconnect(resolved);
-            LOG.infof("switch %s now resolves to %s; reconnected", target, resolved.getAddress().getHostAddress());
+        if (link.followAddressChange(target)) {
             sendKeepalive();
-        } catch (IOException e) {
-            LOG.warnf("cannot reconnect to switch %s at %s: %s", target, resolved.getAddress().getHostAddress(), e.getMessage());
         }
     }
 

@@ -16,8 +16,6 @@ import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.link.Vport;
 import dev.vswitch.vport.tap.FrameDevice;
 import dev.vswitch.vport.values.HostPort;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -131,7 +129,6 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private volatile long lastKeepaliveNanos;
     private volatile boolean running = true;
     private State state = State.CONNECTING;
-    private boolean resolveFailing;
 
     /**
      * @param tapMac the TAP's actual MAC, the source of our keepalives
@@ -263,31 +260,8 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         link.send(ByteBuffer.wrap(handshaker.initiation(now)));
     }
 
-    /** The switch's name may point elsewhere now (dynamic DNS, a rescheduled pod): follow it. */
     private void followAddressChange() {
-        if (target.isLiteral()) {
-            return;
-        }
-        InetSocketAddress resolved;
-        try {
-            resolved = target.resolve();
-        } catch (VportException e) {
-            if (!resolveFailing) {
-                LOG.warnf("%s; still sending to %s", e.getMessage(), link.remote().getAddress().getHostAddress());
-                resolveFailing = true;
-            }
-            return;
-        }
-        resolveFailing = false;
-        if (resolved.equals(link.remote())) {
-            return;
-        }
-        try {
-            link.reconnect(resolved);
-            LOG.infof("switch %s now resolves to %s; reconnected", target, resolved.getAddress().getHostAddress());
-        } catch (IOException e) {
-            LOG.warnf("cannot reconnect to switch %s at %s: %s", target, resolved.getAddress().getHostAddress(), e.getMessage());
-        }
+        link.followAddressChange(target);
     }
 
     // ---- TAP to switch -----------------------------------------------------------------------------

@@ -35,6 +35,18 @@ final class NetworkNamespace implements AutoCloseable {
         return namespace;
     }
 
+    /**
+     * Joins {@code this} (198.18.1.1/30) and {@code other} (198.18.1.2/30) with a veth pair: two machines on
+     * one underlay, as a vport and a switch on the internet would be.
+     */
+    void linkTo(NetworkNamespace other) {
+        ip("link", "add", "vsw-inet-a", "type", "veth", "peer", "name", "vsw-inet-b", "netns", other.name());
+        ip("addr", "add", "198.18.1.1/30", "dev", "vsw-inet-a");
+        ip("link", "set", "vsw-inet-a", "up");
+        other.ip("addr", "add", "198.18.1.2/30", "dev", "vsw-inet-b");
+        other.ip("link", "set", "vsw-inet-b", "up");
+    }
+
     String name() {
         return name;
     }

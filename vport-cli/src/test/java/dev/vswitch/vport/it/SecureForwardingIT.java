@@ -44,11 +44,7 @@ class SecureForwardingIT {
         RootRequirement.assumeRootWithTun("ip", "ping");
         machineA = NetworkNamespace.create();
         machineB = NetworkNamespace.create();
-        machineA.ip("link", "add", "vsw-inet-a", "type", "veth", "peer", "name", "vsw-inet-b", "netns", machineB.name());
-        machineA.ip("addr", "add", "198.18.1.1/30", "dev", "vsw-inet-a");
-        machineA.ip("link", "set", "vsw-inet-a", "up");
-        machineB.ip("addr", "add", "198.18.1.2/30", "dev", "vsw-inet-b");
-        machineB.ip("link", "set", "vsw-inet-b", "up");
+        machineA.linkTo(machineB);
 
         testSwitch = startSwitch();
         String token = dir.resolve("switch").resolve(NETWORK + ".token").toString();
