@@ -26,10 +26,10 @@ final class LegacyDatagramSwitch extends DatagramVerticle {
     private final ByteBuffer keepaliveReply = ByteBuffer.allocate(Keepalive.LENGTH);
     private final Captures captures;
 
-    LegacyDatagramSwitch(SwitchConfig config, int port, VirtualSwitch<SocketAddress> network, PortTimings timings,
-                         Captures captures) {
-        super(config, port, timings);
-        this.captures = captures;
+    LegacyDatagramSwitch(SwitchConfig config, int port, VirtualSwitch<SocketAddress> network, PortObservers observers) {
+        super(config, port, observers.timings());
+        this.captures = observers.captures();
+        network.onPortChanges(observers.series().listenerFor(network.name(), SocketAddress::toString));
         this.trace = config.trace();
         this.network = network;
     }

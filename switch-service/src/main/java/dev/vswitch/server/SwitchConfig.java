@@ -82,12 +82,26 @@ public interface SwitchConfig {
     /** Handshake flood protection. */
     Handshakes handshakes();
 
+    /** Metrics options. */
+    Metrics metrics();
+
     /** L2 safety limits, applied to every network and every port. */
     Safety safety();
 
     /** Socket receive and send buffer size in bytes, so bursts are queued by the kernel rather than lost. */
     @WithDefault("4194304")
     int socketBufferSize();
+
+    /** What /q/metrics exports beyond the per-network series. */
+    interface Metrics {
+
+        /**
+         * Per-port traffic series (vswitch_port_received_bytes_total, vswitch_port_sent_bytes_total, labelled
+         * by network and port) for at most this many ports at once, to bound the series count; 0 turns them off.
+         */
+        @WithDefault("100")
+        int maxPortSeries();
+    }
 
     /** Limits on handshake initiations, the only messages that cost the switch a Diffie-Hellman. */
     interface Handshakes {

@@ -4,6 +4,7 @@ import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.server.capture.Captures;
 import dev.vswitch.server.keys.NetworkDefinition;
 import dev.vswitch.server.keys.SwitchKeys;
+import dev.vswitch.server.metrics.PortSeries;
 import dev.vswitch.server.metrics.SwitchMetrics;
 import dev.vswitch.server.secure.SecureCounters;
 import dev.vswitch.server.secure.SecureDatagramSwitch;
@@ -51,15 +52,15 @@ public class SwitchService {
     private final SwitchConfig config;
     private final SwitchSettings settings;
     private final SwitchMetrics metrics;
-    private final Captures captures;
+    private final PortObservers observers;
     private volatile SecureDatagramSwitch secure;
     private volatile LegacyDatagramSwitch legacy;
 
-    SwitchService(Vertx vertx, SwitchConfig config, SwitchMetrics metrics, Captures captures) {
+    SwitchService(Vertx vertx, SwitchConfig config, SwitchMetrics metrics, Captures captures, PortSeries portSeries) {
         this.vertx = vertx;
         this.config = config;
         this.metrics = metrics;
-        this.captures = captures;
+        this.observers = new PortObservers(metrics, captures, portSeries);
         this.settings = new SwitchSettings(config.maxFrameSize(), config.macAgingTime(), config.portIdleTimeout(),
                 config.maxMacEntries(), config.maxPorts(), config.safety().toL2Safety());
     }
@@ -73,7 +74,7 @@ public class SwitchService {
             Quarkus.asyncExit(EXIT_BAD_KEYS);
             return;
         }
-        SecureDatagramSwitch securePort = new SecureDatagramSwitch(config, keys, settings, new SecureRandom(), metrics, captures);
+        SecureDatagramSwitch securePort = new SecureDatagramSwitch(config, keys, settings, new SecureRandom(), observers);
         if (!deploy(securePort, config.port())) {
             return;
         }
@@ -87,7 +88,7 @@ public class SwitchService {
         announceTokens(keys, securePort.boundPort());
         if (config.legacyPort().isPresent()) {
             LegacyDatagramSwitch legacyPort = new LegacyDatagramSwitch(config, config.legacyPort().getAsInt(),
-                    new VirtualSwitch<>(LEGACY_NETWORK, settings), metrics, captures);
+                    new VirtualSwitch<>(LEGACY_NETWORK, settings), observers);
             if (deploy(legacyPort, config.legacyPort().getAsInt())) {
                 legacy = legacyPort;
                 metrics.bindNetwork(LEGACY_NETWORK, legacyPort.network().counters());

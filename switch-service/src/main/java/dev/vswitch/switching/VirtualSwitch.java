@@ -19,6 +19,7 @@ public final class VirtualSwitch<E> {
     private final PortTable<E> ports;
     private final SwitchCounters counters = new SwitchCounters();
     private final long portIdleNanos;
+    private PortListener<E> portListener;
 
     public VirtualSwitch(String name, SwitchSettings settings) {
         this.name = name;
@@ -127,6 +128,14 @@ public final class VirtualSwitch<E> {
     public void detach(Port<E> port) {
         macTable.removePort(port.id());
         ports.detach(port);
+        if (portListener != null) {
+            portListener.detached(port);
+        }
+    }
+
+    /** Tells {@code listener} about every port attached or detached from now on. */
+    public void onPortChanges(PortListener<E> listener) {
+        this.portListener = listener;
     }
 
     public String name() {
@@ -155,6 +164,9 @@ public final class VirtualSwitch<E> {
             port = ports.attach(endpoint, nowNanos);
             if (port != null) {
                 counters.portAttached();
+                if (portListener != null) {
+                    portListener.attached(port);
+                }
             }
         }
         return port;

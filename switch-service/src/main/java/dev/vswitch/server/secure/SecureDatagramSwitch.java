@@ -18,7 +18,7 @@ import dev.vswitch.switching.ForwardingDecision;
 import dev.vswitch.switching.Port;
 import dev.vswitch.switching.VirtualSwitch;
 import dev.vswitch.server.DatagramVerticle;
-import dev.vswitch.server.PortTimings;
+import dev.vswitch.server.PortObservers;
 import dev.vswitch.server.capture.CaptureTap;
 import dev.vswitch.server.capture.Captures;
 import io.vertx.core.buffer.Buffer;
@@ -51,12 +51,14 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     private final Captures captures;
 
     public SecureDatagramSwitch(SwitchConfig config, SwitchKeys keys, SwitchSettings settings, SecureRandom random,
-                                PortTimings timings, Captures captures) {
-        super(config, config.port(), timings);
-        this.captures = captures;
+                                PortObservers observers) {
+        super(config, config.port(), observers.timings());
+        this.captures = observers.captures();
         this.networks = new LinkedHashMap<>();
         for (NetworkDefinition definition : keys.networks()) {
-            networks.put(definition.name(), new SecureNetwork(definition, settings));
+            SecureNetwork network = new SecureNetwork(definition, settings);
+            network.lan().onPortChanges(observers.series().listenerFor(definition.name(), Peer::clientKey));
+            networks.put(definition.name(), network);
         }
         this.responder = new HandshakeResponder(keys.privateKey());
         this.cookies = new CookieJar(keys.publicKey(), random);

@@ -1,6 +1,8 @@
 package dev.vswitch.server.metrics;
 
 import dev.vswitch.protocol.MacAddress;
+import dev.vswitch.protocol.keys.Keys;
+import dev.vswitch.protocol.noise.X25519;
 import dev.vswitch.server.ExternalTool;
 import dev.vswitch.server.SwitchService;
 import dev.vswitch.server.secure.SecureClient;
@@ -47,6 +49,26 @@ class MetricsTest {
             String bytes = "vswitch_received_bytes_total";
             assertEquals(unicast * 100, value(after, bytes, "unicast") - value(before, bytes, "unicast"));
             assertTrue(value(after, "vswitch_handshakes_total", "confirmed") >= 2);
+        }
+    }
+
+    @Test
+    void eachConnectedPortHasItsOwnTrafficSeries() throws Exception {
+        String key;
+        try (SecureClient a = SecureClient.joined(switchService.udpPort(), "office", 0x02_00_00_00_21_01L);
+             SecureClient b = SecureClient.joined(switchService.udpPort(), "office", 0x02_00_00_00_21_02L)) {
+            key = Keys.encode(X25519.publicKey(a.privateKey));
+            a.sendFrame(a.frameTo(b.mac, 700));
+            b.receiveFrame();
+            a.sendFrame(a.frameTo(b.mac, 300));
+            b.receiveFrame();
+            Pattern series = Pattern.compile("^vswitch_port_received_bytes_total\\{network=\"office\",port=\""
+                    + Pattern.quote(key) + "\",?\\} (\\S+)$", Pattern.MULTILINE); // the 0.0.4 text may end labels with a comma
+            String metrics = scrape();
+            Matcher matcher = series.matcher(metrics);
+            assertTrue(matcher.find(), "a series for a's port " + key + " in " + metrics.lines()
+                    .filter(line -> line.startsWith("vswitch_port_received_bytes_total")).toList());
+            assertEquals(1000, (long) Double.parseDouble(matcher.group(1)), "exactly the bytes of a's two frames");
         }
     }
 

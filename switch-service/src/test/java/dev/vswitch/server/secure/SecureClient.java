@@ -24,7 +24,7 @@ public final class SecureClient implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public final long mac;
-    final byte[] privateKey;
+    public final byte[] privateKey;
     private final int switchPort;
     private final byte[] switchPublicKey;
     private final HandshakeInitiator initiator;

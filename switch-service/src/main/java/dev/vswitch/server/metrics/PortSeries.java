@@ -1,0 +1,71 @@
+package dev.vswitch.server.metrics;
+
+import dev.vswitch.server.SwitchConfig;
+import dev.vswitch.switching.Port;
+import dev.vswitch.switching.PortListener;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * Per-port traffic series for "top talkers", with bounded cardinality: series exist only for live ports,
+ * are removed when the port goes, and at most {@code vswitch.metrics.max-port-series} exist at once; ports
+ * beyond the cap are counted in vswitch_port_series_skipped_total instead.
+ */
+@ApplicationScoped
+public class PortSeries {
+
+    private final MeterRegistry registry;
+    private final int maxSeries;
+    private final Map<Port<?>, List<Meter>> meters = new ConcurrentHashMap<>();
+    private final AtomicLong skipped = new AtomicLong();
+
+    @Inject
+    PortSeries(MeterRegistry registry, SwitchConfig config) {
+        this(registry, config.metrics().maxPortSeries());
+    }
+
+    PortSeries(MeterRegistry registry, int maxSeries) {
+        this.registry = registry;
+        this.maxSeries = maxSeries;
+        FunctionCounter.builder("vswitch.port.series.skipped", skipped, AtomicLong::get)
+                .description("Ports that got no per-port series because vswitch.metrics.max-port-series were in use")
+                .register(registry);
+    }
+
+    /** A listener for one network's ports; {@code label} names a port's far end (its client key, or its address). */
+    public <E> PortListener<E> listenerFor(String network, Function<E, String> label) {
+        return new PortListener<>() {
+            @Override
+            public void attached(Port<E> port) {
+                if (meters.size() >= maxSeries) {
+                    skipped.incrementAndGet();
+                    return;
+                }
+                Tags tags = Tags.of("network", network, "port", label.apply(port.endpoint()));
+                meters.put(port, List.of(
+                        FunctionCounter.builder("vswitch.port.received", port, Port::bytesIn).baseUnit("bytes")
+                                .description("Bytes of frames received from one port").tags(tags).register(registry),
+                        FunctionCounter.builder("vswitch.port.sent", port, Port::bytesOut).baseUnit("bytes")
+                                .description("Bytes of frames sent to one port").tags(tags).register(registry)));
+            }
+
+            @Override
+            public void detached(Port<E> port) {
+                List<Meter> gone = meters.remove(port);
+                if (gone != null) {
+                    gone.forEach(registry::remove);
+                }
+            }
+        };
+    }
+}
