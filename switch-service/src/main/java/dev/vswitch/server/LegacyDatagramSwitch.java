@@ -98,7 +98,7 @@ final class LegacyDatagramSwitch extends DatagramVerticle {
     private void sendTo(Buffer frame, Port<SocketAddress> to) {
         send(frame, to.endpoint());
         to.sent(frame.length());
-        network.counters().sent(frame.length());
+        network.counters().sent(decision.kind(), frame.length());
     }
 
     private void answerKeepalive(SocketAddress sender, long source, long now) {

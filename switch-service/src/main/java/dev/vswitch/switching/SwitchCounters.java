@@ -11,8 +11,8 @@ public final class SwitchCounters {
     private final EnumCounter<FrameKind> framesIn = new EnumCounter<>(FrameKind.class);
     private final EnumCounter<FrameKind> bytesIn = new EnumCounter<>(FrameKind.class);
     private final EnumCounter<DropReason> drops = new EnumCounter<>(DropReason.class);
-    private final AtomicLong framesOut = new AtomicLong();
-    private final AtomicLong bytesOut = new AtomicLong();
+    private final EnumCounter<FrameKind> framesOut = new EnumCounter<>(FrameKind.class);
+    private final EnumCounter<FrameKind> bytesOut = new EnumCounter<>(FrameKind.class);
     private final AtomicLong macsLearned = new AtomicLong();
     private final AtomicLong macMoves = new AtomicLong();
     private final AtomicLong macsAged = new AtomicLong();
@@ -33,9 +33,9 @@ public final class SwitchCounters {
     }
 
     /** Counts one datagram the I/O edge sent out for this network. */
-    public void sent(int length) {
-        framesOut.incrementAndGet();
-        bytesOut.addAndGet(length);
+    public void sent(FrameKind kind, int length) {
+        framesOut.increment(kind);
+        bytesOut.add(kind, length);
     }
 
     void learned(MacTable.Learned result) {
@@ -91,12 +91,28 @@ public final class SwitchCounters {
         return drops.get(reason);
     }
 
+    public long framesOut(FrameKind kind) {
+        return framesOut.get(kind);
+    }
+
+    public long bytesOut(FrameKind kind) {
+        return bytesOut.get(kind);
+    }
+
     public long framesOut() {
-        return framesOut.get();
+        long total = 0;
+        for (FrameKind kind : FrameKind.values()) {
+            total += framesOut(kind);
+        }
+        return total;
     }
 
     public long bytesOut() {
-        return bytesOut.get();
+        long total = 0;
+        for (FrameKind kind : FrameKind.values()) {
+            total += bytesOut(kind);
+        }
+        return total;
     }
 
     public long macsLearned() {

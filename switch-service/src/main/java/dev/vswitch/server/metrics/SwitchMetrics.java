@@ -89,10 +89,11 @@ public class SwitchMetrics implements PortTimings {
                     c -> c.framesIn(kind), kindTags);
             bytes("vswitch.received", "Bytes of frames accepted from ports, by how they are delivered", counters,
                     c -> c.bytesIn(kind), kindTags);
+            counter("vswitch.frames.sent", "Frames sent to ports, by how they were delivered (a flood counts once "
+                    + "per port it reached)", counters, c -> c.framesOut(kind), kindTags);
+            bytes("vswitch.sent", "Bytes of frames sent to ports, by how they were delivered", counters,
+                    c -> c.bytesOut(kind), kindTags);
         }
-        counter("vswitch.frames.sent", "Frames sent to ports (a flood counts once per port)", counters,
-                SwitchCounters::framesOut, tags);
-        bytes("vswitch.sent", "Bytes of frames sent to ports", counters, SwitchCounters::bytesOut, tags);
         for (DropReason reason : DropReason.values()) {
             counter("vswitch.frames.dropped", "Frames not forwarded, by reason", counters, c -> c.drops(reason),
                     tags.and("reason", reason.label()));

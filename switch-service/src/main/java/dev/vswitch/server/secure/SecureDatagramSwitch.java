@@ -239,7 +239,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         int length = seal(port.endpoint());
         if (length > 0) {
             port.sent(length);
-            port.endpoint().network().lan().counters().sent(length);
+            port.endpoint().network().lan().counters().sent(decision.kind(), length);
         }
     }
 

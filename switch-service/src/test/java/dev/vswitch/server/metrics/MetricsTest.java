@@ -46,6 +46,8 @@ class MetricsTest {
             String frames = "vswitch_frames_received_total";
             assertEquals(unicast, value(after, frames, "unicast") - value(before, frames, "unicast"));
             assertEquals(broadcast, value(after, frames, "broadcast") - value(before, frames, "broadcast"));
+            String sent = "vswitch_frames_sent_total";
+            assertEquals(unicast, value(after, sent, "unicast") - value(before, sent, "unicast"), "each unicast sent once");
             String bytes = "vswitch_received_bytes_total";
             assertEquals(unicast * 100, value(after, bytes, "unicast") - value(before, bytes, "unicast"));
             assertTrue(value(after, "vswitch_handshakes_total", "confirmed") >= 2);
