@@ -17,10 +17,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class StormControlTest {
 
-    private static final int STORM_FRAMES = 20_000;
+    private static final int STORM_FRAMES = 8_000;
     /**
-     * 5000 broadcasts a second, 25 times the sustained budget: as fast as a vport carries them from its TAP here, so
-     * that they reach the switch rather than overflow the TAP's queue. The ping runs while they flow.
+     * 2000 broadcasts a second, 10 times the sustained budget. At 5000 a second the four cold JVMs of this test
+     * saturated a 2-core CI machine, and pings queued behind the storm for seconds; this rate still storms, and
+     * leaves the CPU to show what storm control is for: the other hosts keep talking. The ping runs meanwhile.
      */
     private static final int STORM_SECONDS = 4;
     private static final int PINGS = 15;
