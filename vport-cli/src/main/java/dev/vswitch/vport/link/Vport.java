@@ -9,8 +9,6 @@ import dev.vswitch.vport.tap.FrameDevice;
 import dev.vswitch.vport.values.HostPort;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,7 +24,6 @@ public final class Vport implements AutoCloseable, LinkState.Source {
     static final int VLAN_TAG_LENGTH = 4;
     /** Larger than any frame or UDP payload, so nothing is silently truncated. */
     private static final int BUFFER_BYTES = 65_536;
-    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final FrameDevice tap;
     private final SwitchLink link;
@@ -36,14 +33,7 @@ public final class Vport implements AutoCloseable, LinkState.Source {
     private final StopSignal stopSignal;
     private final int maxFrameLength;
     private final Duration keepaliveInterval;
-    private final Thread tapToSwitch = new Thread(this::forwardTapToSwitch, "vport-tap-to-switch");
-    private final Thread switchToTap = new Thread(this::forwardSwitchToTap, "vport-switch-to-tap");
-    private final ScheduledExecutorService monitorThread = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "vport-monitor");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private volatile boolean running = true;
+    private final LinkThreads threads = new LinkThreads(this::forwardTapToSwitch, this::forwardSwitchToTap);
 
     /**
      * @param tapMac the TAP's actual MAC, the source of our keepalives
@@ -71,12 +61,9 @@ public final class Vport implements AutoCloseable, LinkState.Source {
     }
 
     public void start() {
-        tapToSwitch.setDaemon(true);
-        switchToTap.setDaemon(true);
-        tapToSwitch.start();
-        switchToTap.start();
-        monitorThread.scheduleAtFixedRate(guarded(monitor::sendKeepalive), 0, keepaliveInterval.toMillis(), TimeUnit.MILLISECONDS);
-        monitorThread.scheduleWithFixedDelay(guarded(monitor::check), 1, 1, TimeUnit.SECONDS);
+        threads.start();
+        threads.monitor().scheduleAtFixedRate(guarded(monitor::sendKeepalive), 0, keepaliveInterval.toMillis(), TimeUnit.MILLISECONDS);
+        threads.monitor().scheduleWithFixedDelay(guarded(monitor::check), 1, 1, TimeUnit.SECONDS);
     }
 
     /** For {@code vport status}: taken by its own thread once a second. */
@@ -88,18 +75,13 @@ public final class Vport implements AutoCloseable, LinkState.Source {
     /** Stops all threads and closes the link; the caller closes the TAP afterwards. */
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        monitorThread.shutdownNow();
-        link.close();
-        tapToSwitch.join(JOIN_TIMEOUT.toMillis());
-        switchToTap.join(JOIN_TIMEOUT.toMillis());
-        monitorThread.awaitTermination(JOIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        threads.close(link);
     }
 
     private void forwardTapToSwitch() {
         ByteBuffer frame = ByteBuffer.allocateDirect(BUFFER_BYTES);
         try {
-            while (running) {
+            while (threads.isRunning()) {
                 int length = tap.read(frame, TAP_POLL_MILLIS);
                 if (length == 0) {
                     continue;
@@ -162,7 +144,7 @@ public final class Vport implements AutoCloseable, LinkState.Source {
     }
 
     private void stopOnFailure(RuntimeException e) {
-        if (running) {
+        if (threads.isRunning()) {
             stopSignal.fail(e instanceof VportException known ? known
                     : new VportException(ExitCode.RUNTIME_ERROR, Thread.currentThread().getName() + " failed: " + e));
         }

@@ -10,6 +10,7 @@ import dev.vswitch.vport.VportException;
 import dev.vswitch.vport.link.FrameTrace;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
+import dev.vswitch.vport.link.LinkThreads;
 import dev.vswitch.vport.link.RttMeter;
 import dev.vswitch.vport.link.StopSignal;
 import dev.vswitch.vport.link.SwitchLink;
@@ -18,8 +19,6 @@ import dev.vswitch.vport.tap.FrameDevice;
 import dev.vswitch.vport.values.HostPort;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
@@ -58,7 +57,6 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     static final long KEEPALIVE_REPLY_TIMEOUT_NANOS = 2_000_000_000L;
     /** Larger than any frame or UDP payload, so nothing is silently truncated. */
     private static final int BUFFER_BYTES = 65_536;
-    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
     private static final long NEVER = Long.MIN_VALUE;
 
     /**
@@ -105,13 +103,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private final Object sealLock = new Object();
     private final Object sessionLock = new Object();
     private final Object stateLock = new Object();
-    private final Thread tapToSwitch = new Thread(this::forwardTapToSwitch, "vport-tap-to-switch");
-    private final Thread switchToTap = new Thread(this::forwardSwitchToTap, "vport-switch-to-tap");
-    private final ScheduledExecutorService monitorThread = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "vport-monitor");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final LinkThreads threads = new LinkThreads(this::forwardTapToSwitch, this::forwardSwitchToTap);
     /** The monitor thread's own keepalive buffers. */
     private final ByteBuffer monitorFrame = ByteBuffer.allocateDirect(Keepalive.LENGTH);
     private final ByteBuffer monitorOut = ByteBuffer.allocateDirect(Keepalive.LENGTH + WireFormat.DATA_OVERHEAD);
@@ -127,7 +119,6 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private volatile long lastHandshakeNanos = NEVER;
     private final RttMeter rtt = new RttMeter();
     private volatile long lastKeepaliveNanos;
-    private volatile boolean running = true;
     private State state = State.CONNECTING;
 
     /**
@@ -157,22 +148,14 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
 
     /** Sends the first initiation and starts forwarding. */
     public void start() {
-        tapToSwitch.setDaemon(true);
-        switchToTap.setDaemon(true);
-        tapToSwitch.start();
-        switchToTap.start();
-        monitorThread.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        threads.start();
+        threads.monitor().scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Stops all threads and closes the link; the caller closes the TAP afterwards. */
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        monitorThread.shutdownNow();
-        link.close();
-        tapToSwitch.join(JOIN_TIMEOUT.toMillis());
-        switchToTap.join(JOIN_TIMEOUT.toMillis());
-        monitorThread.awaitTermination(JOIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        threads.close(link);
     }
 
     public State state() {
@@ -270,7 +253,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         ByteBuffer frame = ByteBuffer.allocateDirect(BUFFER_BYTES);
         ByteBuffer message = ByteBuffer.allocateDirect(BUFFER_BYTES + WireFormat.DATA_OVERHEAD);
         try {
-            while (running) {
+            while (threads.isRunning()) {
                 int length = tap.read(frame, TAP_POLL_MILLIS);
                 if (length == 0) {
                     continue;
@@ -476,7 +459,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     }
 
     private void stopOnFailure(RuntimeException e) {
-        if (running) {
+        if (threads.isRunning()) {
             stopSignal.fail(e instanceof VportException known ? known
                     : new VportException(ExitCode.RUNTIME_ERROR, Thread.currentThread().getName() + " failed: " + e));
         }
