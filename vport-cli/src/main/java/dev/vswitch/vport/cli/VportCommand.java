@@ -2,6 +2,7 @@ package dev.vswitch.vport.cli;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import java.util.concurrent.Callable;
+import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,12 +13,14 @@ import picocli.CommandLine.Spec;
 /** {@code vport}: with a switch address it behaves like {@code vport connect --legacy}, as the seed's vport did. */
 @TopCommand
 @Command(name = "vport", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        subcommands = {ConnectCommand.class, StatusCommand.class, KeygenCommand.class, PubkeyCommand.class, TransferCommand.class},
+        subcommands = {ConnectCommand.class, StatusCommand.class, KeygenCommand.class, PubkeyCommand.class, TransferCommand.class,
+            AutoComplete.GenerateCompletion.class},
         description = {
             "Bridges a Linux TAP interface to a vswitch switch over UDP, so this machine joins a virtual Ethernet LAN.",
             "Secure protocol: 'vport connect --token-file FILE' with the network's join token.",
             "'vport status' tells whether the vport is connected, with its session, RTT and traffic.",
             "'vport HOST PORT' is the seed's form, short for 'vport connect --legacy HOST:PORT' (plain format, no encryption).",
+            "'vport generate-completion' prints a bash/zsh completion script for all of this.",
             "Needs root or CAP_NET_ADMIN."
         })
 public class VportCommand implements Callable<Integer> {
