@@ -12,31 +12,54 @@ import java.util.stream.Stream;
 /**
  * The one place that decides which build of the programs the tests run. System property {@code vswitch.artifacts}:
  * {@code jvm} (default) runs each module's {@code target/quarkus-app/quarkus-run.jar} with this JVM's java;
- * {@code native} runs the {@code *-runner} executable in each module's {@code target/}. Modules are found under
- * {@code vswitch.repo}, the checkout's root, which the pom sets.
+ * {@code native} (what {@code mvn -Dnative} selects) runs the {@code *-runner} executable in each module's
+ * {@code target/}; {@code dist} runs the launchers of the self-contained {@code .tar.gz} downloads, unpacked
+ * into an empty folder and started with an environment that holds no Java ({@link Distribution}). Modules are
+ * found under {@code vswitch.repo}, the checkout's root, which the pom sets.
  */
 final class Artifacts {
 
-    private static final String SWITCH_MODULE = "switch-service";
-    private static final String VPORT_MODULE = "vport-cli";
+    static final String SWITCH_MODULE = "switch-service";
+    static final String VPORT_MODULE = "vport-cli";
 
-    private Artifacts() {
+    private enum Kind { JVM, NATIVE, DIST }
+
+    private final Kind kind;
+
+    private Artifacts(Kind kind) {
+        this.kind = kind;
     }
 
-    /** The switch, with {@code properties} as system properties ({@code -Dname=value}), which both builds read. */
-    static List<String> switchCommand(Map<String, String> properties) {
+    /** The build that {@code vswitch.artifacts} names. */
+    static Artifacts selected() {
+        String kind = System.getProperty("vswitch.artifacts", "jvm");
+        return switch (kind) {
+            case "jvm" -> new Artifacts(Kind.JVM);
+            case "native" -> new Artifacts(Kind.NATIVE);
+            case "dist" -> distribution();
+            default -> throw new IllegalArgumentException("vswitch.artifacts must be jvm, native or dist, not " + kind);
+        };
+    }
+
+    /** The self-contained downloads, whatever {@code vswitch.artifacts} says. */
+    static Artifacts distribution() {
+        return new Artifacts(Kind.DIST);
+    }
+
+    /** The switch, with {@code properties} as system properties ({@code -Dname=value}), which every build reads. */
+    List<String> switchCommand(Map<String, String> properties) {
         List<String> command = new ArrayList<>(command(SWITCH_MODULE));
         List<String> options = properties.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .map(property -> "-D" + property.getKey() + "=" + property.getValue())
                 .toList();
-        // A JVM takes them before -jar; a native executable takes them among its arguments.
+        // A JVM takes them before -jar; a native executable and a launcher take them among their arguments.
         int jar = command.indexOf("-jar");
         command.addAll(jar >= 0 ? jar : command.size(), options);
         return command;
     }
 
-    static List<String> vportCommand() {
+    List<String> vportCommand() {
         return command(VPORT_MODULE);
     }
 
@@ -45,20 +68,24 @@ final class Artifacts {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static List<String> command(String module) {
-        Path target = repo().resolve(module).resolve("target");
-        String kind = System.getProperty("vswitch.artifacts", "jvm");
+    /** A module's {@code target/} folder in the checkout under test. */
+    static Path target(String module) {
+        return repo().resolve(module).resolve("target");
+    }
+
+    private List<String> command(String module) {
+        Path target = target(module);
         switch (kind) {
-            case "jvm":
+            case JVM:
                 Path jar = target.resolve("quarkus-app").resolve("quarkus-run.jar");
                 requireBuilt(Files.isRegularFile(jar), jar.toString());
                 return List.of(java(), "-jar", jar.toString());
-            case "native":
+            case NATIVE:
                 List<Path> runners = runners(target);
                 requireBuilt(runners.size() == 1, target + "/*-runner (found " + runners + ")");
                 return List.of(runners.get(0).toString());
             default:
-                throw new IllegalArgumentException("vswitch.artifacts must be jvm or native, not " + kind);
+                return Distribution.unpacked().command(module);
         }
     }
 
@@ -85,7 +112,7 @@ final class Artifacts {
         }
     }
 
-    private static void requireBuilt(boolean built, String what) {
+    static void requireBuilt(boolean built, String what) {
         if (!built) {
             throw new AssertionError("program under test not built: " + what
                     + " (build it first: mvn -B install -DskipTests, with -Dnative for vswitch.artifacts=native)");

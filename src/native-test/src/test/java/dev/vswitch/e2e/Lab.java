@@ -39,10 +39,15 @@ final class Lab implements BeforeEachCallback, AfterEachCallback, TestExecutionE
 
     /** Creates this test's namespaces: a switch and {@code hosts} hosts, nothing started yet. */
     Topology topology(int hosts) {
+        return topology(hosts, Artifacts.selected());
+    }
+
+    /** Creates this test's namespaces, whose programs are the build {@code artifacts} names. */
+    Topology topology(int hosts, Artifacts artifacts) {
         if (topology != null) {
             throw new IllegalStateException("one topology per test");
         }
-        topology = Topology.create(hosts, logDir);
+        topology = Topology.create(hosts, logDir, artifacts);
         return topology;
     }
 
@@ -87,7 +92,7 @@ final class Lab implements BeforeEachCallback, AfterEachCallback, TestExecutionE
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -37,23 +37,28 @@ final class Topology implements AutoCloseable {
     /** This topology's keys and tokens (root only, deleted on close): {@code switch/} and {@code clients/}. */
     private final Path secrets;
     private final Netns switchNs;
+    private final Artifacts artifacts;
     private final List<Host> hosts = new ArrayList<>();
     private final Deque<Proc> procs = new ArrayDeque<>();
     private Proc switchProc;
     private SwitchSetup switchSetup;
 
-    private Topology(Path logDir, Path secrets, Netns switchNs) {
+    private Topology(Path logDir, Path secrets, Netns switchNs, Artifacts artifacts) {
         this.logDir = logDir;
         this.secrets = secrets;
         this.switchNs = switchNs;
+        this.artifacts = artifacts;
     }
 
-    /** Creates the namespaces and links of a switch and {@code hostCount} hosts, and checks every underlay link. */
-    static Topology create(int hostCount, Path logDir) {
+    /**
+     * Creates the namespaces and links of a switch and {@code hostCount} hosts, and checks every underlay link; its
+     * programs are the build {@code artifacts} names.
+     */
+    static Topology create(int hostCount, Path logDir, Artifacts artifacts) {
         Path secrets = Secrets.createDirectory();
         Topology topology;
         try {
-            topology = new Topology(logDir, secrets, Netns.create("sw"));
+            topology = new Topology(logDir, secrets, Netns.create("sw"), artifacts);
         } catch (RuntimeException | Error e) {
             Secrets.delete(secrets);
             throw e;
@@ -102,7 +107,7 @@ final class Topology implements AutoCloseable {
      */
     Proc startSwitch(SwitchSetup setup) {
         switchSetup = setup;
-        switchProc = start(switchNs, "switch", Artifacts.switchCommand(setup.properties(switchKeyDir())), Map.of());
+        switchProc = start(switchNs, "switch", artifacts.switchCommand(setup.properties(switchKeyDir())), Map.of());
         switchProc.awaitLine(READY_TIMEOUT, SWITCH_READY);
         // Logged once the token file is written, which comes after the line above.
         for (String network : setup.networkNames()) {
@@ -152,7 +157,7 @@ final class Topology implements AutoCloseable {
      */
     String clientPublicKey(Host host) {
         Path key = clientKey(host);
-        List<String> command = new ArrayList<>(Artifacts.vportCommand());
+        List<String> command = new ArrayList<>(artifacts.vportCommand());
         command.addAll(Files.exists(key)
                 ? List.of("pubkey", "--key-file", key.toString())
                 : List.of("keygen", "--out", key.toString()));
@@ -209,7 +214,7 @@ final class Topology implements AutoCloseable {
 
     /** Runs the vport program with {@code arguments} in {@code host}, logging to {@code <host>-<name>.log}. */
     Proc startVportProgram(Host host, String name, String... arguments) {
-        List<String> command = new ArrayList<>(Artifacts.vportCommand());
+        List<String> command = new ArrayList<>(artifacts.vportCommand());
         command.addAll(List.of(arguments));
         return start(host.ns(), host.ns().role() + "-" + name, command, Map.of());
     }
