@@ -1,0 +1,573 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of vswitch's data path on one machine, against the kernel's own paths.
+#
+# Three network namespaces: a switch namespace and two hosts, each host wired to the switch namespace by a veth pair
+# (the "underlay"). Over that, four paths from host 1 to host 2 are measured with the same tools:
+#   direct   a veth pair straight between the hosts: the ceiling of what one machine can do
+#   vxlan    kernel VXLAN between the hosts, its UDP routed through the switch namespace by the kernel, i.e. over the
+#            same two veth hops vswitch's UDP takes: what a kernel L2-over-UDP tunnel costs
+#   plain    vport --legacy on both hosts, the switch's plaintext legacy port (the seed's format)
+#   secure   vport with the network's join token: Noise handshake, every frame AES-256-GCM sealed to the switch,
+#            opened there, sealed again to the other vport
+# For each: ping RTT (min/avg/p99), iperf3 TCP both ways, iperf3 UDP loss at fixed offered rates, frames/s on host 2's
+# interface; for plain and secure also CPU seconds and peak RSS of the switch and both vports, and the switch's own
+# frame counter. A fresh switch is started per mode, so its peak RSS belongs to that mode alone.
+#
+# Prints a table with ratios to the baselines, then one line "RESULT {json}" for machines.
+# Safety: everything lives in namespaces named vsb-<pid>-*, all addresses are in 198.18.0.0/15 (benchmarking range)
+# on interfaces inside them, every load is bounded by count and time, and namespaces, links, processes and the work
+# folder are removed on exit, also on failure or Ctrl-C.
+set -euo pipefail
+
+usage() {
+  cat << 'EOF'
+Usage: sudo bench/netns-bench.sh [OPTIONS]
+
+Measures vswitch (plaintext and encrypted) against a direct veth and kernel VXLAN between two network namespaces.
+Needs root, iproute2, ping, iperf3, curl, python3 and a JDK 17+. Run from anywhere; it works in the repository root.
+
+Options:
+  --no-build          use the existing quarkus-run.jar files instead of running 'mvn -B -q package -DskipTests'
+  --quick             shorter run (about a minute): 50 pings, TCP 2 s, UDP 1 s at 100M and 1G, 1 s warm-up
+  --modes LIST        vswitch modes to measure, comma-separated: plain,secure (default: both)
+  --no-baselines      skip the direct veth and VXLAN paths (no ratios then)
+  --pings N           pings per path, 0.01 s apart (default 200)
+  --tcp-seconds N     length of each iperf3 TCP run, one per direction (default 5)
+  --udp-seconds N     length of each iperf3 UDP run (default 3)
+  --udp-rates LIST    offered UDP rates, comma-separated iperf3 -b values from 1K to 10G (default 100M,300M,1G;
+                      '' for no UDP runs)
+  --warmup N          seconds of unmeasured TCP through vswitch before measuring, so the JIT has compiled the data
+                      path (default 3)
+  --java-opts "OPTS"  extra JVM options for the switch and the vports, e.g. "-Xmx256m"
+  --jfr DIR           record the switch and both vports with Java Flight Recorder (settings=profile) during the
+                      TCP 1->2 run of each mode, into DIR/<mode>-<process>.jfr; bench/jfr-top.py summarises them
+  -h, --help          this help
+
+Example: sudo bench/netns-bench.sh --no-build --modes secure --jfr /tmp/vsb-jfr
+EOF
+}
+
+# ---- options -------------------------------------------------------------------------------------------------------
+
+BUILD=1
+MODES=plain,secure
+BASELINES=1
+PINGS=200
+TCP_SECONDS=5
+UDP_SECONDS=3
+UDP_RATES=100M,300M,1G
+WARMUP=3
+JAVA_OPTS=""
+JFR_DIR=""
+ARGS="$*" # for the sudo hint
+
+die() {
+  echo "netns-bench: $*" >&2
+  exit 2
+}
+# Checks that option $1's value $2 is an integer in [$3, $4]: every load the script generates stays bounded.
+bounded() {
+  [[ $2 =~ ^[0-9]+$ ]] && ((10#$2 >= $3 && 10#$2 <= $4)) || die "$1 wants an integer from $3 to $4, got '$2'"
+}
+
+while (($#)); do
+  case $1 in
+    --no-build) BUILD=0 ;;
+    --quick) PINGS=50 TCP_SECONDS=2 UDP_SECONDS=1 UDP_RATES=100M,1G WARMUP=1 ;;
+    --modes) MODES=${2:?--modes needs a value}; shift ;;
+    --no-baselines) BASELINES=0 ;;
+    --pings) PINGS=${2:?}; shift ;;
+    --tcp-seconds) TCP_SECONDS=${2:?}; shift ;;
+    --udp-seconds) UDP_SECONDS=${2:?}; shift ;;
+    --udp-rates) UDP_RATES=${2?}; shift ;;
+    --warmup) WARMUP=${2:?}; shift ;;
+    --java-opts) JAVA_OPTS=${2?}; shift ;;
+    --jfr) JFR_DIR=${2:?}; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; die "unknown option '$1'" ;;
+  esac
+  shift
+done
+bounded --pings "$PINGS" 1 2000
+bounded --tcp-seconds "$TCP_SECONDS" 1 60
+bounded --udp-seconds "$UDP_SECONDS" 1 60
+bounded --warmup "$WARMUP" 0 60
+IFS=, read -ra MODE_LIST <<< "$MODES"
+for mode in "${MODE_LIST[@]}"; do
+  [[ $mode == plain || $mode == secure ]] || die "--modes takes plain and/or secure, got '$mode'"
+done
+IFS=, read -ra RATE_LIST <<< "$UDP_RATES"
+declare -A UNIT=([K]=1000 [M]=1000000 [G]=1000000000)
+for rate in "${RATE_LIST[@]}"; do
+  # iperf3 -b syntax, from 1K to 10G: 0 would mean "unlimited" to iperf3
+  [[ $rate =~ ^([1-9][0-9]{0,5})([KMG])$ ]] && ((BASH_REMATCH[1] * UNIT[${BASH_REMATCH[2]}] <= 10 ** 10)) \
+    || die "--udp-rates takes rates from 1K to 10G like 100M or 1G, got '$rate'"
+done
+read -ra JAVA_OPT_LIST <<< "$JAVA_OPTS"
+[[ -z $JFR_DIR ]] || JFR_DIR=$(realpath -m -- "$JFR_DIR") # relative to where the user is, before the cd below
+
+# ---- prerequisites -------------------------------------------------------------------------------------------------
+
+[[ $EUID -eq 0 ]] || die "needs root (it creates network namespaces and TAP devices): sudo $0 $ARGS"
+cd "$(dirname "$0")/.."
+missing=()
+tools=(ip ping iperf3 curl python3 java ss timeout)
+[[ -z $JFR_DIR ]] || tools+=(jcmd)
+for tool in "${tools[@]}"; do
+  command -v "$tool" > /dev/null || missing+=("$tool")
+done
+if ((${#missing[@]})); then
+  echo "netns-bench: missing ${missing[*]}. On Debian/Ubuntu: apt-get install iperf3 iputils-ping iproute2 curl" \
+    "python3 (java and jcmd come with a JDK 17+, e.g. openjdk-17-jdk-headless)" >&2
+  exit 2
+fi
+[[ -c /dev/net/tun ]] || die "no /dev/net/tun: load the driver with 'modprobe tun'"
+
+SWITCH_JAR=switch-service/target/quarkus-app/quarkus-run.jar
+VPORT_JAR=vport-cli/target/quarkus-app/quarkus-run.jar
+if ((BUILD)); then
+  echo "==> building: mvn -B -q package -DskipTests" >&2
+  mvn -B -q package -DskipTests
+fi
+[[ -f $SWITCH_JAR && -f $VPORT_JAR ]] || die "no $SWITCH_JAR or $VPORT_JAR: run without --no-build"
+[[ -z $JFR_DIR ]] || mkdir -p "$JFR_DIR"
+
+# ---- topology and bookkeeping --------------------------------------------------------------------------------------
+
+NS_SW="vsb-$$-sw"
+NS_H1="vsb-$$-h1"
+NS_H2="vsb-$$-h2"
+PORT=9999        # the switch's secure port
+LEGACY_PORT=9998 # its plaintext port, opened in plain mode only
+IPERF_PORT=5201
+READY_SECONDS=60
+WORK=$(mktemp -d /tmp/vsb-netns-bench.XXXXXX)
+RAW=$WORK/raw # what each measurement wrote, read by the report at the end
+mkdir -p "$RAW"
+PIDS=()                  # every background process we started, for the cleanup
+declare -A MODE_PIDS=()  # role (switch, vport1, vport2) -> pid, while a vswitch mode runs
+HZ=$(getconf CLK_TCK)    # /proc/PID/stat counts CPU time in these ticks
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
+step() { printf '==> %s\n' "$*" >&2; }
+in_ns() {
+  local ns=$1
+  shift
+  ip netns exec "$ns" "$@"
+}
+
+# Stops pid $1: SIGTERM (a vport then removes its TAP, the switch closes its ports), SIGKILL after 15 s.
+stop_pid() {
+  kill -TERM "$1" 2> /dev/null || return 0
+  for _ in $(seq 150); do
+    kill -0 "$1" 2> /dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$1" 2> /dev/null || true
+}
+
+cleanup() {
+  local status=$?
+  trap - EXIT
+  trap '' INT TERM # a second Ctrl-C must not leave half the cleanup undone
+  if ((status != 0)); then
+    echo "netns-bench failed (exit $status). Last lines of each log:" >&2
+    for log in "$WORK"/*.log; do
+      [[ -f $log ]] && { echo "--- $log" >&2; tail -n 15 "$log" >&2; }
+    done
+  fi
+  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  for ns in "$NS_H1" "$NS_H2" "$NS_SW"; do
+    ip netns pids "$ns" 2> /dev/null | xargs -r kill -KILL 2> /dev/null || true
+    ip netns del "$ns" 2> /dev/null || true
+  done
+  rm -rf "$WORK"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Starts "${@:3}" in namespace $1 in the background, output to $WORK/$2.log; its pid is left in LAST_PID.
+# ip netns exec execs the command, so the pid is the JVM's own, whose /proc entries we read.
+start_bg() {
+  local ns=$1 name=$2
+  shift 2
+  ip netns exec "$ns" "$@" > "$WORK/$name.log" 2>&1 &
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+}
+
+# Retries "${@:2}" every 0.1 s for at most READY_SECONDS; $1 says what for.
+wait_for() {
+  local what=$1
+  shift
+  for _ in $(seq $((READY_SECONDS * 10))); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  echo "gave up after ${READY_SECONDS}s waiting for $what" >&2
+  return 1
+}
+has_line() { grep -F -- "$2" "$1" 2> /dev/null | grep -qF -- "${3:-}"; }
+pings_once() { in_ns "$1" ping -c 1 -W 1 "$2" > /dev/null 2>&1; }
+listens() { [[ -n $(in_ns "$NS_H2" ss -H -l -t -n "sport = :$IPERF_PORT") ]]; }
+
+step "namespaces $NS_SW, $NS_H1, $NS_H2; work folder $WORK; load average $LOAD_START"
+for ns in "$NS_SW" "$NS_H1" "$NS_H2"; do
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+done
+# Underlay: host N is 198.18.N.2, the switch namespace 198.18.N.1 on the other end.
+for n in 1 2; do
+  ns_var=NS_H$n
+  ip -n "$NS_SW" link add "vsb-h$n" type veth peer name vsb-sw netns "${!ns_var}"
+  ip -n "$NS_SW" address add "198.18.$n.1/24" dev "vsb-h$n"
+  ip -n "$NS_SW" link set "vsb-h$n" up
+  ip -n "${!ns_var}" address add "198.18.$n.2/24" dev vsb-sw
+  ip -n "${!ns_var}" link set vsb-sw up
+  wait_for "underlay link $n" pings_once "${!ns_var}" "198.18.$n.1"
+done
+
+# ---- measurements --------------------------------------------------------------------------------------------------
+
+# Writes a snapshot of the counters to $1 as key=value lines: packets through host 2's end of the path ($PATH_DEV),
+# CPU ticks (user, system) and peak RSS of each process of the running mode, and the switch's frame counter.
+probe() {
+  local out=$1 role stat fields metrics
+  {
+    echo "time=$(date +%s.%N)"
+    echo "iface_packets=$(($(in_ns "$NS_H2" cat "/sys/class/net/$PATH_DEV/statistics/rx_packets") \
+      + $(in_ns "$NS_H2" cat "/sys/class/net/$PATH_DEV/statistics/tx_packets")))"
+    for role in "${!MODE_PIDS[@]}"; do
+      stat=$(< "/proc/${MODE_PIDS[$role]}/stat")
+      read -ra fields <<< "${stat##*) }" # after the command name, which may hold blanks: field 3 is fields[0]
+      echo "cpu_user_ticks_$role=${fields[11]}" # utime
+      echo "cpu_sys_ticks_$role=${fields[12]}"  # stime
+      echo "hwm_kb_$role=$(awk '/^VmHWM:/ {print $2}' "/proc/${MODE_PIDS[$role]}/status")"
+    done
+    if [[ -n ${MODE_PIDS[switch]:-} ]]; then
+      metrics=$(in_ns "$NS_SW" curl -sf --max-time 5 http://127.0.0.1:8080/q/metrics) # fails the run if it fails
+      echo "switch_frames=$(awk '/^vswitch_frames_received_total/ {sum += $2} END {printf "%d", sum}' <<< "$metrics")"
+    fi
+  } > "$out"
+}
+
+# One iperf3 run from host 1 to $PATH_IP (host 2), its JSON to $1; "${@:2}" are iperf3 client options.
+# A one-off server per run, so that a run that failed cannot leave a busy server to the next one. A failed run is
+# recorded (its JSON holds "error"), not fatal: the other figures are still worth having.
+iperf() {
+  local out=$1 seconds=$TCP_SECONDS server
+  shift
+  [[ " $* " == *" -u "* ]] && seconds=$UDP_SECONDS
+  start_bg "$NS_H2" iperf-server timeout $((seconds + 30)) iperf3 -s -1 -B "$PATH_IP" -p "$IPERF_PORT"
+  server=$LAST_PID
+  wait_for "iperf3 server" listens
+  in_ns "$NS_H1" timeout $((seconds + 30)) iperf3 -c "$PATH_IP" -p "$IPERF_PORT" -J --connect-timeout 5000 \
+    -t "$seconds" "$@" > "$out" 2> /dev/null || echo "    iperf3 $* failed: its figures show as - or 'failed'" >&2
+  stop_pid "$server"
+}
+
+# With --jfr, "flight_recording start" starts a flight recording in each JVM of the running mode, and
+# "flight_recording stop" writes it to $JFR_DIR/<path>-<process>.jfr. jcmd attaches through a socket file in /tmp,
+# which the namespaces share. Only the TCP 1->2 run is recorded, so the frames the switch counted in that run are
+# what the recording is about.
+flight_recording() {
+  [[ -n $JFR_DIR ]] || return 0
+  local role
+  for role in "${!MODE_PIDS[@]}"; do
+    if [[ $1 == start ]]; then
+      jcmd "${MODE_PIDS[$role]}" JFR.start name=vsb settings=profile > /dev/null
+    else
+      jcmd "${MODE_PIDS[$role]}" JFR.stop name=vsb filename="$JFR_DIR/$PATH_NAME-$role.jfr" > /dev/null
+    fi
+  done
+}
+
+# Measures the path to host 2's address $3 on its device $2 and writes raw results under $RAW/$1.
+measure_path() {
+  PATH_NAME=$1 PATH_DEV=$2 PATH_IP=$3 # global: probe, iperf, flight_recording use them
+  local dir=$RAW/$PATH_NAME rate
+  mkdir -p "$dir"
+  in_ns "$NS_H2" cat "/sys/class/net/$PATH_DEV/mtu" > "$dir/mtu"
+  step "$PATH_NAME: $PINGS pings, TCP ${TCP_SECONDS}s each way${UDP_RATES:+, UDP ${UDP_SECONDS}s at $UDP_RATES}"
+  probe "$dir/all.before"
+  # 0.01 s apart, so about PINGS/100 seconds; -w bounds it if replies stop
+  in_ns "$NS_H1" ping -n -c "$PINGS" -i 0.01 -W 1 -w $((PINGS / 100 + 5)) "$PATH_IP" > "$dir/ping.txt" || true
+  flight_recording start
+  probe "$dir/tcp-fwd.before"
+  iperf "$dir/tcp-fwd.json"
+  probe "$dir/tcp-fwd.after"
+  flight_recording stop
+  probe "$dir/tcp-rev.before"
+  iperf "$dir/tcp-rev.json" -R
+  probe "$dir/tcp-rev.after"
+  for rate in "${RATE_LIST[@]}"; do
+    # 1300-byte datagrams fit every path's MTU (1406 in the secure mode), so no path fragments and all carry
+    # the same packets per second at a given rate
+    probe "$dir/udp-$rate.before"
+    iperf "$dir/udp-$rate.json" -u -b "$rate" -l 1300
+    probe "$dir/udp-$rate.after"
+  done
+  probe "$dir/all.after"
+}
+
+if ((BASELINES)); then
+  step "baseline: direct veth between the hosts (198.18.3.1 - 198.18.3.2)"
+  ip -n "$NS_H1" link add vsb-d type veth peer name vsb-d netns "$NS_H2"
+  for n in 1 2; do
+    ns_var=NS_H$n
+    ip -n "${!ns_var}" address add "198.18.3.$n/24" dev vsb-d
+    ip -n "${!ns_var}" link set vsb-d up
+  done
+  wait_for "the direct veth" pings_once "$NS_H1" 198.18.3.2
+  measure_path direct vsb-d 198.18.3.2
+
+  step "baseline: kernel VXLAN (VNI 42, overlay 198.19.3.0/24) over the underlay, routed by the switch namespace"
+  ip netns exec "$NS_SW" sysctl -qw net.ipv4.ip_forward=1
+  ip -n "$NS_H1" route add 198.18.2.0/24 via 198.18.1.1
+  ip -n "$NS_H2" route add 198.18.1.0/24 via 198.18.2.1
+  for n in 1 2; do
+    ns_var=NS_H$n
+    # "dev" lets the kernel size the MTU for the 50 bytes of encapsulation (1450), so outer packets never fragment
+    ip -n "${!ns_var}" link add vsb-vx type vxlan id 42 dstport 4789 dev vsb-sw \
+      local "198.18.$n.2" remote "198.18.$((3 - n)).2"
+    ip -n "${!ns_var}" address add "198.19.3.$n/24" dev vsb-vx
+    ip -n "${!ns_var}" link set vsb-vx up
+  done
+  wait_for "the VXLAN tunnel" pings_once "$NS_H1" 198.19.3.2
+  measure_path vxlan vsb-vx 198.19.3.2
+fi
+
+# Starts a fresh switch and a vport on each host in mode $1 (plain or secure), overlay 198.19.$2.0/24, measures,
+# and stops them all again.
+run_mode() {
+  local mode=$1 subnet=$2 keys=$WORK/keys-$1 n ns_var vport_args
+  step "$mode: starting the switch in $NS_SW"
+  local props=(-Dvswitch.port=$PORT -Dvswitch.host=0.0.0.0 -Dvswitch.key-dir="$keys" -Dquarkus.http.port=8080)
+  [[ $mode == plain ]] && props+=(-Dvswitch.legacy-port=$LEGACY_PORT)
+  start_bg "$NS_SW" "$mode-switch" java "${JAVA_OPT_LIST[@]}" "${props[@]}" -jar "$SWITCH_JAR"
+  MODE_PIDS=([switch]=$LAST_PID)
+  wait_for "the switch to listen" has_line "$WORK/$mode-switch.log" "vswitch listening on udp"
+  wait_for "the switch's metrics" in_ns "$NS_SW" curl -sf -o /dev/null --max-time 2 http://127.0.0.1:8080/q/metrics
+
+  for n in 1 2; do
+    ns_var=NS_H$n
+    if [[ $mode == plain ]]; then
+      vport_args=(--legacy "198.18.$n.1:$LEGACY_PORT")
+    else
+      # the token names the switch by its host name; inside the namespaces it is 198.18.N.1
+      wait_for "the join token" test -s "$keys/tokens/default.token"
+      vport_args=(--token-file "$keys/tokens/default.token" --key-file "$WORK/$mode-h$n.key" "198.18.$n.1:$PORT")
+    fi
+    start_bg "${!ns_var}" "$mode-vport$n" java "${JAVA_OPT_LIST[@]}" -jar "$VPORT_JAR" connect "${vport_args[@]}" \
+      --tap vsb-tap --ip "198.19.$subnet.$n/24" --status-dir "$WORK/status-h$n"
+    MODE_PIDS[vport$n]=$LAST_PID
+  done
+  for n in 1 2; do
+    wait_for "vport $n to bring its TAP up" has_line "$WORK/$mode-vport$n.log" "vport:" " up"
+    [[ $mode == plain ]] || wait_for "vport $n's handshake" has_line "$WORK/$mode-vport$n.log" "connected to"
+  done
+  wait_for "a ping across the $mode virtual LAN" pings_once "$NS_H1" "198.19.$subnet.2"
+
+  if ((WARMUP)); then
+    PATH_IP=198.19.$subnet.2 # the warm-up's iperf3 server
+    # unmeasured: lets the JIT compile the data path of all three JVMs before the figures count
+    step "$mode: ${WARMUP}s warm-up"
+    TCP_SECONDS=$WARMUP iperf "$WORK/warmup.json"
+  fi
+  measure_path "$mode" vsb-tap "198.19.$subnet.2"
+
+  step "$mode: stopping the vports and the switch"
+  stop_pid "${MODE_PIDS[vport1]}"
+  stop_pid "${MODE_PIDS[vport2]}"
+  stop_pid "${MODE_PIDS[switch]}"
+  MODE_PIDS=()
+}
+
+subnet=1
+for mode in "${MODE_LIST[@]}"; do
+  run_mode "$mode" "$subnet"
+  subnet=$((subnet + 1))
+done
+
+# ---- report --------------------------------------------------------------------------------------------------------
+
+python3 - "$RAW" "$HZ" "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" "$PINGS" "$TCP_SECONDS" "$UDP_SECONDS" \
+  "$UDP_RATES" "$WARMUP" "$(nproc)" "$(uname -r)" "$(java -version 2>&1 | head -n 1)" "$JAVA_OPTS" "$JFR_DIR" << 'PY'
+import json, math, os, re, sys
+
+(raw, hz, load_start, load_end, pings, tcp_s, udp_s, rates, warmup, cpus, kernel, java, java_opts,
+ jfr_dir) = sys.argv[1:]
+hz = int(hz)
+rates = [r for r in rates.split(",") if r]
+UDP_LENGTH = 1300  # the script's iperf3 -l for UDP
+LABEL = {"direct": "direct veth", "vxlan": "kernel VXLAN", "plain": "vswitch plain", "secure": "vswitch secure"}
+ROLES = ["switch", "vport1", "vport2"]
+
+
+def snapshot(path):
+    with open(path) as f:
+        return {k: float(v) for k, v in (line.strip().split("=", 1) for line in f if "=" in line)}
+
+
+def iperf_json(path):
+    """iperf3's JSON, or None when the run failed (no file, no JSON, or an "error" in it)."""
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return None
+    return None if "error" in data else data
+
+
+def ping_stats(path):
+    text = open(path).read()
+    times = sorted(float(t) for t in re.findall(r"time=([\d.]+) ms", text))
+    sent = re.search(r"(\d+) packets transmitted", text)
+    out = {"sent": int(sent.group(1)) if sent else 0, "received": len(times)}
+    if times:
+        out.update(min_ms=times[0], avg_ms=round(sum(times) / len(times), 4),
+                   p99_ms=times[math.ceil(0.99 * len(times)) - 1], max_ms=times[-1])  # p99 by nearest rank
+    return out
+
+
+def cpu_seconds(before, after, role, kind):
+    key = f"cpu_{kind}_ticks_{role}"
+    return (after[key] - before[key]) / hz
+
+
+def window(d, name):
+    """Counter deltas over one test: frames/s on host 2's interface and through the switch, CPU per process."""
+    before, after = snapshot(f"{d}/{name}.before"), snapshot(f"{d}/{name}.after")
+    seconds = after["time"] - before["time"]
+    out = {"wall_s": round(seconds, 2),
+           "iface_frames_per_s": round((after["iface_packets"] - before["iface_packets"]) / seconds)}
+    if "switch_frames" in after:
+        out["switch_frames"] = int(after["switch_frames"] - before["switch_frames"])
+        out["switch_frames_per_s"] = round(out["switch_frames"] / seconds)
+        out["cpu_s"] = {role: {kind: round(cpu_seconds(before, after, role, kind), 2) for kind in ("user", "sys")}
+                        for role in ROLES}
+    return out, after
+
+
+results = {}
+for name in LABEL:
+    d = os.path.join(raw, name)
+    if not os.path.isdir(d):
+        continue
+    r = {"mtu": int(open(f"{d}/mtu").read()), "ping": ping_stats(f"{d}/ping.txt")}
+    for direction in ("fwd", "rev"):
+        j = iperf_json(f"{d}/tcp-{direction}.json")
+        t = {"window": window(d, f"tcp-{direction}")[0]}
+        if j:
+            t["mbit_s"] = round(j["end"]["sum_received"]["bits_per_second"] / 1e6, 1)
+            t["retransmits"] = j["end"]["sum_sent"].get("retransmits")
+        r[f"tcp_{direction}"] = t
+    r["udp"] = {}
+    for rate in rates:
+        j = iperf_json(f"{d}/udp-{rate}.json")
+        u = {"window": window(d, f"udp-{rate}")[0]}
+        if j:
+            sent, received = j["end"]["sum_sent"], j["end"]["sum_received"]
+            # Loss from what arrived during the run (bytes / datagram length) against what was sent; iperf3's own
+            # lost_packets only counts gaps below the highest sequence number seen, and so misses a lost tail.
+            # Rates are over the sender's seconds, so that received / sent = 1 - loss.
+            got = received["bytes"] // UDP_LENGTH
+            u.update(sent_mbit_s=round(sent["bits_per_second"] / 1e6, 1), sent_packets=sent["packets"],
+                     received_mbit_s=round(got * UDP_LENGTH * 8 / sent["seconds"] / 1e6, 1), received_packets=got,
+                     received_pps=round(got / sent["seconds"]),
+                     loss_percent=round(100 * (1 - got / sent["packets"]), 2) if sent["packets"] else None)
+        r["udp"][rate] = u
+    everything, last = window(d, "all")
+    if "cpu_s" in everything:
+        r["measured_wall_s"] = everything["wall_s"]
+        r["processes"] = {role: {"cpu_user_s": c["user"], "cpu_sys_s": c["sys"],
+                                 "peak_rss_mb": round(last[f"hwm_kb_{role}"] / 1024, 1)}
+                          for role, c in everything["cpu_s"].items()}
+        files = [f"{jfr_dir}/{name}-{role}.jfr" for role in ROLES]
+        if jfr_dir and all(os.path.isfile(f) for f in files):
+            r["jfr"] = {"files": files, "switch_frames": r["tcp_fwd"]["window"]["switch_frames"]}
+    results[name] = r
+
+
+def get(r, *keys):
+    for k in keys:
+        r = r.get(k) if isinstance(r, dict) else None
+    return r
+
+
+def ratio(a, b):
+    return round(a / b, 4) if a and b else None
+
+
+ratios = {f"{mode}/{base}": {
+    "tcp_fwd": ratio(get(results, mode, "tcp_fwd", "mbit_s"), get(results, base, "tcp_fwd", "mbit_s")),
+    "tcp_rev": ratio(get(results, mode, "tcp_rev", "mbit_s"), get(results, base, "tcp_rev", "mbit_s")),
+    "ping_avg": ratio(get(results, mode, "ping", "avg_ms"), get(results, base, "ping", "avg_ms"))}
+    for mode in ("plain", "secure") for base in ("vxlan", "direct") if mode in results and base in results}
+
+
+def fmt(v, spec="{:.0f}"):
+    return "-" if v is None else spec.format(v)
+
+
+print()
+print(f"vswitch netns benchmark: {cpus} CPUs, kernel {kernel}, {java}; load average {load_start} -> {load_end}")
+print(f"{pings} pings 0.01 s apart, TCP {tcp_s} s per direction, UDP {udp_s} s per rate in {UDP_LENGTH}-byte "
+      f"datagrams, warm-up {warmup} s" + (f", JVM options '{java_opts}'" if java_opts else "")
+      + (", JFR recording during TCP 1->2" if jfr_dir else ""))
+print()
+print(f"{'path':<15} {'MTU':>4} {'ping min/avg/p99 ms':>22} {'TCP 1->2':>9} {'TCP 2->1':>9} {'frames/s':>9}")
+for name, r in results.items():
+    p = r["ping"]
+    ping = f"{p['min_ms']:.3f}/{p['avg_ms']:.3f}/{p['p99_ms']:.3f}" if p["received"] else "no replies"
+    print(f"{LABEL[name]:<15} {r['mtu']:>4} {ping:>22} {fmt(get(r, 'tcp_fwd', 'mbit_s')):>9} "
+          f"{fmt(get(r, 'tcp_rev', 'mbit_s')):>9} {fmt(get(r, 'tcp_fwd', 'window', 'iface_frames_per_s')):>9}")
+print("(TCP in Mbit/s; frames/s: both ways through host 2's interface during TCP 1->2)")
+
+if rates:
+    print()
+    print(f"{'UDP 1->2':<15} " + " ".join(f"{'offered ' + rate:>26}" for rate in rates))
+    for name, r in results.items():
+        cells = []
+        for rate in rates:
+            u = r["udp"][rate]
+            cells.append("failed" if "sent_mbit_s" not in u else
+                         f"{u['sent_mbit_s']:.0f} -> {u['received_mbit_s']:.0f} ({fmt(u['loss_percent'], '{:.1f}')}% lost)")
+        print(f"{LABEL[name]:<15} " + " ".join(f"{c:>26}" for c in cells))
+    print("(Mbit/s sent -> received; the sender may fall short of the offered rate when it runs out of CPU)")
+
+if ratios:
+    print()
+    print(f"{'ratio':<16} {'TCP 1->2':>9} {'TCP 2->1':>9} {'ping avg':>9}")
+    for key, v in ratios.items():
+        print(f"{key:<16} " + " ".join(f"{fmt(v[k], '{:.4f}'):>9}" for k in ("tcp_fwd", "tcp_rev", "ping_avg")))
+
+procs = {n: r for n, r in results.items() if "processes" in r}
+if procs:
+    print()
+    print(f"{'processes':<15} {'CPU s in all tests':>23}   {'peak RSS MB':>20}   {'CPU us/frame in TCP 1->2':>24}")
+    print(f"{'':<15} " + " ".join(f"{role:>7}" for role in ROLES * 3))
+    for name, r in procs.items():
+        w = r["tcp_fwd"]["window"]
+        per_frame = [1e6 * sum(w["cpu_s"][role].values()) / w["switch_frames"] if w["switch_frames"] else None
+                     for role in ROLES]
+        cells = [r["processes"][role]["cpu_user_s"] + r["processes"][role]["cpu_sys_s"] for role in ROLES]
+        print(f"{LABEL[name]:<15} " + " ".join(f"{c:>7.1f}" for c in cells) + "   "
+              + " ".join(f"{r['processes'][role]['peak_rss_mb']:>6.0f}" for role in ROLES) + "   "
+              + " ".join(f"{fmt(v):>7}" for v in per_frame))
+    print("(frames: those the switch received during TCP 1->2, data one way and ACKs the other)")
+    for name, r in procs.items():
+        if "jfr" in r:
+            print(f"JFR of {name}, TCP 1->2 with {r['jfr']['switch_frames']} frames: {' '.join(r['jfr']['files'])}")
+
+result = {"version": 1,
+          "host": {"cpus": int(cpus), "kernel": kernel, "java": java, "load_start": load_start, "load_end": load_end},
+          "settings": {"pings": int(pings), "tcp_seconds": int(tcp_s), "udp_seconds": int(udp_s), "udp_rates": rates,
+                       "udp_length": UDP_LENGTH, "warmup_seconds": int(warmup), "java_opts": java_opts,
+                       "jfr_dir": jfr_dir or None},
+          "paths": results, "ratios": ratios}
+print()
+print("RESULT " + json.dumps(result, separators=(",", ":")))
+PY
