@@ -1,16 +1,33 @@
 package dev.vswitch.server;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
-import io.vertx.core.net.SocketAddress;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.impl.VertxInternal;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 /**
- * A UDP port of the switch: one Vert.x datagram socket whose packets, and a once-a-second sweep, are all
- * handled on this verticle's event loop, so the switching state behind it needs no locks.
+ * A UDP port of the switch: one Netty datagram channel on this verticle's event loop, so its packets, the
+ * once-a-second sweep and {@link #runOnEventLoop} tasks all run on one thread and the switching state behind
+ * it needs no locks.
+ *
+ * <p>Netty rather than Vert.x's {@code DatagramSocket}, because the data path must not copy or allocate per
+ * datagram: Vert.x copies every datagram into a heap buffer and sizes each read by the socket's receive
+ * buffer (4 MiB, zeroed, per datagram), and resolves the destination host on every send. Here a datagram
+ * is read into a pooled direct buffer, handed to {@link #onDatagram} as a {@link ByteBuffer} view and
+ * released; replies are written into pooled direct buffers and flushed once per batch of reads, which on
+ * the epoll transport becomes one {@code sendmmsg}. The kernel's send queue is the only queue: when it is
+ * full, {@link #send} refuses the datagram, which the caller counts as a drop.
  */
 public abstract class DatagramVerticle extends AbstractVerticle {
 
@@ -18,11 +35,16 @@ public abstract class DatagramVerticle extends AbstractVerticle {
     private static final long SWEEP_INTERVAL_NANOS = SWEEP_INTERVAL_MS * 1_000_000;
     /** One datagram in 64 is timed: enough for a latency histogram, cheap enough for the data path. */
     private static final int TIMING_SAMPLE_MASK = 63;
+    /** Every read can take the largest UDP payload; pooled, so its size costs nothing per datagram. */
+    private static final int READ_BUFFER_BYTES = 65_536;
+    /** Outgoing bytes Netty may hold beyond the kernel's send buffer before {@link #send} refuses more. */
+    private static final WriteBufferWaterMark SEND_QUEUE = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private final SwitchConfig config;
     private final int port;
     private final PortTimings timings;
-    private DatagramSocket socket;
+    private DatagramChannel channel;
+    private boolean reading;
     private int datagrams;
     private long lastSweepNanos;
 
@@ -34,43 +56,91 @@ public abstract class DatagramVerticle extends AbstractVerticle {
 
     @Override
     public void start(Promise<Void> started) {
-        socket = vertx.createDatagramSocket(new DatagramSocketOptions()
-                .setIpV6(config.host().contains(":"))
+        boolean ipv6 = config.host().contains(":");
+        channel = ((VertxInternal) vertx).transport()
+                .datagramChannel(ipv6 ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
+        channel.config()
+                .setAllocator(PooledByteBufAllocator.DEFAULT)
+                .setRecvByteBufAllocator(new FixedRecvByteBufAllocator(READ_BUFFER_BYTES))
                 .setReceiveBufferSize(config.socketBufferSize())
-                .setSendBufferSize(config.socketBufferSize()));
-        socket.handler(this::timedDatagram);
-        socket.exceptionHandler(error -> { }); // ICMP errors from vanished vports: nothing to do
-        socket.listen(port, config.host())
-                .onSuccess(bound -> {
-                    lastSweepNanos = System.nanoTime();
-                    vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> timedSweep());
-                    started.complete();
-                })
-                .onFailure(started::fail);
+                .setSendBufferSize(config.socketBufferSize())
+                .setWriteBufferWaterMark(SEND_QUEUE);
+        channel.pipeline().addLast(new Inbound());
+        ((ContextInternal) context).nettyEventLoop().register(channel).addListener(registered -> {
+            if (!registered.isSuccess()) {
+                started.fail(registered.cause());
+                return;
+            }
+            channel.bind(new InetSocketAddress(config.host(), port)).addListener(bound -> {
+                if (!bound.isSuccess()) {
+                    channel.close();
+                    started.fail(bound.cause());
+                    return;
+                }
+                lastSweepNanos = System.nanoTime();
+                vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> timedSweep());
+                started.complete();
+            });
+        });
     }
 
     @Override
     public void stop() {
-        socket.close();
+        channel.close();
     }
 
     /** The bound UDP port (differs from the configured one when that was 0). */
     public int boundPort() {
-        return socket.localAddress().port();
+        return channel.localAddress().getPort();
     }
 
     /** Runs {@code task} on this verticle's event loop, the only thread that touches its switching state. */
     public void runOnEventLoop(Runnable task) {
-        context.runOnContext(ignored -> task.run());
+        context.runOnContext(ignored -> {
+            task.run();
+            channel.flush();
+        });
     }
 
-    private void timedDatagram(DatagramPacket packet) {
+    /**
+     * One datagram from {@code sender}: {@code message} is a view of a pooled buffer that is released when this
+     * returns, so it must not be kept.
+     */
+    protected abstract void onDatagram(ByteBuffer message, InetSocketAddress sender);
+
+    /** Ages out what has gone quiet; called about once a second. */
+    protected abstract void sweep(long nowNanos);
+
+    /** A buffer for one outgoing datagram of up to {@code capacity} bytes; fill it and pass it to {@link #send}. */
+    protected ByteBuf datagramBuffer(int capacity) {
+        return channel.alloc().directBuffer(capacity);
+    }
+
+    /**
+     * Sends {@code datagram} (and takes it over) to {@code to}; false, with the buffer released, when the send
+     * queue is full. Sends made while reading a batch go out together when the batch ends.
+     */
+    protected boolean send(ByteBuf datagram, InetSocketAddress to) {
+        if (!channel.isWritable()) {
+            datagram.release();
+            return false;
+        }
+        DatagramPacket packet = new DatagramPacket(datagram, to);
+        if (reading) {
+            channel.write(packet, channel.voidPromise());
+        } else {
+            channel.writeAndFlush(packet, channel.voidPromise());
+        }
+        return true;
+    }
+
+    private void timedDatagram(ByteBuffer message, InetSocketAddress sender) {
         if ((++datagrams & TIMING_SAMPLE_MASK) != 0) {
-            onDatagram(packet);
+            onDatagram(message, sender);
             return;
         }
         long start = System.nanoTime();
-        onDatagram(packet);
+        onDatagram(message, sender);
         timings.forwarding(System.nanoTime() - start);
     }
 
@@ -79,14 +149,33 @@ public abstract class DatagramVerticle extends AbstractVerticle {
         timings.eventLoopLag(Math.max(0, now - lastSweepNanos - SWEEP_INTERVAL_NANOS));
         lastSweepNanos = now;
         sweep(now);
+        channel.flush();
     }
 
-    protected abstract void onDatagram(DatagramPacket packet);
+    /** Reads datagrams on the event loop; a batch's replies are flushed when the batch ends. */
+    private final class Inbound extends ChannelInboundHandlerAdapter {
 
-    /** Ages out what has gone quiet; called about once a second. */
-    protected abstract void sweep(long nowNanos);
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            DatagramPacket packet = (DatagramPacket) msg;
+            reading = true;
+            try {
+                ByteBuf content = packet.content();
+                timedDatagram(content.nioBuffer(content.readerIndex(), content.readableBytes()), packet.sender());
+            } finally {
+                packet.release();
+            }
+        }
 
-    protected void send(Buffer datagram, SocketAddress to) {
-        socket.send(datagram, to.port(), to.host());
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            reading = false;
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // ICMP errors from vanished vports surface here: nothing to do, the port ages out.
+        }
     }
 }

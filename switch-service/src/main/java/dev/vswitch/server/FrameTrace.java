@@ -2,7 +2,7 @@ package dev.vswitch.server;
 
 import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.switching.ForwardingDecision;
-import io.vertx.core.net.SocketAddress;
+import java.net.InetSocketAddress;
 import org.jboss.logging.Logger;
 
 /** The per-frame log of trace mode, in the spirit of the seed's vswitch.py output. */
@@ -13,18 +13,18 @@ final class FrameTrace {
     private FrameTrace() {
     }
 
-    static void frame(SocketAddress from, int length, long destination, long source, int etherType,
-                      ForwardingDecision<SocketAddress> decision) {
+    static void frame(InetSocketAddress from, int length, long destination, long source, int etherType,
+                      ForwardingDecision<InetSocketAddress> decision) {
         String outcome = switch (decision.action()) {
             case UNICAST -> "unicast to " + decision.egress();
             case FLOOD -> "flood (" + decision.kind().label() + ")";
             case DROP -> "drop (" + decision.dropReason().label() + ")";
         };
-        LOG.infof("from %s src<%s> dst<%s> type<%04x> size<%d>: %s", from, MacAddress.format(source),
+        LOG.infof("from %s src<%s> dst<%s> type<%04x> size<%d>: %s", Endpoints.text(from), MacAddress.format(source),
                 MacAddress.format(destination), etherType, length, outcome);
     }
 
-    static void keepalive(SocketAddress from, long source) {
-        LOG.infof("from %s keepalive src<%s>", from, MacAddress.format(source));
+    static void keepalive(InetSocketAddress from, long source) {
+        LOG.infof("from %s keepalive src<%s>", Endpoints.text(from), MacAddress.format(source));
     }
 }

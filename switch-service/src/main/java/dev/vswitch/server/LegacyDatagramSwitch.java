@@ -4,13 +4,12 @@ import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.server.capture.CaptureTap;
 import dev.vswitch.server.capture.Captures;
+import dev.vswitch.switching.DropReason;
 import dev.vswitch.switching.ForwardingDecision;
 import dev.vswitch.switching.Port;
 import dev.vswitch.switching.VirtualSwitch;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.net.SocketAddress;
-
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 /**
@@ -21,26 +20,26 @@ import java.nio.ByteBuffer;
 final class LegacyDatagramSwitch extends DatagramVerticle {
 
     private final boolean trace;
-    private final VirtualSwitch<SocketAddress> network;
-    private final ForwardingDecision<SocketAddress> decision = new ForwardingDecision<>();
+    private final VirtualSwitch<InetSocketAddress> network;
+    private final ForwardingDecision<InetSocketAddress> decision = new ForwardingDecision<>();
     private final ByteBuffer keepaliveReply = ByteBuffer.allocate(Keepalive.LENGTH);
     private final Captures captures;
 
-    LegacyDatagramSwitch(SwitchConfig config, int port, VirtualSwitch<SocketAddress> network, PortObservers observers) {
+    LegacyDatagramSwitch(SwitchConfig config, int port, VirtualSwitch<InetSocketAddress> network, PortObservers observers) {
         super(config, port, observers.timings());
         this.captures = observers.captures();
-        network.onPortChanges(observers.series().listenerFor(network.name(), SocketAddress::toString));
+        network.onPortChanges(observers.series().listenerFor(network.name(), Endpoints::text));
         this.trace = config.trace();
         this.network = network;
     }
 
-    VirtualSwitch<SocketAddress> network() {
+    VirtualSwitch<InetSocketAddress> network() {
         return network;
     }
 
     /** Detaches a port and forgets its MACs; the seed's vport will attach again with its next frame. */
     boolean disconnect(int portId) {
-        Port<SocketAddress> port = network.ports().get(portId);
+        Port<InetSocketAddress> port = network.ports().get(portId);
         if (port == null) {
             return false;
         }
@@ -49,35 +48,43 @@ final class LegacyDatagramSwitch extends DatagramVerticle {
     }
 
     @Override
-    protected void onDatagram(DatagramPacket packet) {
-        Buffer frame = packet.data();
-        SocketAddress sender = packet.sender();
-        int length = frame.length();
+    protected void onDatagram(ByteBuffer frame, InetSocketAddress sender) {
+        int length = frame.remaining();
         long now = System.nanoTime();
         long destination = 0;
         long source = 0;
         if (length >= EthernetFrame.HEADER_LENGTH) {
-            destination = readMac(frame, EthernetFrame.DESTINATION_OFFSET);
-            source = readMac(frame, EthernetFrame.SOURCE_OFFSET);
-            if (length == Keepalive.LENGTH && isKeepaliveRequest(frame)) {
+            destination = EthernetFrame.destination(frame, frame.position());
+            source = EthernetFrame.source(frame, frame.position());
+            if (length == Keepalive.LENGTH && Keepalive.kind(frame, frame.position(), length) == Keepalive.REQUEST) {
                 answerKeepalive(sender, source, now);
                 return;
             }
         }
         network.forward(sender, length, destination, source, now, decision);
         if (trace) {
-            int etherType = length >= EthernetFrame.HEADER_LENGTH ? frame.getUnsignedShort(EthernetFrame.ETHER_TYPE_OFFSET) : 0;
+            int etherType = length >= EthernetFrame.HEADER_LENGTH
+                    ? frame.getShort(frame.position() + EthernetFrame.ETHER_TYPE_OFFSET) & 0xffff : 0;
             FrameTrace.frame(sender, length, destination, source, etherType, decision);
         }
         if (captures.active() && decision.action() != ForwardingDecision.Action.DROP) {
             int egress = decision.action() == ForwardingDecision.Action.UNICAST ? decision.egress().id() : CaptureTap.ANY_PORT;
-            captures.offer(network.name(), decision.ingress().id(), egress, frame.getBytes(), 0, length);
+            byte[] copy = new byte[length];
+            frame.duplicate().get(copy);
+            captures.offer(network.name(), decision.ingress().id(), egress, copy, 0, length);
         }
-        switch (decision.action()) {
-            case UNICAST -> sendTo(frame, decision.egress());
-            case FLOOD -> flood(frame, decision.ingress());
-            case DROP -> { }
+        if (decision.action() == ForwardingDecision.Action.DROP) {
+            return;
         }
+        // One copy out of the read buffer, which is reused once this returns; a flood shares it.
+        ByteBuf out = datagramBuffer(length);
+        out.writeBytes(frame.duplicate());
+        if (decision.action() == ForwardingDecision.Action.UNICAST) {
+            sendTo(out.retain(), decision.egress());
+        } else {
+            flood(out, decision.ingress());
+        }
+        out.release();
     }
 
     @Override
@@ -85,37 +92,33 @@ final class LegacyDatagramSwitch extends DatagramVerticle {
         network.sweep(nowNanos);
     }
 
-    private void flood(Buffer frame, Port<SocketAddress> ingress) {
+    private void flood(ByteBuf frame, Port<InetSocketAddress> ingress) {
         int count = network.livePortCount();
         for (int i = 0; i < count; i++) {
-            Port<SocketAddress> target = network.floodTarget(i, ingress);
+            Port<InetSocketAddress> target = network.floodTarget(i, ingress);
             if (target != null) {
-                sendTo(frame, target);
+                sendTo(frame.retainedDuplicate(), target);
             }
         }
     }
 
-    private void sendTo(Buffer frame, Port<SocketAddress> to) {
-        send(frame, to.endpoint());
-        to.sent(frame.length());
-        network.counters().sent(decision.kind(), frame.length());
+    private void sendTo(ByteBuf frame, Port<InetSocketAddress> to) {
+        int length = frame.readableBytes();
+        if (send(frame, to.endpoint())) {
+            to.sent(length);
+            network.counters().sent(decision.kind(), length);
+        } else {
+            network.counters().dropped(DropReason.SEND_QUEUE_FULL);
+        }
     }
 
-    private void answerKeepalive(SocketAddress sender, long source, long now) {
+    private void answerKeepalive(InetSocketAddress sender, long source, long now) {
         if (trace) {
             FrameTrace.keepalive(sender, source);
         }
         if (network.keepalive(sender, source, now) != null) {
             Keepalive.writeReply(keepaliveReply, source);
-            send(Buffer.buffer(Keepalive.LENGTH).appendBytes(keepaliveReply.array(), 0, Keepalive.LENGTH), sender);
+            send(datagramBuffer(Keepalive.LENGTH).writeBytes(keepaliveReply.array(), 0, Keepalive.LENGTH), sender);
         }
-    }
-
-    private static boolean isKeepaliveRequest(Buffer frame) {
-        return Keepalive.kind(ByteBuffer.wrap(frame.getBytes()), 0, Keepalive.LENGTH) == Keepalive.REQUEST;
-    }
-
-    private static long readMac(Buffer frame, int offset) {
-        return ((long) frame.getUnsignedShort(offset) << 32) | frame.getUnsignedInt(offset + 2);
     }
 }

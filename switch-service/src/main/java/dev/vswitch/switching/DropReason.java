@@ -23,7 +23,9 @@ public enum DropReason {
     /** Storm control: the port exceeded its multicast rate. */
     STORM_MULTICAST,
     /** Storm control: the port exceeded its unknown-unicast rate. */
-    STORM_UNKNOWN_UNICAST;
+    STORM_UNKNOWN_UNICAST,
+    /** The switch's UDP send queue was full (the machine's uplink cannot keep up): dropped, not queued without bound. */
+    SEND_QUEUE_FULL;
 
     /** The name used in metrics and logs, e.g. {@code invalid_source}. */
     public String label() {

@@ -28,7 +28,8 @@ public final class SwitchCounters {
         bytesIn.add(kind, length);
     }
 
-    void dropped(DropReason reason) {
+    /** Counts one frame dropped, by the core or by the I/O edge (a full send queue). */
+    public void dropped(DropReason reason) {
         drops.increment(reason);
     }
 

@@ -2,12 +2,14 @@ package dev.vswitch.server.api;
 
 import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.server.EndpointInfo;
+import dev.vswitch.server.Endpoints;
 import dev.vswitch.switching.DropReason;
 import dev.vswitch.switching.FrameKind;
 import dev.vswitch.switching.Port;
 import dev.vswitch.switching.SwitchCounters;
 import dev.vswitch.switching.VirtualSwitch;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -65,7 +67,8 @@ final class Views {
 
     private static PortView port(Port<?> port, List<String> macs, long now) {
         Object endpoint = port.endpoint();
-        String address = endpoint instanceof EndpointInfo info ? info.address() : String.valueOf(endpoint);
+        String address = endpoint instanceof EndpointInfo info ? info.address()
+                : endpoint instanceof InetSocketAddress legacy ? Endpoints.text(legacy) : String.valueOf(endpoint);
         String clientKey = endpoint instanceof EndpointInfo info ? info.clientKey() : null;
         long sessionAge = endpoint instanceof EndpointInfo info ? info.sessionAgeSeconds(now) : -1;
         return new PortView(port.id(), address, clientKey, macs, port.framesIn(), port.bytesIn(), port.framesOut(),

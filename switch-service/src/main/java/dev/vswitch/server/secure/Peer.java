@@ -2,7 +2,8 @@ package dev.vswitch.server.secure;
 
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.server.EndpointInfo;
-import io.vertx.core.net.SocketAddress;
+import dev.vswitch.server.Endpoints;
+import java.net.InetSocketAddress;
 
 /**
  * A member of a secure network, known by its static public key: the switch port of that key. Its address
@@ -14,7 +15,7 @@ final class Peer implements EndpointInfo {
 
     private final SecureNetwork network;
     private final String clientKey;
-    SocketAddress address;
+    InetSocketAddress address;
     Session pending;
     Session current;
     Session previous;
@@ -78,7 +79,7 @@ final class Peer implements EndpointInfo {
 
     @Override
     public String address() {
-        return address == null ? "" : address.host() + ":" + address.port();
+        return address == null ? "" : Endpoints.text(address);
     }
 
     @Override

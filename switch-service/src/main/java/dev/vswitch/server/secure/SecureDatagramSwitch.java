@@ -12,6 +12,7 @@ import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.server.SwitchConfig;
 import dev.vswitch.server.keys.NetworkDefinition;
 import dev.vswitch.server.keys.SwitchKeys;
+import dev.vswitch.switching.DropReason;
 import dev.vswitch.switching.SwitchCounters;
 import dev.vswitch.switching.SwitchSettings;
 import dev.vswitch.switching.ForwardingDecision;
@@ -21,12 +22,8 @@ import dev.vswitch.server.DatagramVerticle;
 import dev.vswitch.server.PortObservers;
 import dev.vswitch.server.capture.CaptureTap;
 import dev.vswitch.server.capture.Captures;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.net.SocketAddress;
-
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
@@ -105,30 +102,28 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     }
 
     @Override
-    protected void onDatagram(DatagramPacket packet) {
-        Buffer data = packet.data();
-        ByteBuffer message = data.getByteBuf().nioBuffer();
+    protected void onDatagram(ByteBuffer message, InetSocketAddress sender) {
         long now = System.nanoTime();
         switch (WireFormat.typeOf(message, message.position(), message.remaining())) {
-            case WireFormat.TYPE_DATA -> onData(message, packet.sender(), now);
-            case WireFormat.TYPE_INITIATION -> onInitiation(data.getBytes(), packet.sender(), now);
+            case WireFormat.TYPE_DATA -> onData(message, sender, now);
+            case WireFormat.TYPE_INITIATION -> onInitiation(bytesOf(message), sender, now);
             case WireFormat.TYPE_RESPONSE, WireFormat.TYPE_COOKIE_REPLY -> counters.dropped(PacketDrop.UNEXPECTED_TYPE);
             default -> counters.dropped(PacketDrop.MALFORMED);
         }
     }
 
-    private void onInitiation(byte[] message, SocketAddress sender, long now) {
+    private void onInitiation(byte[] message, InetSocketAddress sender, long now) {
         if (!responder.mac1Valid(message)) {
             counters.handshake(HandshakeResult.BAD_MAC1);
             return;
         }
         if (guard.countAndCheckLoad(now) && !mac2Valid(message, sender, now)) {
             int senderIndex = ByteBuffer.wrap(message).getInt(WireFormat.HEADER_LENGTH);
-            send(cookies.reply(message, senderIndex, addressBytes(sender), sender.port(), now), sender);
+            send(cookies.reply(message, senderIndex, addressBytes(sender), sender.getPort(), now), sender);
             counters.handshake(HandshakeResult.COOKIE_SENT);
             return;
         }
-        if (!guard.allow(sender.host(), now)) {
+        if (!guard.allow(sender.getAddress().getHostAddress(), now)) {
             counters.handshake(HandshakeResult.RATE_LIMITED);
             return;
         }
@@ -166,7 +161,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         counters.handshake(HandshakeResult.ACCEPTED);
     }
 
-    private void onData(ByteBuffer message, SocketAddress sender, long now) {
+    private void onData(ByteBuffer message, InetSocketAddress sender, long now) {
         SessionTable.Entry entry = sessions.get(Session.receiverIndexOf(message));
         if (entry == null) {
             counters.dropped(PacketDrop.UNKNOWN_SESSION);
@@ -237,32 +232,39 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
 
     private void forwardTo(Port<Peer> port) {
         int length = seal(port.endpoint());
+        SwitchCounters counters = port.endpoint().network().lan().counters();
         if (length > 0) {
             port.sent(length);
-            port.endpoint().network().lan().counters().sent(decision.kind(), length);
+            counters.sent(decision.kind(), length);
+        } else if (length < 0) {
+            counters.dropped(DropReason.SEND_QUEUE_FULL);
         }
     }
 
-    /** Seals the frame in {@code plain} for {@code peer}'s current session and sends it; returns the frame length, 0 if not sent. */
+    /**
+     * Seals the frame in {@code plain} for {@code peer}'s current session and sends it; returns the frame length,
+     * 0 when the peer has no session yet, -1 when the send queue is full.
+     */
     private int seal(Peer peer) {
         Session session = peer.current;
         if (session == null || peer.address == null) {
             return 0;
         }
         int length = plain.limit();
-        byte[] out = new byte[length + WireFormat.DATA_OVERHEAD];
+        int sealed = length + WireFormat.DATA_OVERHEAD;
+        ByteBuf out = datagramBuffer(sealed);
         plain.position(0);
-        session.seal(plain, ByteBuffer.wrap(out));
-        send(out, peer.address);
-        return length;
+        session.seal(plain, out.nioBuffer(0, sealed));
+        out.writerIndex(sealed);
+        return send(out, peer.address) ? length : -1;
     }
 
-    private void send(byte[] datagram, SocketAddress to) {
-        send(Buffer.buffer(datagram), to);
+    private void send(byte[] datagram, InetSocketAddress to) {
+        send(datagramBuffer(datagram.length).writeBytes(datagram), to);
     }
 
-    private boolean mac2Valid(byte[] message, SocketAddress sender, long now) {
-        return cookies.mac2Valid(message, addressBytes(sender), sender.port(), now);
+    private boolean mac2Valid(byte[] message, InetSocketAddress sender, long now) {
+        return cookies.mac2Valid(message, addressBytes(sender), sender.getPort(), now);
     }
 
     @Override
@@ -296,11 +298,13 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         peer.network().forget(peer);
     }
 
-    private static byte[] addressBytes(SocketAddress address) {
-        try {
-            return InetAddress.getByName(address.host()).getAddress(); // an IP literal: no lookup
-        } catch (UnknownHostException e) {
-            return new byte[0];
-        }
+    private static byte[] addressBytes(InetSocketAddress address) {
+        return address.getAddress().getAddress();
+    }
+
+    private static byte[] bytesOf(ByteBuffer message) {
+        byte[] bytes = new byte[message.remaining()];
+        message.duplicate().get(bytes);
+        return bytes;
     }
 }
