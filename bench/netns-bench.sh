@@ -38,6 +38,9 @@ Options:
                       '' for no UDP runs)
   --warmup N          seconds of unmeasured TCP through vswitch before measuring, so the JIT has compiled the data
                       path (default 3)
+  --mtu N             TAP MTU of the vports (default: theirs, 1438 plain and 1406 secure); above the underlay's 1500
+                      the kernel fragments the UDP datagrams, which a LAN or data-centre underlay carries well and the
+                      internet often does not. The switch's vswitch.max-frame-size is raised to match.
   --java-opts "OPTS"  extra JVM options for the switch and the vports, e.g. "-Xmx256m"
   --jfr DIR           record the switch and both vports with Java Flight Recorder (settings=profile) during the
                       TCP 1->2 run of each mode, into DIR/<mode>-<process>.jfr; bench/jfr-top.py summarises them
@@ -58,6 +61,7 @@ UDP_SECONDS=3
 UDP_RATES=100M,300M,1G
 WARMUP=3
 JAVA_OPTS=""
+VPORT_MTU=""
 JFR_DIR=""
 ARGS="$*" # for the sudo hint
 
@@ -82,6 +86,7 @@ while (($#)); do
     --udp-rates) UDP_RATES=${2?}; shift ;;
     --warmup) WARMUP=${2:?}; shift ;;
     --java-opts) JAVA_OPTS=${2?}; shift ;;
+    --mtu) VPORT_MTU=${2:?}; shift ;;
     --jfr) JFR_DIR=${2:?}; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown option '$1'" ;;
@@ -92,6 +97,7 @@ bounded --pings "$PINGS" 1 2000
 bounded --tcp-seconds "$TCP_SECONDS" 1 60
 bounded --udp-seconds "$UDP_SECONDS" 1 60
 bounded --warmup "$WARMUP" 0 60
+[[ -z $VPORT_MTU ]] || bounded --mtu "$VPORT_MTU" 576 9000
 IFS=, read -ra MODE_LIST <<< "$MODES"
 for mode in "${MODE_LIST[@]}"; do
   [[ $mode == plain || $mode == secure ]] || die "--modes takes plain and/or secure, got '$mode'"
@@ -346,6 +352,7 @@ run_mode() {
   step "$mode: starting the switch in $NS_SW"
   local props=(-Dvswitch.port=$PORT -Dvswitch.host=0.0.0.0 -Dvswitch.key-dir="$keys" -Dquarkus.http.port=8080)
   [[ $mode == plain ]] && props+=(-Dvswitch.legacy-port=$LEGACY_PORT)
+  [[ -z $VPORT_MTU ]] || props+=(-Dvswitch.max-frame-size=$((VPORT_MTU + 18)))
   start_bg "$NS_SW" "$mode-switch" java "${JAVA_OPT_LIST[@]}" "${props[@]}" -jar "$SWITCH_JAR"
   MODE_PIDS=([switch]=$LAST_PID)
   wait_for "the switch to listen" has_line "$WORK/$mode-switch.log" "vswitch listening on udp"
@@ -361,7 +368,7 @@ run_mode() {
       vport_args=(--token-file "$keys/tokens/default.token" --key-file "$WORK/$mode-h$n.key" "198.18.$n.1:$PORT")
     fi
     start_bg "${!ns_var}" "$mode-vport$n" java "${JAVA_OPT_LIST[@]}" -jar "$VPORT_JAR" connect "${vport_args[@]}" \
-      --tap vsb-tap --ip "198.19.$subnet.$n/24" --status-dir "$WORK/status-h$n"
+      --tap vsb-tap --ip "198.19.$subnet.$n/24" --status-dir "$WORK/status-h$n" ${VPORT_MTU:+--mtu "$VPORT_MTU"}
     MODE_PIDS[vport$n]=$LAST_PID
   done
   for n in 1 2; do
