@@ -44,6 +44,7 @@ public abstract class DatagramVerticle extends AbstractVerticle {
                 .onSuccess(bound -> {
                     lastSweepNanos = System.nanoTime();
                     vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> timedSweep());
+                    listening();
                     started.complete();
                 })
                 .onFailure(started::fail);
@@ -79,6 +80,10 @@ public abstract class DatagramVerticle extends AbstractVerticle {
         timings.eventLoopLag(Math.max(0, now - lastSweepNanos - SWEEP_INTERVAL_NANOS));
         lastSweepNanos = now;
         sweep(now);
+    }
+
+    /** Called on the event loop once the port is bound, before the verticle counts as started. */
+    protected void listening() {
     }
 
     protected abstract void onDatagram(DatagramPacket packet);
