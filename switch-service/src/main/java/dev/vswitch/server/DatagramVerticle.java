@@ -29,7 +29,7 @@ import java.nio.ByteBuffer;
  * the epoll transport becomes one {@code sendmmsg}. The kernel's send queue is the only queue: when it is
  * full, {@link #send} refuses the datagram, which the caller counts as a drop.
  */
-public abstract class DatagramVerticle extends AbstractVerticle {
+public abstract class DatagramVerticle extends AbstractVerticle implements DatagramSender {
 
     private static final long SWEEP_INTERVAL_MS = 1000;
     private static final long SWEEP_INTERVAL_NANOS = SWEEP_INTERVAL_MS * 1_000_000;
@@ -79,6 +79,7 @@ public abstract class DatagramVerticle extends AbstractVerticle {
                 }
                 lastSweepNanos = System.nanoTime();
                 vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> timedSweep());
+                listening();
                 started.complete();
             });
         });
@@ -108,19 +109,21 @@ public abstract class DatagramVerticle extends AbstractVerticle {
      */
     protected abstract void onDatagram(ByteBuffer message, InetSocketAddress sender);
 
+    /** Called on the event loop once the port is bound, before the verticle counts as started. */
+    protected void listening() {
+    }
+
     /** Ages out what has gone quiet; called about once a second. */
     protected abstract void sweep(long nowNanos);
 
-    /** A buffer for one outgoing datagram of up to {@code capacity} bytes; fill it and pass it to {@link #send}. */
-    protected ByteBuf datagramBuffer(int capacity) {
+    @Override
+    public ByteBuf datagramBuffer(int capacity) {
         return channel.alloc().directBuffer(capacity);
     }
 
-    /**
-     * Sends {@code datagram} (and takes it over) to {@code to}; false, with the buffer released, when the send
-     * queue is full. Sends made while reading a batch go out together when the batch ends.
-     */
-    protected boolean send(ByteBuf datagram, InetSocketAddress to) {
+    /** Sends made while reading a batch go out together when the batch ends. */
+    @Override
+    public boolean send(ByteBuf datagram, InetSocketAddress to) {
         if (!channel.isWritable()) {
             datagram.release();
             return false;

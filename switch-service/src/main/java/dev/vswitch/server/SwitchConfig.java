@@ -92,6 +92,38 @@ public interface SwitchConfig {
     @WithDefault("4194304")
     int socketBufferSize();
 
+    /** Scale-out: replicas that form one LAN over encrypted trunks (docs/protocol.md). */
+    Cluster cluster();
+
+    /**
+     * The other replicas of this switch. Every replica has the same switch key, network keys and cluster secret,
+     * so a vport may join any of them; the replicas dial each other on their UDP port ({@link #port()}).
+     */
+    interface Cluster {
+
+        /** The other replicas as host:port, e.g. {@code vswitch-1.vswitch:9999}; this replica's own address is skipped. */
+        Optional<List<String>> peers();
+
+        /**
+         * A DNS name whose A records (AAAA when it has none) are the replicas, such as a Kubernetes headless
+         * Service; this replica's own address among them is skipped.
+         */
+        Optional<String> dns();
+
+        /** How often the peer names and the DNS name are looked up again. */
+        @WithDefault("10s")
+        Duration dnsRefresh();
+
+        /** The UDP port of the replicas found by DNS. Default: this replica's own port. */
+        OptionalInt peerPort();
+
+        /**
+         * The cluster's shared secret (base64, 32 bytes): trunks between replicas authenticate with a key derived
+         * from it. Required when peers or dns is set; when set alone, this replica accepts trunks but dials none.
+         */
+        Optional<String> secret();
+    }
+
     /** What /q/metrics exports beyond the per-network series. */
     interface Metrics {
 

@@ -2,6 +2,7 @@ package dev.vswitch.server;
 
 import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.server.capture.Captures;
+import dev.vswitch.server.cluster.ClusterSettings;
 import dev.vswitch.server.keys.NetworkDefinition;
 import dev.vswitch.server.keys.SwitchKeys;
 import dev.vswitch.server.metrics.PortSeries;
@@ -67,14 +68,20 @@ public class SwitchService {
 
     void onStart(@Observes StartupEvent event) {
         SwitchKeys keys;
+        ClusterSettings cluster;
         try {
             keys = SwitchKeys.load(config, new SecureRandom());
+            cluster = ClusterSettings.from(config.cluster());
         } catch (IllegalArgumentException | UncheckedIOException e) {
             LOG.errorf("cannot start: %s", e.getMessage());
             Quarkus.asyncExit(EXIT_BAD_KEYS);
             return;
         }
-        SecureDatagramSwitch securePort = new SecureDatagramSwitch(config, keys, settings, new SecureRandom(), observers);
+        SecureDatagramSwitch securePort = new SecureDatagramSwitch(config, keys, settings, cluster, new SecureRandom(),
+                observers);
+        if (securePort.mesh() != null) {
+            metrics.bindCluster(securePort.mesh());
+        }
         if (!deploy(securePort, config.port())) {
             return;
         }
@@ -85,6 +92,9 @@ public class SwitchService {
                         + "max frame %d bytes, MAC ageing %ds", config.host(), securePort.boundPort(),
                 Keys.encode(keys.publicKey()), keys.networks(), config.maxFrameSize(),
                 config.macAgingTime().toSeconds());
+        if (cluster != null) {
+            LOG.infof("replica %s of a cluster: trunks on the same port; %s", securePort.mesh().id(), cluster);
+        }
         announceTokens(keys, securePort.boundPort());
         if (config.legacyPort().isPresent()) {
             LegacyDatagramSwitch legacyPort = new LegacyDatagramSwitch(config, config.legacyPort().getAsInt(),
@@ -133,7 +143,7 @@ public class SwitchService {
         return onEventLoop(port, () -> query.apply(port.lan(network)), timeout);
     }
 
-    /** Disconnects a port of a network; false when there is no such port. */
+    /** Disconnects a vport's port of a network; false when there is no such port, or it is a trunk. */
     public boolean disconnect(String network, int portId) throws TimeoutException {
         if (LEGACY_NETWORK.equals(network)) {
             LegacyDatagramSwitch port = listening(legacy);

@@ -18,6 +18,11 @@ public enum DropReason {
     PORT_MAC_LIMIT,
     /** A source MAC that is live on another port: refused until the hold time passes (anti-hijack). */
     MAC_MOVE_REFUSED,
+    /**
+     * Split horizon: a unicast that came from another replica to a MAC that lives behind a third one. In a
+     * full mesh every replica sends to the owner directly, so relaying it could only loop or duplicate.
+     */
+    SPLIT_HORIZON,
     /** Storm control: the port exceeded its broadcast rate. */
     STORM_BROADCAST,
     /** Storm control: the port exceeded its multicast rate. */

@@ -69,6 +69,14 @@ public final class MacTable {
 
     /** Records that {@code mac} was seen as a source on {@code port}. */
     public Learned learn(long mac, int port, long nowNanos) {
+        return learn(mac, port, nowNanos, true);
+    }
+
+    /**
+     * Records that {@code mac} was seen as a source on {@code port}; {@code capped} false exempts the port
+     * from the per-port limit (a trunk, whose replica applied it already).
+     */
+    public Learned learn(long mac, int port, long nowNanos, boolean capped) {
         int slot = find(mac);
         if (slot >= 0 && ports[slot] == port) {
             lastSeen[slot] = nowNanos;
@@ -78,7 +86,7 @@ public final class MacTable {
         if (slot >= 0 && !aged && nowNanos - lastSeen[slot] < moveHoldNanos) {
             return Learned.MOVE_REFUSED;
         }
-        if (countOf(port) >= maxPerPort) {
+        if (countOf(port) >= maxPerPort && capped) { // countOf first: it also grows the per-port counts
             return Learned.PORT_FULL;
         }
         if (slot >= 0) {

@@ -4,13 +4,16 @@ import dev.vswitch.protocol.ratelimit.TokenBucket;
 
 /**
  * One attached vport: a remote endpoint (for the plain format, its UDP address) and its traffic. The
- * id is small and reused after the port leaves, so per-port state can live in arrays.
+ * id is small and reused after the port leaves, so per-port state can live in arrays. A trunk port is
+ * the link to another replica of the switch: the replica the frames entered through already applied
+ * storm control and the per-port MAC limit, so a trunk has neither.
  */
 public final class Port<E> {
 
     private final int id;
     private final E endpoint;
     private final long attachedNanos;
+    private final boolean trunk;
     private long lastSeenNanos;
     private long framesIn;
     private long bytesIn;
@@ -21,14 +24,15 @@ public final class Port<E> {
     private final TokenBucket unknownUnicastBudget;
     int slot; // index in PortTable's dense array of live ports
 
-    Port(int id, E endpoint, long nowNanos, L2Safety safety) {
+    Port(int id, E endpoint, long nowNanos, L2Safety safety, boolean trunk) {
         this.id = id;
         this.endpoint = endpoint;
         this.attachedNanos = nowNanos;
         this.lastSeenNanos = nowNanos;
-        this.broadcastBudget = bucket(safety.broadcast(), nowNanos);
-        this.multicastBudget = bucket(safety.multicast(), nowNanos);
-        this.unknownUnicastBudget = bucket(safety.unknownUnicast(), nowNanos);
+        this.trunk = trunk;
+        this.broadcastBudget = trunk ? null : bucket(safety.broadcast(), nowNanos);
+        this.multicastBudget = trunk ? null : bucket(safety.multicast(), nowNanos);
+        this.unknownUnicastBudget = trunk ? null : bucket(safety.unknownUnicast(), nowNanos);
     }
 
     public int id() {
@@ -37,6 +41,11 @@ public final class Port<E> {
 
     public E endpoint() {
         return endpoint;
+    }
+
+    /** A link to another replica rather than a vport. */
+    public boolean isTrunk() {
+        return trunk;
     }
 
     public long attachedNanos() {
@@ -69,8 +78,11 @@ public final class Port<E> {
         bytesIn += length;
     }
 
-    /** Storm control: may this port flood one more frame of this kind now? */
+    /** Storm control: may this port flood one more frame of this kind now? Always, for a trunk. */
     boolean mayFlood(FrameKind kind, long nowNanos) {
+        if (trunk) {
+            return true;
+        }
         TokenBucket budget = switch (kind) {
             case BROADCAST -> broadcastBudget;
             case MULTICAST -> multicastBudget;
@@ -95,6 +107,6 @@ public final class Port<E> {
 
     @Override
     public String toString() {
-        return "port " + id + " (" + endpoint + ")";
+        return (trunk ? "trunk port " : "port ") + id + " (" + endpoint + ")";
     }
 }

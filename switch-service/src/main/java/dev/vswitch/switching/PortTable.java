@@ -8,7 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * The live ports of one network, found by endpoint or by id, and kept densely so that a flood walks an
- * array. Ids are reused after a port leaves, which keeps them small.
+ * array. Ids are reused after a port leaves, which keeps them small. The port limit counts vports only:
+ * trunks (one per other replica) are few, and a network full of vports must still reach its replicas.
  */
 public final class PortTable<E> {
 
@@ -21,6 +22,7 @@ public final class PortTable<E> {
     @SuppressWarnings("unchecked")
     private Port<E>[] live = new Port[16];
     private int liveCount;
+    private int trunkCount;
     private int nextId;
 
     public PortTable(int maxPorts, L2Safety safety) {
@@ -41,11 +43,18 @@ public final class PortTable<E> {
 
     /** Attaches a new port for {@code endpoint}, or returns null when the table is full. */
     public Port<E> attach(E endpoint, long nowNanos) {
-        if (liveCount >= maxPorts) {
-            return null;
-        }
+        return liveCount - trunkCount >= maxPorts ? null : add(endpoint, nowNanos, false);
+    }
+
+    /** Attaches a trunk port for {@code endpoint}, a link to another replica; the port limit does not apply. */
+    public Port<E> attachTrunk(E endpoint, long nowNanos) {
+        trunkCount++;
+        return add(endpoint, nowNanos, true);
+    }
+
+    private Port<E> add(E endpoint, long nowNanos, boolean trunk) {
         int id = freeIds.isEmpty() ? nextId++ : freeIds.poll();
-        Port<E> port = new Port<>(id, endpoint, nowNanos, safety);
+        Port<E> port = new Port<>(id, endpoint, nowNanos, safety, trunk);
         if (id >= byId.length) {
             byId = Arrays.copyOf(byId, Math.max(byId.length * 2, id + 1));
         }
@@ -70,6 +79,9 @@ public final class PortTable<E> {
         last.slot = port.slot;
         live[liveCount] = null;
         freeIds.add(port.id());
+        if (port.isTrunk()) {
+            trunkCount--;
+        }
     }
 
     /** The live ports, valid up to {@link #size()}; callers must not keep or change the array. */
@@ -79,6 +91,11 @@ public final class PortTable<E> {
 
     public int size() {
         return liveCount;
+    }
+
+    /** Live trunk ports, included in {@link #size()}. */
+    public int trunkCount() {
+        return trunkCount;
     }
 
     public int maxPorts() {

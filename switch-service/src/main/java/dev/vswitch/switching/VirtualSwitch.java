@@ -9,6 +9,9 @@ import dev.vswitch.protocol.MacAddress;
  * addresses, asks {@link #forward}, and sends accordingly; floods go to every live port except the
  * ingress one ({@link #floodTarget}). All methods must be called from one thread.
  *
+ * <p>Replicas of the switch form one LAN over trunk ports ({@link #attachTrunk}), one per other replica
+ * in a full mesh. Split horizon keeps that loop-free: what came in on a trunk never goes out on one.
+ *
  * @param <E> how the edge names a remote endpoint (a UDP address for the plain format)
  */
 public final class VirtualSwitch<E> {
@@ -50,7 +53,7 @@ public final class VirtualSwitch<E> {
         if (ingress == null) {
             return drop(DropReason.PORT_LIMIT, null, out);
         }
-        MacTable.Learned learned = macTable.learn(source, ingress.id(), nowNanos);
+        MacTable.Learned learned = macTable.learn(source, ingress.id(), nowNanos, !ingress.isTrunk());
         counters.learned(learned);
         if (learned == MacTable.Learned.PORT_FULL) {
             return out.drop(DropReason.PORT_MAC_LIMIT, ingress);
@@ -70,7 +73,11 @@ public final class VirtualSwitch<E> {
                 if (egressId == ingress.id()) {
                     return drop(DropReason.SAME_PORT, ingress, out);
                 }
-                return out.unicast(ingress, ports.get(egressId));
+                Port<E> egress = ports.get(egressId);
+                if (ingress.isTrunk() && egress.isTrunk()) {
+                    return drop(DropReason.SPLIT_HORIZON, ingress, out);
+                }
+                return out.unicast(ingress, egress);
             }
         }
         ingress.received(length, nowNanos);
@@ -94,9 +101,19 @@ public final class VirtualSwitch<E> {
         port.touched(nowNanos);
         counters.keepalive();
         if (MacAddress.isValidSource(source)) {
-            counters.learned(macTable.learn(source, port.id(), nowNanos));
+            counters.learned(macTable.learn(source, port.id(), nowNanos, !port.isTrunk()));
         }
         return port;
+    }
+
+    /**
+     * Attaches the trunk port of another replica. Frames from it skip storm control and the per-port MAC
+     * limit (its replica applied them), and it never idles out: the edge detaches it when the link to that
+     * replica dies, which forgets the MACs behind it. The edge must not {@link #forward} from the endpoint
+     * after that, or it would come back as a vport's port.
+     */
+    public Port<E> attachTrunk(E endpoint, long nowNanos) {
+        return attached(ports.attachTrunk(endpoint, nowNanos));
     }
 
     /** How many ports a flood may reach; index them with {@link #floodTarget}. */
@@ -104,19 +121,22 @@ public final class VirtualSwitch<E> {
         return ports.size();
     }
 
-    /** The i-th live port, or null when it is {@code ingress} (floods never go back where they came from). */
+    /**
+     * The i-th live port, or null when a flood from {@code ingress} must not go there: back to the ingress
+     * port itself, or from a trunk to another trunk (split horizon: that replica had the frame already).
+     */
     public Port<E> floodTarget(int i, Port<E> ingress) {
         Port<E> port = ports.liveView()[i];
-        return port == ingress ? null : port;
+        return port == ingress || (port.isTrunk() && ingress.isTrunk()) ? null : port;
     }
 
-    /** Ages out MACs and detaches idle ports. Call about once a second. */
+    /** Ages out MACs and detaches idle vport ports (trunks follow their link instead). Call about once a second. */
     public void sweep(long nowNanos) {
         counters.aged(macTable.expire(nowNanos));
         Port<E>[] live = ports.liveView();
         for (int i = ports.size() - 1; i >= 0; i--) {
             Port<E> port = live[i];
-            if (nowNanos - port.lastSeenNanos() > portIdleNanos) {
+            if (!port.isTrunk() && nowNanos - port.lastSeenNanos() > portIdleNanos) {
                 detach(port);
                 counters.portExpired();
             }
@@ -163,11 +183,16 @@ public final class VirtualSwitch<E> {
         if (port == null) {
             port = ports.attach(endpoint, nowNanos);
             if (port != null) {
-                counters.portAttached();
-                if (portListener != null) {
-                    portListener.attached(port);
-                }
+                attached(port);
             }
+        }
+        return port;
+    }
+
+    private Port<E> attached(Port<E> port) {
+        counters.portAttached();
+        if (portListener != null) {
+            portListener.attached(port);
         }
         return port;
     }

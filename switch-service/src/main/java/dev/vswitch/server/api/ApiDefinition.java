@@ -10,7 +10,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 /** The OpenAPI description served at /q/openapi: the management API and its bearer-token security. */
 @OpenAPIDefinition(
         info = @Info(title = "vswitch management API", version = "1",
-                description = "Read-only views of networks, ports and MAC tables, port disconnect, and live pcap capture."),
+                description = "Read-only views of networks, ports, MAC tables and peer replicas, port disconnect, "
+                        + "and live pcap capture."),
         security = @SecurityRequirement(name = "bearer"))
 @SecurityScheme(securitySchemeName = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "vswitch.api-token, or the generated key-dir/api.token")

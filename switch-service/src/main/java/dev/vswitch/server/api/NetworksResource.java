@@ -71,11 +71,12 @@ public class NetworksResource {
 
     @DELETE
     @Path("/{network}/ports/{port}")
-    @Operation(summary = "Disconnect a port: its sessions end and its MACs are forgotten")
+    @Operation(summary = "Disconnect a vport's port: its sessions end and its MACs are forgotten (a trunk port to "
+            + "another replica follows its link and cannot be disconnected)")
     public Response disconnect(@PathParam("network") String network, @PathParam("port") int port) {
         try {
             if (!switchService.disconnect(network, port)) {
-                throw new NotFoundException("no port " + port + " in network " + network);
+                throw new NotFoundException("no vport on port " + port + " of network " + network);
             }
             return Response.noContent().build();
         } catch (TimeoutException e) {

@@ -2,14 +2,14 @@ package dev.vswitch.server.api;
 
 import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.server.EndpointInfo;
-import dev.vswitch.server.Endpoints;
+import dev.vswitch.server.cluster.ReplicaMesh;
+import dev.vswitch.server.cluster.TrunkLink;
 import dev.vswitch.switching.DropReason;
 import dev.vswitch.switching.FrameKind;
 import dev.vswitch.switching.Port;
 import dev.vswitch.switching.SwitchCounters;
 import dev.vswitch.switching.VirtualSwitch;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,9 +25,14 @@ final class Views {
                        long bytesOut, Map<String, Long> drops) {
     }
 
-    record PortView(int id, String address, String clientKey, List<String> macs, long framesIn, long bytesIn,
-                    long framesOut, long bytesOut, long lastSeenSecondsAgo, long attachedSecondsAgo,
+    record PortView(int id, boolean trunk, String address, String clientKey, List<String> macs, long framesIn,
+                    long bytesIn, long framesOut, long bytesOut, long lastSeenSecondsAgo, long attachedSecondsAgo,
                     long sessionAgeSeconds) {
+    }
+
+    /** A link to another replica; lastSeenSecondsAgo is -1 before anything was heard from it. */
+    record PeerView(String address, String state, boolean discovered, long lastSeenSecondsAgo, long sessionAgeSeconds,
+                    long framesIn, long bytesIn, long framesOut, long bytesOut) {
     }
 
     record MacView(String mac, int port, long lastSeenSecondsAgo) {
@@ -67,11 +72,22 @@ final class Views {
 
     private static PortView port(Port<?> port, List<String> macs, long now) {
         Object endpoint = port.endpoint();
-        String address = endpoint instanceof EndpointInfo info ? info.address()
-                : endpoint instanceof InetSocketAddress legacy ? Endpoints.text(legacy) : String.valueOf(endpoint);
+        String address = endpoint instanceof EndpointInfo info ? info.address() : String.valueOf(endpoint);
         String clientKey = endpoint instanceof EndpointInfo info ? info.clientKey() : null;
         long sessionAge = endpoint instanceof EndpointInfo info ? info.sessionAgeSeconds(now) : -1;
-        return new PortView(port.id(), address, clientKey, macs, port.framesIn(), port.bytesIn(), port.framesOut(),
-                port.bytesOut(), (now - port.lastSeenNanos()) / SECOND, (now - port.attachedNanos()) / SECOND, sessionAge);
+        return new PortView(port.id(), port.isTrunk(), address, clientKey, macs, port.framesIn(), port.bytesIn(),
+                port.framesOut(), port.bytesOut(), (now - port.lastSeenNanos()) / SECOND,
+                (now - port.attachedNanos()) / SECOND, sessionAge);
+    }
+
+    static List<PeerView> peers(ReplicaMesh mesh, long now) {
+        List<PeerView> views = new ArrayList<>();
+        for (TrunkLink link : mesh.links()) {
+            long silent = link.silentNanos(now);
+            views.add(new PeerView(link.address(), link.state().label(), link.isDiscovered(),
+                    silent < 0 ? -1 : silent / SECOND, link.sessionAgeSeconds(now), link.framesIn(), link.bytesIn(),
+                    link.framesOut(), link.bytesOut()));
+        }
+        return views;
     }
 }

@@ -109,6 +109,7 @@ public final class SwitchKeys {
 
     private static NetworkDefinition define(String name, SwitchConfig.NetworkConfig config, Path dir, SecureRandom random)
             throws IOException {
+        // No '@' ever: trunk handshakes between replicas name "@replica/..." in the network field (ReplicaId).
         if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 32 || !name.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("network name must be 1 to 32 of A-Z a-z 0-9 . _ -: " + name);
         }

@@ -1,6 +1,12 @@
 package dev.vswitch.server.metrics;
 
 import dev.vswitch.server.PortTimings;
+import dev.vswitch.server.cluster.ClusterCounters;
+import dev.vswitch.server.cluster.LinkListener;
+import dev.vswitch.server.cluster.LinkState;
+import dev.vswitch.server.cluster.ReplicaMesh;
+import dev.vswitch.server.cluster.TrunkHandshake;
+import dev.vswitch.server.cluster.TrunkLink;
 import dev.vswitch.server.secure.HandshakeResult;
 import dev.vswitch.server.secure.PacketDrop;
 import dev.vswitch.server.secure.SecureCounters;
@@ -9,6 +15,7 @@ import dev.vswitch.switching.FrameKind;
 import dev.vswitch.switching.SwitchCounters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -17,13 +24,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The switch's Prometheus metrics (served at /q/metrics). Every series reads a counter the data path
  * keeps anyway, so scraping costs the data path nothing; names follow Prometheus conventions
- * ({@code _total} counters, base units, bounded labels: network, kind, reason, result).
+ * ({@code _total} counters, base units, bounded labels: network, kind, reason, result, state, peer).
  */
 @ApplicationScoped
 public class SwitchMetrics implements PortTimings {
@@ -113,11 +123,51 @@ public class SwitchMetrics implements PortTimings {
                 .description("Connected ports").register(registry);
     }
 
-    private <T> void counter(String name, String help, T source, ToDoubleFunction<T> value, Tags tags) {
-        FunctionCounter.builder(name, source, value).description(help).tags(tags).register(registry);
+    /**
+     * Registers the series of the mesh of trunks: links by state, trunk handshakes by result, and the traffic
+     * of each link (labelled peer=address, so bounded by the number of replicas), removed with its link.
+     */
+    public void bindCluster(ReplicaMesh mesh) {
+        ClusterCounters counters = mesh.counters();
+        for (LinkState state : LinkState.values()) {
+            Gauge.builder("vswitch.cluster.peers", counters, c -> c.links(state)).tags("state", state.label())
+                    .description("Links to other replicas, by state").register(registry);
+        }
+        for (TrunkHandshake result : TrunkHandshake.values()) {
+            counter("vswitch.cluster.handshakes", "Trunk handshakes between replicas, by what became of them",
+                    counters, c -> c.handshakes(result), Tags.of("result", result.label()));
+        }
+        Map<TrunkLink, List<Meter>> perLink = new ConcurrentHashMap<>();
+        mesh.onLinkChanges(new LinkListener() {
+            @Override
+            public void added(TrunkLink link) {
+                Tags tags = Tags.of("peer", link.address());
+                perLink.put(link, List.of(
+                        counter("vswitch.cluster.peer.frames.received", "Frames received over the trunk from a replica",
+                                link, TrunkLink::framesIn, tags),
+                        counter("vswitch.cluster.peer.frames.sent", "Frames sent over the trunk to a replica",
+                                link, TrunkLink::framesOut, tags),
+                        bytes("vswitch.cluster.peer.received", "Bytes of frames received over the trunk from a replica",
+                                link, TrunkLink::bytesIn, tags),
+                        bytes("vswitch.cluster.peer.sent", "Bytes of frames sent over the trunk to a replica",
+                                link, TrunkLink::bytesOut, tags)));
+            }
+
+            @Override
+            public void removed(TrunkLink link) {
+                List<Meter> gone = perLink.remove(link);
+                if (gone != null) {
+                    gone.forEach(registry::remove);
+                }
+            }
+        });
     }
 
-    private <T> void bytes(String name, String help, T source, ToDoubleFunction<T> value, Tags tags) {
-        FunctionCounter.builder(name, source, value).description(help).baseUnit("bytes").tags(tags).register(registry);
+    private <T> Meter counter(String name, String help, T source, ToDoubleFunction<T> value, Tags tags) {
+        return FunctionCounter.builder(name, source, value).description(help).tags(tags).register(registry);
+    }
+
+    private <T> Meter bytes(String name, String help, T source, ToDoubleFunction<T> value, Tags tags) {
+        return FunctionCounter.builder(name, source, value).description(help).baseUnit("bytes").tags(tags).register(registry);
     }
 }

@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum PacketDrop {
     /** Not a message of the current wire format version, or of the wrong length for its type. */
     MALFORMED,
-    /** A message only a switch sends (response, cookie reply). */
+    /** A message only a switch sends (response, cookie reply) that answers no trunk handshake of this replica. */
     UNEXPECTED_TYPE,
     /** Data for a session index the switch does not have (expired, or after a switch restart). */
     UNKNOWN_SESSION,
@@ -17,7 +17,9 @@ public enum PacketDrop {
     /** A counter already received. */
     REPLAYED,
     /** A counter behind the replay window. */
-    TOO_OLD;
+    TOO_OLD,
+    /** A frame from another replica for a network this one does not have (the replicas' networks differ). */
+    UNKNOWN_NETWORK;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

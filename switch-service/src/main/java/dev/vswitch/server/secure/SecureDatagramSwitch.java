@@ -1,7 +1,5 @@
 package dev.vswitch.server.secure;
 
-import dev.vswitch.protocol.EthernetFrame;
-import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.NoiseException;
 import dev.vswitch.protocol.wire.CookieJar;
@@ -9,31 +7,35 @@ import dev.vswitch.protocol.wire.HandshakeResponder;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.Timestamp;
 import dev.vswitch.protocol.wire.WireFormat;
-import dev.vswitch.server.SwitchConfig;
-import dev.vswitch.server.keys.NetworkDefinition;
-import dev.vswitch.server.keys.SwitchKeys;
-import dev.vswitch.switching.DropReason;
-import dev.vswitch.switching.SwitchCounters;
-import dev.vswitch.switching.SwitchSettings;
-import dev.vswitch.switching.ForwardingDecision;
-import dev.vswitch.switching.Port;
-import dev.vswitch.switching.VirtualSwitch;
 import dev.vswitch.server.DatagramVerticle;
 import dev.vswitch.server.PortObservers;
-import dev.vswitch.server.capture.CaptureTap;
-import dev.vswitch.server.capture.Captures;
-import io.netty.buffer.ByteBuf;
+import dev.vswitch.server.SwitchConfig;
+import dev.vswitch.server.cluster.ClusterSettings;
+import dev.vswitch.server.cluster.PeerDiscovery;
+import dev.vswitch.server.cluster.ReplicaId;
+import dev.vswitch.server.cluster.ReplicaMesh;
+import dev.vswitch.server.cluster.TrunkLink;
+import dev.vswitch.server.keys.NetworkDefinition;
+import dev.vswitch.server.keys.SwitchKeys;
+import dev.vswitch.switching.Port;
+import dev.vswitch.switching.SwitchCounters;
+import dev.vswitch.switching.SwitchSettings;
+import dev.vswitch.switching.VirtualSwitch;
 import java.net.InetSocketAddress;
+
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The secure port: handshakes (rate-limited, cookies under load), then authenticated and encrypted data
  * messages whose frames go to their network's switching core. Networks are isolated because each has
- * its own core and a session belongs to exactly one network. Everything runs on this verticle's event
- * loop.
+ * its own core and a session belongs to exactly one network. With clustering on, the same port carries the
+ * trunks to the other replicas ({@link ReplicaMesh}), whose sessions carry every network's frames, each
+ * tagged with its network. Everything runs on this verticle's event loop.
  */
 public final class SecureDatagramSwitch extends DatagramVerticle {
 
@@ -43,18 +45,19 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     private final HandshakeGuard guard;
     private final SessionTable sessions;
     private final SecureCounters counters = new SecureCounters();
-    private final ForwardingDecision<Peer> decision = new ForwardingDecision<>();
-    private final ByteBuffer plain = ByteBuffer.allocate(65536);
-    private final Captures captures;
+    private final FrameForwarder forwarder;
+    private final ClusterSettings cluster;
+    private final ReplicaMesh mesh;
 
-    public SecureDatagramSwitch(SwitchConfig config, SwitchKeys keys, SwitchSettings settings, SecureRandom random,
-                                PortObservers observers) {
+    /** @param cluster the cluster settings, or null when clustering is off */
+    public SecureDatagramSwitch(SwitchConfig config, SwitchKeys keys, SwitchSettings settings, ClusterSettings cluster,
+                                SecureRandom random, PortObservers observers) {
         super(config, config.port(), observers.timings());
-        this.captures = observers.captures();
         this.networks = new LinkedHashMap<>();
         for (NetworkDefinition definition : keys.networks()) {
             SecureNetwork network = new SecureNetwork(definition, settings);
-            network.lan().onPortChanges(observers.series().listenerFor(definition.name(), Peer::clientKey));
+            network.lan().onPortChanges(observers.series().listenerFor(definition.name(),
+                    endpoint -> endpoint.clientKey() != null ? endpoint.clientKey() : endpoint.address()));
             networks.put(definition.name(), network);
         }
         this.responder = new HandshakeResponder(keys.privateKey());
@@ -63,10 +66,21 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         this.guard = new HandshakeGuard(limits.perSourcePerSecond(), limits.perSourceBurst(),
                 limits.loadThresholdPerSecond(), limits.maxTrackedSources());
         this.sessions = new SessionTable(random);
+        this.forwarder = new FrameForwarder(networks.values().toArray(SecureNetwork[]::new), observers.captures(),
+                counters, this);
+        this.cluster = cluster;
+        List<VirtualSwitch<PortEndpoint>> lans = networks.values().stream().map(SecureNetwork::lan).toList();
+        this.mesh = cluster == null ? null
+                : new ReplicaMesh(cluster, keys, responder, sessions, lans, random, Clock.systemUTC(), this::send);
     }
 
     public SecureCounters counters() {
         return counters;
+    }
+
+    /** The mesh of trunks to the other replicas, or null when clustering is off; touch it only on the event loop. */
+    public ReplicaMesh mesh() {
+        return mesh;
     }
 
     /** The switching core of a network, or null; only on the event loop. */
@@ -83,16 +97,17 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     }
 
     /**
-     * Disconnects a port: its sessions end and its MACs are forgotten. The vport may handshake again (it
-     * holds the keys); to keep it out, take its key off the network's allow-list. Only on the event loop.
+     * Disconnects a vport's port: its sessions end and its MACs are forgotten. The vport may handshake again
+     * (it holds the keys); to keep it out, take its key off the network's allow-list. A trunk port is not a
+     * vport's: it follows its link to the other replica. Only on the event loop.
      */
     public boolean disconnect(String network, int portId) {
         SecureNetwork found = networks.get(network);
-        Port<Peer> port = found == null ? null : found.lan().ports().get(portId);
-        if (port == null) {
+        Port<PortEndpoint> port = found == null ? null : found.lan().ports().get(portId);
+        if (port == null || port.isTrunk()) {
             return false;
         }
-        forget(port.endpoint());
+        forget((Peer) port.endpoint());
         return true;
     }
 
@@ -102,12 +117,28 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     }
 
     @Override
+    protected void listening() {
+        if (mesh != null) {
+            new PeerDiscovery(cluster, boundPort(), context, mesh::discovered).start();
+        }
+    }
+
+    @Override
     protected void onDatagram(ByteBuffer message, InetSocketAddress sender) {
         long now = System.nanoTime();
         switch (WireFormat.typeOf(message, message.position(), message.remaining())) {
             case WireFormat.TYPE_DATA -> onData(message, sender, now);
             case WireFormat.TYPE_INITIATION -> onInitiation(bytesOf(message), sender, now);
-            case WireFormat.TYPE_RESPONSE, WireFormat.TYPE_COOKIE_REPLY -> counters.dropped(PacketDrop.UNEXPECTED_TYPE);
+            case WireFormat.TYPE_RESPONSE -> {
+                if (mesh == null || !mesh.onResponse(bytesOf(message), now)) {
+                    counters.dropped(PacketDrop.UNEXPECTED_TYPE);
+                }
+            }
+            case WireFormat.TYPE_COOKIE_REPLY -> {
+                if (mesh == null || !mesh.onCookieReply(bytesOf(message), now)) {
+                    counters.dropped(PacketDrop.UNEXPECTED_TYPE);
+                }
+            }
             default -> counters.dropped(PacketDrop.MALFORMED);
         }
     }
@@ -134,6 +165,10 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
             counters.handshake(HandshakeResult.DECRYPT_FAILED);
             return;
         }
+        if (mesh != null && ReplicaId.isTrunkName(initiation.network())) {
+            mesh.onInitiation(initiation, sender, now);
+            return;
+        }
         SecureNetwork network = networks.get(initiation.network());
         if (network == null) {
             counters.handshake(HandshakeResult.UNKNOWN_NETWORK);
@@ -153,7 +188,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         HandshakeResponder.Response response = responder.respond(initiation, network.definition().key(),
                 sessions.newIndex(), now);
         sessions.add(response.session(), peer);
-        sessions.remove(peer.replacePending(response.session()));
+        sessions.remove(peer.sessions().replacePending(response.session()));
         if (peer.address == null) {
             peer.address = sender; // until the client confirms; then wherever its data comes from
         }
@@ -172,6 +207,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
             counters.dropped(PacketDrop.EXPIRED_SESSION);
             return;
         }
+        ByteBuffer plain = forwarder.plain();
         plain.clear();
         Session.Verdict verdict = session.open(message, plain);
         if (verdict != Session.Verdict.OK) {
@@ -182,81 +218,22 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
             });
             return;
         }
-        Peer peer = entry.peer();
-        if (session == peer.pending) {
-            sessions.remove(peer.confirm(session));
+        plain.flip();
+        if (entry.owner() instanceof TrunkLink link) {
+            mesh.onData(link, session, now);
+            forwarder.fromTrunk(link, now);
+            return;
+        }
+        Peer peer = (Peer) entry.owner();
+        if (session == peer.sessions().pending()) {
+            sessions.remove(peer.sessions().confirm(session));
             counters.handshake(HandshakeResult.CONFIRMED);
         }
         if (!sender.equals(peer.address)) {
             peer.address = sender; // authenticated, so the session may move: roaming, NAT rebinding
             counters.roamed();
         }
-        plain.flip();
-        onFrame(peer, now);
-    }
-
-    private void onFrame(Peer peer, long now) {
-        int length = plain.remaining();
-        VirtualSwitch<Peer> lan = peer.network().lan();
-        if (length == 0 || Keepalive.kind(plain, 0, length) == Keepalive.REQUEST) {
-            long source = length == 0 ? 0 : EthernetFrame.source(plain, 0);
-            if (lan.keepalive(peer, source, now) != null && length > 0) {
-                Keepalive.writeReply(plain, source);
-                seal(peer);
-            }
-            return;
-        }
-        long destination = length >= EthernetFrame.HEADER_LENGTH ? EthernetFrame.destination(plain, 0) : 0;
-        long source = length >= EthernetFrame.HEADER_LENGTH ? EthernetFrame.source(plain, 0) : 0;
-        lan.forward(peer, length, destination, source, now, decision);
-        if (captures.active() && decision.action() != ForwardingDecision.Action.DROP) {
-            int egress = decision.action() == ForwardingDecision.Action.UNICAST ? decision.egress().id() : CaptureTap.ANY_PORT;
-            captures.offer(lan.name(), decision.ingress().id(), egress, plain.array(), 0, length);
-        }
-        switch (decision.action()) {
-            case UNICAST -> forwardTo(decision.egress());
-            case FLOOD -> flood(lan, decision.ingress());
-            case DROP -> { }
-        }
-    }
-
-    private void flood(VirtualSwitch<Peer> lan, Port<Peer> ingress) {
-        int count = lan.livePortCount();
-        for (int i = 0; i < count; i++) {
-            Port<Peer> target = lan.floodTarget(i, ingress);
-            if (target != null) {
-                forwardTo(target);
-            }
-        }
-    }
-
-    private void forwardTo(Port<Peer> port) {
-        int length = seal(port.endpoint());
-        SwitchCounters counters = port.endpoint().network().lan().counters();
-        if (length > 0) {
-            port.sent(length);
-            counters.sent(decision.kind(), length);
-        } else if (length < 0) {
-            counters.dropped(DropReason.SEND_QUEUE_FULL);
-        }
-    }
-
-    /**
-     * Seals the frame in {@code plain} for {@code peer}'s current session and sends it; returns the frame length,
-     * 0 when the peer has no session yet, -1 when the send queue is full.
-     */
-    private int seal(Peer peer) {
-        Session session = peer.current;
-        if (session == null || peer.address == null) {
-            return 0;
-        }
-        int length = plain.limit();
-        int sealed = length + WireFormat.DATA_OVERHEAD;
-        ByteBuf out = datagramBuffer(sealed);
-        plain.position(0);
-        session.seal(plain, out.nioBuffer(0, sealed));
-        out.writerIndex(sealed);
-        return send(out, peer.address) ? length : -1;
+        forwarder.fromVport(peer, now);
     }
 
     private void send(byte[] datagram, InetSocketAddress to) {
@@ -271,15 +248,22 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     protected void sweep(long now) {
         guard.sweep(now);
         sessions.sweep(now, (entry, unconfirmed) -> {
-            Peer peer = entry.peer();
-            peer.remove(entry.session());
+            if (entry.owner() instanceof TrunkLink link) {
+                mesh.sessionRemoved(link, entry.session(), unconfirmed);
+                return;
+            }
+            Peer peer = (Peer) entry.owner();
+            peer.sessions().remove(entry.session());
             if (unconfirmed) {
                 counters.handshake(HandshakeResult.UNCONFIRMED);
             }
-            if (!peer.hasSessions()) {
+            if (peer.sessions().isEmpty()) {
                 forget(peer);
             }
         });
+        if (mesh != null) {
+            mesh.tick(now);
+        }
         for (SecureNetwork network : networks.values()) {
             network.lan().sweep(now);
         }
@@ -287,11 +271,11 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     }
 
     private void forget(Peer peer) {
-        for (Session session : peer.sessions()) {
+        for (Session session : peer.sessions().all()) {
             sessions.remove(session);
-            peer.remove(session);
+            peer.sessions().remove(session);
         }
-        Port<Peer> port = peer.network().lan().ports().find(peer);
+        Port<PortEndpoint> port = peer.network().lan().ports().find(peer);
         if (port != null) {
             peer.network().lan().detach(port);
         }

@@ -1,5 +1,6 @@
 package dev.vswitch.server.secure;
 
+import dev.vswitch.server.cluster.TrunkFrames;
 import dev.vswitch.server.keys.NetworkDefinition;
 import dev.vswitch.switching.SwitchSettings;
 import dev.vswitch.switching.VirtualSwitch;
@@ -7,24 +8,33 @@ import dev.vswitch.switching.VirtualSwitch;
 import java.util.HashMap;
 import java.util.Map;
 
-/** One isolated network: its definition, its members and its own switching core (MAC table, ports). */
+/**
+ * One isolated network: its definition, its members, its own switching core (MAC table, ports) and the tag
+ * its frames carry on trunks to other replicas.
+ */
 final class SecureNetwork {
 
     private final NetworkDefinition definition;
-    private final VirtualSwitch<Peer> lan;
+    private final VirtualSwitch<PortEndpoint> lan;
+    private final byte[] trunkTag;
     private final Map<String, Peer> peers = new HashMap<>();
 
     SecureNetwork(NetworkDefinition definition, SwitchSettings settings) {
         this.definition = definition;
         this.lan = new VirtualSwitch<>(definition.name(), settings);
+        this.trunkTag = TrunkFrames.tag(definition.name());
     }
 
     NetworkDefinition definition() {
         return definition;
     }
 
-    VirtualSwitch<Peer> lan() {
+    VirtualSwitch<PortEndpoint> lan() {
         return lan;
+    }
+
+    byte[] trunkTag() {
+        return trunkTag;
     }
 
     Peer peer(String clientKey) {
@@ -33,9 +43,5 @@ final class SecureNetwork {
 
     void forget(Peer peer) {
         peers.remove(peer.clientKey());
-    }
-
-    int peerCount() {
-        return peers.size();
     }
 }

@@ -11,14 +11,16 @@ import java.util.function.BiConsumer;
 
 /**
  * Sessions by the random 32-bit index the switch chose for them, which is how data messages name their
- * session: the source address plays no part, so roaming clients keep their sessions.
+ * session: the source address plays no part, so roaming clients keep their sessions. Vports and trunks to
+ * other replicas share the one index space.
  */
-final class SessionTable {
+public final class SessionTable {
 
     /** A session not confirmed by the client's first data message within this time is dropped. */
     static final long PENDING_TIMEOUT_NANOS = 3 * WireFormat.REKEY_TIMEOUT_SECONDS * 1_000_000_000L;
 
-    record Entry(Session session, Peer peer) {
+    /** A session and whose it is: a vport's ({@link Peer}) or a trunk's. */
+    record Entry(Session session, PortEndpoint owner) {
     }
 
     private final Map<Integer, Entry> byIndex = new HashMap<>();
@@ -28,7 +30,8 @@ final class SessionTable {
         this.random = random;
     }
 
-    int newIndex() {
+    /** A fresh index, for a session about to be made. */
+    public int newIndex() {
         int index;
         do {
             index = random.nextInt();
@@ -36,15 +39,15 @@ final class SessionTable {
         return index;
     }
 
-    void add(Session session, Peer peer) {
-        byIndex.put(session.localIndex(), new Entry(session, peer));
+    public void add(Session session, PortEndpoint owner) {
+        byIndex.put(session.localIndex(), new Entry(session, owner));
     }
 
     Entry get(int index) {
         return byIndex.get(index);
     }
 
-    void remove(Session session) {
+    public void remove(Session session) {
         if (session != null) {
             byIndex.remove(session.localIndex());
         }

@@ -20,6 +20,7 @@ class OpenApiTest {
                 .body("paths", hasKey("/api/v1/networks/{network}/macs"))
                 .body("paths", hasKey("/api/v1/networks/{network}/ports/{port}"))
                 .body("paths", hasKey("/api/v1/networks/{network}/capture"))
+                .body("paths", hasKey("/api/v1/cluster/peers"))
                 .body("components.securitySchemes.bearer.scheme", equalTo("bearer"));
     }
 }

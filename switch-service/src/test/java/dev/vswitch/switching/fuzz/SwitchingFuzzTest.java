@@ -23,9 +23,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The switching core driven by a fuzzed sequence of datagrams, keepalives, sweeps, detaches and clock
- * steps, under fuzzed limits, from a few endpoints and a pool of MACs (zero, broadcast, multicast, a few
- * dozen unicast, and arbitrary 48-bit values). After every step: no exception, the MAC table within its
+ * The switching core driven by a fuzzed sequence of datagrams, keepalives, sweeps, detaches, trunk
+ * attaches and clock steps, under fuzzed limits, from a few endpoints (the last two may be trunks to other
+ * replicas) and a pool of MACs (zero, broadcast, multicast, a few dozen unicast, and arbitrary 48-bit values). After every step: no exception, the MAC table within its
  * limits and consistent with its per-port counts, every decision coherent, and every frame counted once:
  * frames given to {@code forward} = unicast + flooded + dropped, each drop under its one reason.
  */
@@ -33,6 +33,7 @@ class SwitchingFuzzTest {
 
     private static final long SECOND = 1_000_000_000L;
     private static final int ENDPOINTS = 10;
+    private static final int TRUNKS = 2;
     private static final int MAX_STEPS = 400;
     private static final long[] SPECIAL_MACS = {
         MacAddress.ZERO, MacAddress.BROADCAST, 0x01_00_5e_00_00_01L, 0x33_33_00_00_00_01L, 0x03_00_00_00_00_01L,
@@ -73,6 +74,8 @@ class SwitchingFuzzTest {
                 Port<Integer> port = network.ports().find(endpoint);
                 if (port != null) {
                     network.detach(port);
+                } else if (endpoint >= ENDPOINTS - TRUNKS) {
+                    network.attachTrunk(endpoint, now);
                 }
             } else {
                 now += data.consumeLong(0, 700 * SECOND);
@@ -225,7 +228,7 @@ class SwitchingFuzzTest {
             long[] dropsBefore = drops(counters);
             long[] inBefore = framesIn(counters);
             boolean hadPort = network.ports().find(endpoint) != null;
-            int portsBefore = network.livePortCount();
+            int portsBefore = network.livePortCount() - network.ports().trunkCount();
 
             network.forward(endpoint, length, destination, source, now, decision);
             frames++;
@@ -238,6 +241,7 @@ class SwitchingFuzzTest {
                     check(!MacAddress.isGroup(destination), "a group address forwarded as unicast");
                     Port<Integer> egress = decision.egress();
                     check(egress != null && egress != decision.ingress(), "unicast without another egress port");
+                    check(!(egress.isTrunk() && decision.ingress().isTrunk()), "unicast from a trunk to a trunk");
                     check(network.ports().get(egress.id()) == egress, "unicast to a port that is gone");
                 }
                 case FLOOD -> {
@@ -254,7 +258,7 @@ class SwitchingFuzzTest {
                     check(reason != null, "a drop without a reason");
                     forwardDrops.merge(reason, 1L, Long::sum);
                     classified = switch (reason) {
-                        case SAME_PORT -> FrameKind.UNICAST;
+                        case SAME_PORT, SPLIT_HORIZON -> FrameKind.UNICAST;
                         case STORM_BROADCAST -> FrameKind.BROADCAST;
                         case STORM_MULTICAST -> FrameKind.MULTICAST;
                         case STORM_UNKNOWN_UNICAST -> FrameKind.UNKNOWN_UNICAST;
@@ -343,17 +347,19 @@ class SwitchingFuzzTest {
             check(target != ingress, "a flood goes back to its ingress port");
             if (target != null) {
                 check(network.ports().get(target.id()) == target, "a flood target that is not live");
+                check(!(target.isTrunk() && ingress.isTrunk()), "a flood from a trunk goes to a trunk");
                 targets++;
             }
         }
-        check(targets == network.livePortCount() - 1, "a flood reaches " + targets + " of "
-                + (network.livePortCount() - 1) + " other ports");
+        int expected = ingress.isTrunk() ? network.livePortCount() - network.ports().trunkCount()
+                : network.livePortCount() - 1;
+        check(targets == expected, "a flood reaches " + targets + " of " + expected + " ports it should");
     }
 
     /** The MAC table within its limits, each entry on a live port, and per-port counts equal to the entries. */
     private static void checkTables(VirtualSwitch<Integer> network, SwitchSettings settings) {
         MacTable table = network.macTable();
-        check(network.livePortCount() <= settings.maxPorts(), "more ports than max-ports");
+        check(network.livePortCount() - network.ports().trunkCount() <= settings.maxPorts(), "more vports than max-ports");
         check(network.ports().size() == network.livePortCount(), "port counts disagree");
         check(table.size() <= settings.maxMacEntries(), "MAC table of " + table.size() + " > " + settings.maxMacEntries());
         Map<Integer, Integer> perPort = new HashMap<>();
@@ -374,7 +380,7 @@ class SwitchingFuzzTest {
             int count = table.countOf(port.id());
             check(count == perPort.getOrDefault(port.id(), 0), "countOf(" + port.id() + ") = " + count
                     + " but the table has " + perPort.getOrDefault(port.id(), 0));
-            check(count <= settings.safety().maxMacsPerPort(), "port " + port.id() + " owns " + count + " MACs");
+            check(port.isTrunk() || count <= settings.safety().maxMacsPerPort(), "port " + port.id() + " owns " + count + " MACs");
             counted[0] += count;
         });
         check(counted[0] == table.size(), "per-port counts add up to " + counted[0] + ", table size " + table.size());

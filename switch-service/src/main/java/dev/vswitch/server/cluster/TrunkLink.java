@@ -1,0 +1,161 @@
+package dev.vswitch.server.cluster;
+
+import dev.vswitch.protocol.noise.NoiseException;
+import dev.vswitch.protocol.wire.CookieJar;
+import dev.vswitch.protocol.wire.HandshakeInitiator;
+import dev.vswitch.protocol.wire.Session;
+import dev.vswitch.server.secure.PortEndpoint;
+import dev.vswitch.server.secure.SessionSlots;
+import dev.vswitch.switching.Port;
+import dev.vswitch.server.Endpoints;
+import java.net.InetSocketAddress;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The trunk to one other replica, known by its address (the host:port it is dialed at and sends from): its
+ * sessions, its handshake in flight, its liveness and its traffic. While up it is the endpoint of one trunk
+ * port in every network. Touched only on the switch's event loop, except the traffic counters, which metrics
+ * read from any thread.
+ */
+public final class TrunkLink implements PortEndpoint {
+
+    /** The other side changes its cookie secret every 120 s; an older cookie than that minus slack is not sent. */
+    private static final long COOKIE_USABLE_NANOS = CookieJar.SECRET_LIFETIME_NANOS - 5_000_000_000L;
+
+    private final InetSocketAddress address;
+    private final HandshakeInitiator initiator;
+    private final SessionSlots sessions = new SessionSlots();
+    /** The trunk port in each network, in the mesh's order of networks; empty unless up. */
+    final List<Port<PortEndpoint>> ports = new ArrayList<>();
+    LinkState state = LinkState.CONNECTING;
+    /** In the static list or DNS, so dialed; otherwise known only because it dialed this replica. */
+    boolean discovered;
+    /** The index of this side's initiation awaiting a response; 0 when none is. */
+    int handshakeIndex;
+    long lastInitiationNanos;
+    /** The newest initiation timestamp accepted from it, against replays. */
+    byte[] lastTimestamp;
+    long lastReceivedNanos;
+    long lastSentNanos;
+    boolean heard;
+    private Instant lastSentTimestamp = Instant.EPOCH;
+    private byte[] cookie;
+    private long cookieNanos;
+    private volatile long framesIn;
+    private volatile long bytesIn;
+    private volatile long framesOut;
+    private volatile long bytesOut;
+
+    TrunkLink(InetSocketAddress address, HandshakeInitiator initiator, long lastInitiationNanos) {
+        this.address = address;
+        this.initiator = initiator;
+        this.lastInitiationNanos = lastInitiationNanos;
+    }
+
+    /** A new initiation under {@code index}, with mac2 when the other side handed out a cookie lately. */
+    byte[] initiation(int index, Instant wallClock, long nowNanos) {
+        lastSentTimestamp = wallClock.isAfter(lastSentTimestamp) ? wallClock : lastSentTimestamp.plusNanos(1);
+        handshakeIndex = index;
+        lastInitiationNanos = nowNanos;
+        boolean fresh = cookie != null && nowNanos - cookieNanos < COOKIE_USABLE_NANOS;
+        return initiator.initiation(index, lastSentTimestamp, fresh ? cookie : null);
+    }
+
+    /** Completes the handshake in flight; throws {@link NoiseException} when the response does not authenticate. */
+    Session complete(byte[] response, long nowNanos) {
+        try {
+            return initiator.consumeResponse(response, nowNanos);
+        } finally {
+            handshakeIndex = 0; // either way this handshake is over: the state has read the response
+        }
+    }
+
+    /** Keeps the cookie of a cookie reply to the initiation in flight; false when the reply is forged. */
+    boolean takeCookie(byte[] reply, byte[] responderPublicKey, long nowNanos) {
+        try {
+            cookie = CookieJar.openReply(reply, responderPublicKey, initiator.lastMac1());
+        } catch (NoiseException e) {
+            return false;
+        }
+        cookieNanos = nowNanos;
+        return true;
+    }
+
+    /** Counts a frame that came in over this trunk. */
+    public void receivedFrame(int length) {
+        framesIn++; // only the event loop writes: volatile suffices for the readers
+        bytesIn += length;
+    }
+
+    /** Counts a frame sent over this trunk. */
+    public void sentFrame(int length, long nowNanos) {
+        framesOut++;
+        bytesOut += length;
+        lastSentNanos = nowNanos;
+    }
+
+    public LinkState state() {
+        return state;
+    }
+
+    /** True when the static list or DNS names it; false when it is known only because it dialed this replica. */
+    public boolean isDiscovered() {
+        return discovered;
+    }
+
+    /** Nanoseconds since it was last heard from, or -1 if never. */
+    public long silentNanos(long nowNanos) {
+        return heard ? nowNanos - lastReceivedNanos : -1;
+    }
+
+    public long framesIn() {
+        return framesIn;
+    }
+
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    public long framesOut() {
+        return framesOut;
+    }
+
+    public long bytesOut() {
+        return bytesOut;
+    }
+
+    @Override
+    public SessionSlots sessions() {
+        return sessions;
+    }
+
+    @Override
+    public InetSocketAddress sendAddress() {
+        return address;
+    }
+
+    @Override
+    public String address() {
+        return Endpoints.text(address);
+    }
+
+    /** A trunk has no client key: it speaks with the switch's own key. */
+    @Override
+    public String clientKey() {
+        return null;
+    }
+
+    @Override
+    public long sessionAgeSeconds(long nowNanos) {
+        Session session = sessions.current();
+        return session == null ? -1 : (nowNanos - session.createdNanos()) / 1_000_000_000L;
+    }
+
+    @Override
+    public String toString() {
+        return "replica at " + address();
+    }
+}
