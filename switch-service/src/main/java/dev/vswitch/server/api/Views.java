@@ -2,6 +2,7 @@ package dev.vswitch.server.api;
 
 import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.server.EndpointInfo;
+import dev.vswitch.server.Endpoints;
 import dev.vswitch.server.cluster.ReplicaMesh;
 import dev.vswitch.server.cluster.TrunkLink;
 import dev.vswitch.switching.DropReason;
@@ -10,6 +11,7 @@ import dev.vswitch.switching.Port;
 import dev.vswitch.switching.SwitchCounters;
 import dev.vswitch.switching.VirtualSwitch;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -72,7 +74,8 @@ final class Views {
 
     private static PortView port(Port<?> port, List<String> macs, long now) {
         Object endpoint = port.endpoint();
-        String address = endpoint instanceof EndpointInfo info ? info.address() : String.valueOf(endpoint);
+        String address = endpoint instanceof EndpointInfo info ? info.address()
+                : endpoint instanceof InetSocketAddress legacy ? Endpoints.text(legacy) : String.valueOf(endpoint);
         String clientKey = endpoint instanceof EndpointInfo info ? info.clientKey() : null;
         long sessionAge = endpoint instanceof EndpointInfo info ? info.sessionAgeSeconds(now) : -1;
         return new PortView(port.id(), port.isTrunk(), address, clientKey, macs, port.framesIn(), port.bytesIn(),
