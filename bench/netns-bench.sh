@@ -41,6 +41,8 @@ Options:
   --mtu N             TAP MTU of the vports (default: theirs, 1438 plain and 1406 secure); above the underlay's 1500
                       the kernel fragments the UDP datagrams, which a LAN or data-centre underlay carries well and the
                       internet often does not. The switch's vswitch.max-frame-size is raised to match.
+  --soak N            after the measurements, N seconds (10-600) of TCP at full rate through vswitch, with each
+                      JVM's heap after a full GC read before and after: a leak shows as growth (default 0: off)
   --java-opts "OPTS"  extra JVM options for the switch and the vports, e.g. "-Xmx256m"
   --jfr DIR           record the switch and both vports with Java Flight Recorder (settings=profile) during the
                       TCP 1->2 run of each mode, into DIR/<mode>-<process>.jfr; bench/jfr-top.py summarises them
@@ -62,6 +64,7 @@ UDP_RATES=100M,300M,1G
 WARMUP=3
 JAVA_OPTS=""
 VPORT_MTU=""
+SOAK_SECONDS=0
 JFR_DIR=""
 ARGS="$*" # for the sudo hint
 
@@ -87,6 +90,7 @@ while (($#)); do
     --warmup) WARMUP=${2:?}; shift ;;
     --java-opts) JAVA_OPTS=${2?}; shift ;;
     --mtu) VPORT_MTU=${2:?}; shift ;;
+    --soak) SOAK_SECONDS=${2:?}; shift ;;
     --jfr) JFR_DIR=${2:?}; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown option '$1'" ;;
@@ -98,6 +102,7 @@ bounded --tcp-seconds "$TCP_SECONDS" 1 60
 bounded --udp-seconds "$UDP_SECONDS" 1 60
 bounded --warmup "$WARMUP" 0 60
 [[ -z $VPORT_MTU ]] || bounded --mtu "$VPORT_MTU" 576 9000
+((SOAK_SECONDS == 0)) || bounded --soak "$SOAK_SECONDS" 10 600
 IFS=, read -ra MODE_LIST <<< "$MODES"
 for mode in "${MODE_LIST[@]}"; do
   [[ $mode == plain || $mode == secure ]] || die "--modes takes plain and/or secure, got '$mode'"
@@ -290,6 +295,33 @@ flight_recording() {
   done
 }
 
+# Heap in use right after a full GC, in KiB, of JVM $1 (jcmd GC.run, then GC.heap_info's "used").
+heap_after_gc() {
+  jcmd "$1" GC.run > /dev/null
+  jcmd "$1" GC.heap_info | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -n 1
+}
+
+# --soak: $SOAK_SECONDS of TCP 1->2 at full rate; each JVM's heap after GC before and after, and the growth.
+# Prints a table and a "SOAK {json}" line for machines.
+soak() {
+  local mode=$1 roles=(switch vport1 vport2) role before=() after=() json="" line i
+  ((SOAK_SECONDS)) || return 0
+  step "$mode: ${SOAK_SECONDS}s soak at full rate, heap after GC before and after"
+  for role in "${roles[@]}"; do before+=("$(heap_after_gc "${MODE_PIDS[$role]}")"); done
+  TCP_SECONDS=$SOAK_SECONDS iperf "$WORK/$mode-soak.json"
+  for role in "${roles[@]}"; do after+=("$(heap_after_gc "${MODE_PIDS[$role]}")"); done
+  for i in 0 1 2; do
+    role=${roles[i]}
+    line=$(printf '%s soak %-7s heap after GC %6d KiB -> %6d KiB (%+d KiB)' "$mode" "$role" "${before[i]}" \
+      "${after[i]}" $((after[i] - before[i])))
+    SOAK_LINES+=("$line")
+    json+=$(printf '%s"%s":{"before_kib":%d,"after_kib":%d}' "${json:+,}" "$role" "${before[i]}" "${after[i]}")
+  done
+  SOAK_LINES+=("SOAK {\"mode\":\"$mode\",\"seconds\":$SOAK_SECONDS,\"mbit_s\":$(python3 -c \
+    'import json,sys; print(round(json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"]/1e6, 1))' \
+    "$WORK/$mode-soak.json" 2> /dev/null || echo null),$json}")
+}
+
 # Measures the path to host 2's address $3 on its device $2 and writes raw results under $RAW/$1.
 measure_path() {
   PATH_NAME=$1 PATH_DEV=$2 PATH_IP=$3 # global: probe, iperf, flight_recording use them
@@ -384,6 +416,7 @@ run_mode() {
     TCP_SECONDS=$WARMUP iperf "$WORK/warmup.json"
   fi
   measure_path "$mode" vsb-tap "198.19.$subnet.2"
+  soak "$mode"
 
   step "$mode: stopping the vports and the switch"
   stop_pid "${MODE_PIDS[vport1]}"
@@ -393,6 +426,7 @@ run_mode() {
 }
 
 subnet=1
+SOAK_LINES=()
 for mode in "${MODE_LIST[@]}"; do
   run_mode "$mode" "$subnet"
   subnet=$((subnet + 1))
@@ -578,3 +612,7 @@ result = {"version": 1,
 print()
 print("RESULT " + json.dumps(result, separators=(",", ":")))
 PY
+
+if ((${#SOAK_LINES[@]})); then
+  printf '%s\n' "" "${SOAK_LINES[@]}"
+fi
