@@ -104,8 +104,8 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
     }
 
     /**
-     * One datagram from {@code sender}: {@code message} is a view of a pooled buffer that is released when this
-     * returns, so it must not be kept.
+     * One datagram from {@code sender}, between {@code message}'s position (not necessarily 0: read relative to
+     * it) and its limit. The view and the pooled buffer behind it are reused once this returns: keep neither.
      */
     protected abstract void onDatagram(ByteBuffer message, InetSocketAddress sender);
 
@@ -164,7 +164,7 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
             reading = true;
             try {
                 ByteBuf content = packet.content();
-                timedDatagram(content.nioBuffer(content.readerIndex(), content.readableBytes()), packet.sender());
+                timedDatagram(content.internalNioBuffer(content.readerIndex(), content.readableBytes()), packet.sender());
             } finally {
                 packet.release();
             }

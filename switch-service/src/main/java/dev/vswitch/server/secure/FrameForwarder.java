@@ -155,7 +155,7 @@ final class FrameForwarder {
         int sealed = payload.limit() + WireFormat.DATA_OVERHEAD;
         ByteBuf out = sender.datagramBuffer(sealed);
         payload.position(0);
-        session.seal(payload, out.nioBuffer(0, sealed));
+        session.seal(payload, out.internalNioBuffer(0, sealed)); // a view Netty keeps per buffer: no allocation
         out.writerIndex(sealed);
         return sender.send(out, address) ? 1 : -1;
     }

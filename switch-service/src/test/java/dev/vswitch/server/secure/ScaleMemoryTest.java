@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The switch's memory at scale: 1,000 vports, each a real secure session over loopback, and 100,000 MACs
- * learned from their frames. What the switch then holds must fit {@link #HEAP_BUDGET_BYTES}, the heap the README
- * documents for that size. This test's JVM is the switch's, so the figure is the whole heap after a full GC,
- * switch and test together, which only overstates the switch.
+ * learned from their frames. What that state adds to the heap (after a full GC, against the same switch before)
+ * must stay under {@link #STATE_BUDGET_BYTES}, the figure the README documents. The whole heap depends on what
+ * else ran in this test JVM, so it is printed, not checked.
  */
 @QuarkusTest
 @TestProfile(ScaleMemoryTest.ScaleProfile.class)
@@ -31,8 +31,8 @@ class ScaleMemoryTest {
 
     static final int PORTS = 1_000;
     static final int MACS_PER_PORT = 100;
-    /** The documented heap for 1,000 vports and 100,000 MACs (README, "Switch configuration"). */
-    static final long HEAP_BUDGET_BYTES = 128L << 20;
+    /** The documented heap for the state of 1,000 vports and 100,000 MACs (README, "Switch configuration"). */
+    static final long STATE_BUDGET_BYTES = 32L << 20;
     private static final Duration INSPECT_TIMEOUT = Duration.ofSeconds(10);
 
     @Inject
@@ -51,7 +51,7 @@ class ScaleMemoryTest {
     }
 
     @Test
-    void thousandPortsAndHundredThousandMacsFitTheDocumentedHeap() throws Exception {
+    void thousandPortsAndHundredThousandMacsStayUnderTheDocumentedHeap() throws Exception {
         long idle = heapAfterGc();
         for (int port = 0; port < PORTS; port++) {
             joinAndLearn(port);
@@ -61,10 +61,10 @@ class ScaleMemoryTest {
 
         long loaded = heapAfterGc();
         System.out.printf("switch with %d ports and %d MACs: heap after full GC %.1f MiB (idle %.1f MiB, +%.1f MiB);"
-                        + " budget %d MiB%n", PORTS, PORTS * MACS_PER_PORT, mib(loaded), mib(idle), mib(loaded - idle),
-                HEAP_BUDGET_BYTES >> 20);
-        assertTrue(loaded < HEAP_BUDGET_BYTES, "heap after GC " + mib(loaded) + " MiB exceeds the documented "
-                + (HEAP_BUDGET_BYTES >> 20) + " MiB");
+                        + " budget for that state %d MiB%n", PORTS, PORTS * MACS_PER_PORT, mib(loaded), mib(idle),
+                mib(loaded - idle), STATE_BUDGET_BYTES >> 20);
+        assertTrue(loaded - idle < STATE_BUDGET_BYTES, "1,000 ports and 100,000 MACs take " + mib(loaded - idle)
+                + " MiB of heap, more than the documented " + (STATE_BUDGET_BYTES >> 20) + " MiB");
     }
 
     /**
