@@ -55,6 +55,44 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- printf "%s-http" (include "vswitch.fullname" .) }}
 {{- end }}
 
+{{/* "true" when the switch runs as a cluster of replicas (replicaCount > 1), else empty. */}}
+{{- define "vswitch.clustered" -}}
+{{- if gt (int .Values.replicaCount) 1 }}true{{ end }}
+{{- end }}
+
+{{/* The StatefulSet of a cluster. Its pods carry the label controller-revision-hash = NAME-HASH (up to 11
+     characters more), and a label value ends at 63 characters: so the name is cut at 52. */}}
+{{- define "vswitch.statefulSetName" -}}
+{{- include "vswitch.fullname" . | trunc 52 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The headless Service whose addresses are the replicas (vswitch.cluster.dns). */}}
+{{- define "vswitch.peerServiceName" -}}
+{{- printf "%s-peer" (include "vswitch.fullname" .) }}
+{{- end }}
+
+{{- define "vswitch.peerServiceFqdn" -}}
+{{- printf "%s.%s.svc.%s" (include "vswitch.peerServiceName" .) .Release.Namespace .Values.clusterDomain }}
+{{- end }}
+
+{{/* The pod's affinity: the value given, plus, in a cluster, anti-affinity between the replicas (unless the
+     value has a podAntiAffinity of its own or cluster.podAntiAffinity is none), so that losing one node loses
+     one replica. */}}
+{{- define "vswitch.affinity" -}}
+{{- $affinity := deepCopy .Values.affinity }}
+{{- if and (include "vswitch.clustered" .) (ne .Values.cluster.podAntiAffinity "none") (not (hasKey $affinity "podAntiAffinity")) }}
+{{- $term := dict "topologyKey" .Values.cluster.topologyKey "labelSelector" (dict "matchLabels" (include "vswitch.selectorLabels" . | fromYaml)) }}
+{{- if eq .Values.cluster.podAntiAffinity "required" }}
+{{- $_ := set $affinity "podAntiAffinity" (dict "requiredDuringSchedulingIgnoredDuringExecution" (list $term)) }}
+{{- else }}
+{{- $_ := set $affinity "podAntiAffinity" (dict "preferredDuringSchedulingIgnoredDuringExecution" (list (dict "weight" 100 "podAffinityTerm" $term))) }}
+{{- end }}
+{{- end }}
+{{- with $affinity }}
+{{- toYaml . }}
+{{- end }}
+{{- end }}
+
 {{/* registry/repository:tag, or @digest; no registry part when none is configured. */}}
 {{- define "vswitch.image" -}}
 {{- $repository := .Values.image.repository }}
@@ -117,7 +155,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if and .Values.service.nodePort .Values.service.legacyNodePort (eq (int .Values.service.nodePort) (int .Values.service.legacyNodePort)) }}
 {{- fail "service.legacyNodePort must differ from service.nodePort" }}
 {{- end }}
-{{- $owned := dict "vswitch.port" "switch.port" "vswitch.legacy-port" "switch.legacyPort" "vswitch.key-dir" "switch.keyDir" "vswitch.public-endpoint" "switch.publicEndpoint" "quarkus.http.port" "switch.httpPort" "vswitch.private-key" "secret.privateKey" "vswitch.api-token" "secret.apiToken" }}
+{{- if and (include "vswitch.clustered" .) .Values.strategy }}
+{{- fail "strategy is the Deployment's, for one replica; with replicaCount > 1 set cluster.updateStrategy (a StatefulSet's)" }}
+{{- end }}
+{{- $owned := dict "vswitch.port" "switch.port" "vswitch.legacy-port" "switch.legacyPort" "vswitch.key-dir" "switch.keyDir" "vswitch.public-endpoint" "switch.publicEndpoint" "quarkus.http.port" "switch.httpPort" "vswitch.private-key" "secret.privateKey" "vswitch.api-token" "secret.apiToken" "vswitch.cluster.secret" "secret.clusterSecret" "vswitch.cluster.dns" "replicaCount (above 1, it names the peer Service)" }}
 {{- range $key, $value := .Values.switch.config }}
 {{- if hasKey $owned $key }}
 {{- fail (printf "switch.config: set %s through %s" $key (get $owned $key)) }}

@@ -7,8 +7,10 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -17,6 +19,7 @@ import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 
@@ -62,6 +65,8 @@ final class ApiRules {
             rules.metadata(object);
             if (object instanceof Deployment deployment) {
                 rules.deployment(deployment);
+            } else if (object instanceof StatefulSet statefulSet) {
+                rules.statefulSet(statefulSet);
             } else if (object instanceof Service service) {
                 rules.service(service);
             } else if (object instanceof Secret secret) {
@@ -147,24 +152,48 @@ final class ApiRules {
     private void deployment(Deployment deployment) {
         var spec = deployment.getSpec();
         require(spec != null, "spec is required");
+        if (spec != null) {
+            workload(spec.getReplicas(), spec.getSelector(), spec.getTemplate());
+        }
+    }
+
+    private void statefulSet(StatefulSet statefulSet) {
+        var spec = statefulSet.getSpec();
+        require(spec != null, "spec is required");
         if (spec == null) {
             return;
         }
-        require(spec.getReplicas() == null || spec.getReplicas() >= 0, "spec.replicas must not be negative");
-        require(spec.getSelector() != null, "spec.selector is required");
-        require(spec.getTemplate() != null && spec.getTemplate().getSpec() != null, "spec.template.spec is required");
-        if (spec.getSelector() == null || spec.getTemplate() == null || spec.getTemplate().getSpec() == null) {
+        require(spec.getServiceName() == null || DNS_1035_LABEL.matcher(spec.getServiceName()).matches(),
+                "spec.serviceName '" + spec.getServiceName() + "' is not a Service name");
+        require(spec.getPodManagementPolicy() == null || Set.of("OrderedReady", "Parallel").contains(spec.getPodManagementPolicy()),
+                "bad spec.podManagementPolicy " + spec.getPodManagementPolicy());
+        if (spec.getUpdateStrategy() != null && spec.getUpdateStrategy().getType() != null) {
+            require(Set.of("RollingUpdate", "OnDelete").contains(spec.getUpdateStrategy().getType()),
+                    "bad spec.updateStrategy.type " + spec.getUpdateStrategy().getType());
+        }
+        // The pods' label controller-revision-hash is NAME-HASH, up to 11 characters longer than the name.
+        String name = statefulSet.getMetadata().getName();
+        require(name == null || name.length() <= 52, "metadata.name '" + name + "' is too long for its pods' controller-revision-hash label (52 at most)");
+        workload(spec.getReplicas(), spec.getSelector(), spec.getTemplate());
+    }
+
+    /** What a Deployment and a StatefulSet have in common: replicas, a selector of the pod template's labels, the pod. */
+    private void workload(Integer replicas, LabelSelector selector, PodTemplateSpec template) {
+        require(replicas == null || replicas >= 0, "spec.replicas must not be negative");
+        require(selector != null, "spec.selector is required");
+        require(template != null && template.getSpec() != null, "spec.template.spec is required");
+        if (selector == null || template == null || template.getSpec() == null) {
             return;
         }
-        Map<String, String> podLabels = spec.getTemplate().getMetadata() == null ? null : spec.getTemplate().getMetadata().getLabels();
+        Map<String, String> podLabels = template.getMetadata() == null ? null : template.getMetadata().getLabels();
         labels(podLabels, "spec.template.metadata.labels");
-        Map<String, String> selector = spec.getSelector().getMatchLabels();
-        require(selector != null && !selector.isEmpty(), "spec.selector.matchLabels is required here");
-        if (selector != null && podLabels != null) {
-            selector.forEach((key, value) -> require(value.equals(podLabels.get(key)),
+        Map<String, String> matchLabels = selector.getMatchLabels();
+        require(matchLabels != null && !matchLabels.isEmpty(), "spec.selector.matchLabels is required here");
+        if (matchLabels != null && podLabels != null) {
+            matchLabels.forEach((key, value) -> require(value.equals(podLabels.get(key)),
                     "spec.selector.matchLabels." + key + " does not match the pod template's labels"));
         }
-        podSpec(spec.getTemplate().getSpec());
+        podSpec(template.getSpec());
     }
 
     private void podSpec(PodSpec pod) {
@@ -303,6 +332,11 @@ final class ApiRules {
             require(spec.getLoadBalancerSourceRanges() == null || spec.getLoadBalancerSourceRanges().isEmpty(), "spec.loadBalancerSourceRanges is only for LoadBalancer Services");
             require(spec.getLoadBalancerClass() == null, "spec.loadBalancerClass is only for LoadBalancer Services");
         }
+        if ("None".equals(spec.getClusterIP())) {
+            require("ClusterIP".equals(type), "a headless Service (clusterIP: None) must be of type ClusterIP");
+        }
+        require(spec.getSessionAffinity() == null || Set.of("None", "ClientIP").contains(spec.getSessionAffinity()),
+                "bad spec.sessionAffinity " + spec.getSessionAffinity());
         if (spec.getLoadBalancerSourceRanges() != null) {
             spec.getLoadBalancerSourceRanges().forEach(range -> require(CIDR.matcher(range).matches(), "loadBalancerSourceRanges: '" + range + "' is not a CIDR"));
         }

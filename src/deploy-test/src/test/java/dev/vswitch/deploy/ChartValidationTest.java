@@ -43,6 +43,11 @@ class ChartValidationTest {
         "scrape interval in words   | serviceMonitor: {interval: 30 seconds}              | /serviceMonitor/interval     | pattern",
         "negative probe period      | probes: {liveness: {periodSeconds: 0}}              | /probes/liveness/periodSeconds | minimum",
         "PDB as text                | podDisruptionBudget: {maxUnavailable: one}          | /podDisruptionBudget/maxUnavailable | one",
+        "unknown anti-affinity      | cluster: {podAntiAffinity: always}                  | /cluster/podAntiAffinity     | preferred",
+        "topology key with a space  | `cluster: {topologyKey: \"my zone\"}`               | /cluster/topologyKey         | pattern",
+        "misspelt cluster value     | cluster: {antiAffinity: required}                   | antiAffinity                 | additional properties",
+        "cluster secret not 32 bytes| secret: {clusterSecret: c2hvcnQ=}                   | /secret/clusterSecret        | pattern",
+        "cluster domain in capitals | clusterDomain: Cluster.Local                        | /clusterDomain               | pattern",
     })
     void schemaRefusesWithThePathOfTheValue(String what, String values, String path, String detail) {
         String message = Chart.rejection(values);
@@ -62,6 +67,9 @@ class ChartValidationTest {
         "legacy node port alone     | service: {type: NodePort, legacyNodePort: 31998}    | service.legacyNodePort needs switch.legacyPort",
         "setting the chart owns     | `switch: {config: {vswitch.port: 1}}`              | switch.config: set vswitch.port through switch.port",
         "key in switch.config       | `switch: {config: {vswitch.networks.\"x\".key: k}}` | switch.config: network keys and allowed clients go in networks",
+        "cluster secret in config   | `switch: {config: {vswitch.cluster.secret: s}}`    | switch.config: set vswitch.cluster.secret through secret.clusterSecret",
+        "peer DNS name in config    | `switch: {config: {vswitch.cluster.dns: x.y}}`     | switch.config: set vswitch.cluster.dns through replicaCount",
+        "Deployment strategy, 3 pods| `{replicaCount: 3, strategy: {type: Recreate}}`    | strategy is the Deployment's, for one replica; with replicaCount > 1 set cluster.updateStrategy",
     })
     void chartChecksRefuseCombinationsInASentence(String what, String values, String message) {
         String refusal = Chart.rejection(values);

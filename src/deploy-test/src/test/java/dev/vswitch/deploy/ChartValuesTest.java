@@ -208,7 +208,6 @@ class ChartValuesTest {
     @Test
     void otherPortsImageAndScheduling() {
         Manifests manifests = Manifests.validate(Chart.render("""
-                replicaCount: 2
                 image:
                   registry: images.example.internal:5000
                   tag: "1.2.3"
@@ -225,7 +224,6 @@ class ChartValuesTest {
                 probes: {startup: {enabled: false}}
                 """).objects(), null);
         Deployment deployment = manifests.deployment();
-        assertEquals(2, deployment.getSpec().getReplicas());
         assertEquals("images.example.internal:5000/vswitch/switch:1.2.3", manifests.container().getImage());
         assertEquals("pull", deployment.getSpec().getTemplate().getSpec().getImagePullSecrets().get(0).getName());
         assertEquals(51820, ChartDefaultsTest.port(manifests.container(), "udp").getContainerPort());

@@ -89,4 +89,21 @@ class KubernetesModelsTest {
         assertTrue(error.getMessage().contains("not the switch's pods"), error.getMessage());
         assertTrue(error.getMessage().contains("is UDP but the pod's port http is TCP"), error.getMessage());
     }
+
+    @Test
+    void wiringRefusesAStatefulSetWhoseServiceIsNotHeadless() {
+        String statefulSet = DEPLOYMENT.replace("kind: Deployment", "kind: StatefulSet").replace("  replicas: 1", "  replicas: 2\n  serviceName: s");
+        List<JsonNode> objects = Chart.parse(statefulSet + """
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: s}
+                spec:
+                  selector: {app: x}
+                  ports:
+                    - {name: a, port: 1, targetPort: http}
+                """);
+        AssertionError error = assertThrows(AssertionError.class, () -> Manifests.validate(objects, null));
+        assertTrue(error.getMessage().contains("names Service s, which is not headless"), error.getMessage());
+    }
 }

@@ -5,12 +5,14 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 
@@ -26,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A set of objects that go into one namespace together (a chart rendering, the k8s/ base): each validated against
  * its API type and the API server's rules, then checked as a whole: every Service, budget and monitor selects the
- * switch's pods or Service, every port and volume reference resolves.
+ * switch's pods or Service, every port and volume reference resolves, a StatefulSet's Service is there and headless.
  */
 final class Manifests {
 
@@ -68,23 +70,40 @@ final class Manifests {
         return only(Deployment.class);
     }
 
+    StatefulSet statefulSet() {
+        return only(StatefulSet.class);
+    }
+
+    /** The switch's pod: of the Deployment (one replica) or of the StatefulSet (a cluster), whichever there is. */
+    PodTemplateSpec podTemplate() {
+        List<PodTemplateSpec> templates = podTemplates();
+        assertEquals(1, templates.size(), "one Deployment or StatefulSet");
+        return templates.get(0);
+    }
+
     Container container() {
-        List<Container> containers = deployment().getSpec().getTemplate().getSpec().getContainers();
+        List<Container> containers = podTemplate().getSpec().getContainers();
         assertEquals(1, containers.size(), "one container");
         return containers.get(0);
+    }
+
+    private List<PodTemplateSpec> podTemplates() {
+        List<PodTemplateSpec> templates = new ArrayList<>();
+        all(Deployment.class).forEach(deployment -> templates.add(deployment.getSpec().getTemplate()));
+        all(StatefulSet.class).forEach(statefulSet -> templates.add(statefulSet.getSpec().getTemplate()));
+        return templates;
     }
 
     /** The problems of the references between the objects. */
     private List<String> wiring(String externalSecret) {
         List<String> problems = new ArrayList<>();
-        List<Deployment> deployments = all(Deployment.class);
-        if (deployments.size() != 1) {
-            problems.add("expected one Deployment, found " + deployments.size());
+        List<PodTemplateSpec> templates = podTemplates();
+        if (templates.size() != 1) {
+            problems.add("expected one Deployment or StatefulSet, found " + templates.size());
             return problems;
         }
-        Deployment deployment = deployments.get(0);
-        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-        var pod = deployment.getSpec().getTemplate().getSpec();
+        Map<String, String> podLabels = templates.get(0).getMetadata().getLabels();
+        var pod = templates.get(0).getSpec();
         Set<String> configMaps = names(ConfigMap.class);
         Set<String> secrets = names(Secret.class);
         if (externalSecret != null) {
@@ -136,6 +155,17 @@ final class Manifests {
                     problems.add("Service " + service.getMetadata().getName() + " port " + port.getName() + " is " + protocol
                             + " but the pod's port " + target + " is " + (containerPort.getProtocol() == null ? "TCP" : containerPort.getProtocol()));
                 }
+            }
+        }
+        for (StatefulSet statefulSet : all(StatefulSet.class)) {
+            String governing = statefulSet.getSpec().getServiceName();
+            Service service = governing == null ? null : all(Service.class).stream()
+                    .filter(s -> governing.equals(s.getMetadata().getName())).findFirst().orElse(null);
+            if (service == null) {
+                problems.add("StatefulSet " + statefulSet.getMetadata().getName() + " names Service " + governing + ", which is not there");
+            } else if (!"None".equals(service.getSpec().getClusterIP())) {
+                problems.add("StatefulSet " + statefulSet.getMetadata().getName() + " names Service " + governing
+                        + ", which is not headless (clusterIP: None): its pods get no DNS names");
             }
         }
         for (PodDisruptionBudget budget : all(PodDisruptionBudget.class)) {

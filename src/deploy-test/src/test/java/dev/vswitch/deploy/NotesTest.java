@@ -46,9 +46,21 @@ class NotesTest {
 
     @Test
     void riskyChoicesAreWarnedAbout() {
-        String notes = Chart.installOutput("replicaCount: 2\nswitch: {legacyPort: 9998}");
-        assertContains(notes, "WARNING: replicaCount is 2");
+        String notes = Chart.installOutput("switch: {legacyPort: 9998}");
         assertContains(notes, "WARNING: switch.legacyPort 9998 speaks the seed's plaintext format");
+    }
+
+    @Test
+    void clusterNotesTellHowTheReplicasLinkUp() {
+        String notes = Chart.installOutput("replicaCount: 3");
+        assertContains(notes, "kubectl exec --namespace net sts/demo-vswitch -- cat /var/lib/vswitch/tokens/default.token > default.token");
+        assertContains(notes, "5. The cluster: 3 replicas, one LAN");
+        assertContains(notes, "through the headless Service demo-vswitch-peer\n   and link up over UDP port 9999");
+        assertContains(notes, "kubectl port-forward --namespace net pod/demo-vswitch-0 8080:8080");
+        assertContains(notes, "localhost:8080/api/v1/cluster/peers");
+        assertFalse(notes.contains("WARNING"), notes);
+        assertContains(Chart.installOutput("replicaCount: 3\nexistingSecret: my-keys"),
+                "Secret my-keys must hold vswitch.cluster.secret in its vswitch-secret.properties:\n   without it, no replica starts");
     }
 
     @Test

@@ -27,6 +27,7 @@ class SecretKeysTest {
     private static final String SWITCH_KEY = "X49P/i7e0nzeoS1/54n9UFpEDgy3g2NfwVOVo+WPfkM=";
     private static final String DEFAULT_KEY = "pOQ7ZZGgMu4SHkRqJT6NdXDuNNvl1hF5OPNrO/1cB1c=";
     private static final String API_TOKEN = "_UYZHVibG4eLVsbGDAQALWIdWMRPF_xj194NYZHv6dI";
+    private static final String CLUSTER_SECRET = "c2NhbGUtb3V0IHRlc3Qgc2VjcmV0LCBub3QgYSBrZXk=";
 
     private final FakeKubernetesApi api = FakeKubernetesApi.get();
 
@@ -91,6 +92,20 @@ class SecretKeysTest {
     }
 
     @Test
+    void clusterSecretIsMadeOnScaleOutAndKeptFromThenOn() throws IOException {
+        api.put(SECRET_PATH, existingSecret());
+        Properties scaledOut = secretFile(Chart.render("replicaCount: 3").objects());
+        assertKey(scaledOut.getProperty("vswitch.cluster.secret"));
+        assertEquals(SWITCH_KEY, scaledOut.getProperty("vswitch.private-key"), "the replicas get the switch key already in use");
+        assertEquals(DEFAULT_KEY, scaledOut.getProperty("vswitch.networks.\"default\".key"));
+
+        api.put(SECRET_PATH, existingSecret(CLUSTER_SECRET));
+        assertEquals(CLUSTER_SECRET, secretFile(Chart.render("replicaCount: 5").objects()).getProperty("vswitch.cluster.secret"));
+        assertEquals(CLUSTER_SECRET, secretFile(Chart.render("replicaCount: 1").objects()).getProperty("vswitch.cluster.secret"),
+                "kept with one replica too, so that scaling out again keeps it");
+    }
+
+    @Test
     void keepOnUninstallAnnotatesTheSecret() {
         Secret secret = secret(Chart.render("secret: {keepOnUninstall: true}").objects());
         assertEquals("keep", secret.getMetadata().getAnnotations().get("helm.sh/resource-policy"));
@@ -98,13 +113,21 @@ class SecretKeysTest {
         assertTrue(plain.getMetadata().getAnnotations().isEmpty());
     }
 
+    /** The Secret as a release of one replica leaves it. */
     private static String existingSecret() {
+        return existingSecret(null);
+    }
+
+    /** The Secret as a release leaves it, with a cluster secret once it ran replicas (else null). */
+    private static String existingSecret(String clusterSecret) {
         Base64.Encoder b64 = Base64.getEncoder();
+        String cluster = clusterSecret == null ? ""
+                : "\"cluster.secret\":\"" + b64.encodeToString(clusterSecret.getBytes(StandardCharsets.US_ASCII)) + "\",";
         return """
                 {"apiVersion":"v1","kind":"Secret","type":"Opaque",
                  "metadata":{"name":"%s","namespace":"%s"},
-                 "data":{"switch.key":"%s","api.token":"%s","network.default.key":"%s","vswitch-secret.properties":""}}
-                """.formatted(Chart.FULLNAME, Chart.NAMESPACE,
+                 "data":{%s"switch.key":"%s","api.token":"%s","network.default.key":"%s","vswitch-secret.properties":""}}
+                """.formatted(Chart.FULLNAME, Chart.NAMESPACE, cluster,
                 b64.encodeToString(SWITCH_KEY.getBytes(StandardCharsets.US_ASCII)),
                 b64.encodeToString(API_TOKEN.getBytes(StandardCharsets.US_ASCII)),
                 b64.encodeToString(DEFAULT_KEY.getBytes(StandardCharsets.US_ASCII)));

@@ -8,9 +8,16 @@ import dev.vswitch.server.ExternalTool;
 import dev.vswitch.server.SwitchService;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +40,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with data.
  */
 @QuarkusTest
+@TestProfile(DashboardTest.Replica.class)
 class DashboardTest {
+
+    /**
+     * The switch as a replica of a cluster whose peer list holds the switch's own address, as the addresses of
+     * a headless Service do: so the cluster series are there (the peer in state self, trunk handshakes, the
+     * per-peer counters of that link) for the dashboard's cluster panels.
+     */
+    public static class Replica implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            int port;
+            try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                port = probe.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return Map.of("vswitch.port", String.valueOf(port),
+                    "vswitch.cluster.peers", "127.0.0.1:" + port,
+                    "vswitch.cluster.secret", "ZGFzaGJvYXJkIHRlc3QgY2x1c3Rlciwgbm90IGEga2U=");
+        }
+    }
 
     /** What the test puts for Grafana's variables: every network, and a rate window of many 1 s scrapes. */
     private static final Map<String, String> VARIABLES = Map.of("$network", ".*", "$__rate_interval", "15s", "$__interval", "15s");
