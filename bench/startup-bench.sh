@@ -28,7 +28,11 @@ SWITCH_PID=
 CONNECT_TIMEOUT_S=60
 
 cleanup() {
-  [[ -n $SWITCH_PID ]] && kill "$SWITCH_PID" 2> /dev/null && wait "$SWITCH_PID" 2> /dev/null
+  set +e # every step runs, whatever the one before returned
+  if [[ -n $SWITCH_PID ]]; then
+    kill "$SWITCH_PID" 2> /dev/null
+    wait "$SWITCH_PID" 2> /dev/null
+  fi
   ip netns pids "$NS_H" 2> /dev/null | xargs -r kill -9
   ip netns del "$NS_H" 2> /dev/null || true
   ip netns pids "$NS_SW" 2> /dev/null | xargs -r kill -9
