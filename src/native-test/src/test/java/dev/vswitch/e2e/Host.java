@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -87,6 +88,23 @@ record Host(int index, Netns ns) {
     /** How many packets this host's TAP has received, i.e. frames its vport wrote into it from the switch. */
     long tapRxPackets() {
         return tapStatistics().path("rx").path("packets").asLong();
+    }
+
+    /** The MAC address of this host's TAP. */
+    String tapMac() {
+        return json(ns.check("ip", "-j", "link", "show", "dev", tap())).path(0).path("address").asText();
+    }
+
+    /**
+     * Tells this host the MAC of each of {@code others}' overlay addresses for good (a permanent neighbour entry), so
+     * that it never sends an ARP request or probe for them: its TAP then sends only what a test makes it send.
+     */
+    void knowNeighbours(List<Host> others) {
+        for (Host other : others) {
+            if (other != this) {
+                ns.check("ip", "neigh", "replace", other.overlayIp(), "lladdr", other.tapMac(), "dev", tap(), "nud", "permanent");
+            }
+        }
     }
 
     private JsonNode tapStatistics() {

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * The test network: namespace {@code sw} runs the switch ({@link SwitchSetup}: secure port 9999, legacy port 9998 when
- * asked for); each host namespace {@code hN} is joined to it by a veth pair (198.18.N.1 on the switch's side,
+ * asked for; or several replicas of it, on ports 9999, 10000, ...); each host namespace {@code hN} is joined to it by a veth pair (198.18.N.1 on the switch's side,
  * 198.18.N.2 on the host's) and runs a vport ({@link Join}) whose TAP is 198.19.0.N/24. No namespace has a route
  * beyond its own links, so no test traffic can leave them. The switch's keys and tokens and each host's client key
  * live in a temporary folder of this topology. Closing the topology stops every process it started (SIGTERM, then
@@ -40,7 +40,8 @@ final class Topology implements AutoCloseable {
     private final Artifacts artifacts;
     private final List<Host> hosts = new ArrayList<>();
     private final Deque<Proc> procs = new ArrayDeque<>();
-    private Proc switchProc;
+    /** The switch's process, or each replica's (replica r at index r - 1), as most recently started. */
+    private final List<Proc> switchProcs = new ArrayList<>();
     private SwitchSetup switchSetup;
 
     private Topology(Path logDir, Path secrets, Netns switchNs, Artifacts artifacts) {
@@ -103,33 +104,76 @@ final class Topology implements AutoCloseable {
     /**
      * Starts the switch in {@code sw} as {@code setup} says, with this topology's key folder, and waits until it
      * listens, has written every network's join token and, with a legacy port, has opened that too. A restart gets a
-     * log file of its own.
+     * log file of its own. With several replicas they start one after the other, all with the same key folder: the
+     * first makes the keys that the others then read. Returns the (first) switch.
      */
     Proc startSwitch(SwitchSetup setup) {
         switchSetup = setup;
-        switchProc = start(switchNs, "switch", artifacts.switchCommand(setup.properties(switchKeyDir())), Map.of());
-        switchProc.awaitLine(READY_TIMEOUT, SWITCH_READY);
+        switchProcs.clear();
+        for (int replica = 1; replica <= setup.replicas(); replica++) {
+            switchProcs.add(launchSwitch(replica));
+        }
+        return switchProcs.get(0);
+    }
+
+    private Proc launchSwitch(int replica) {
+        String name = switchSetup.replicas() == 1 ? "switch" : "switch" + replica;
+        Proc proc = start(switchNs, name, artifacts.switchCommand(switchSetup.properties(switchKeyDir(), replica)), Map.of());
+        proc.awaitLine(READY_TIMEOUT, SWITCH_READY);
         // Logged once the token file is written, which comes after the line above.
-        for (String network : setup.networkNames()) {
-            switchProc.awaitLine(READY_TIMEOUT, TOKEN_WRITTEN + network + "'");
+        for (String network : switchSetup.networkNames()) {
+            proc.awaitLine(READY_TIMEOUT, TOKEN_WRITTEN + network + "'");
         }
-        if (setup.legacyPort()) {
-            switchProc.awaitLine(READY_TIMEOUT, LEGACY_READY);
+        if (switchSetup.legacyPort()) {
+            proc.awaitLine(READY_TIMEOUT, LEGACY_READY);
         }
-        return switchProc;
+        return proc;
     }
 
     /** Starts the switch again as it was last started, with the same key folder, so with the same keys. */
     Proc restartSwitch() {
+        return restartReplica(1);
+    }
+
+    /** Starts replica {@code replica} (1-based) again as it was last started, with the same keys and peers. */
+    Proc restartReplica(int replica) {
         if (switchSetup == null) {
             throw new IllegalStateException("the switch was never started");
         }
-        return startSwitch(switchSetup);
+        Proc proc = launchSwitch(replica);
+        switchProcs.set(replica - 1, proc);
+        return proc;
     }
 
-    /** The switch most recently started. */
+    /** The switch most recently started (with replicas: the first). */
     Proc switchProc() {
-        return switchProc;
+        return replica(1);
+    }
+
+    /** Replica {@code replica} (1-based) as most recently started. */
+    Proc replica(int replica) {
+        return switchProcs.get(replica - 1);
+    }
+
+    /**
+     * GET {@code path} of replica {@code replica}'s management API (1 for a plain switch), with the API token the
+     * switch generated into its key folder; returns the body. Run with python3 inside the switch's namespace, which
+     * reads the token itself, so that it appears in no command line. The switch makes that token at the first API
+     * request it gets, so a first request without it may be needed.
+     */
+    String switchApi(int replica, String path) {
+        String script = "import os, sys, urllib.error, urllib.request\n"
+                + "opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))\n"
+                + "if not os.path.exists(sys.argv[1]):\n"
+                + "    try:\n"
+                + "        opener.open(sys.argv[2], timeout=5)\n"
+                + "    except urllib.error.HTTPError:\n"
+                + "        pass\n"
+                + "token = open(sys.argv[1]).read().strip()\n"
+                + "request = urllib.request.Request(sys.argv[2], headers={'Authorization': 'Bearer ' + token})\n"
+                + "print(opener.open(request, timeout=5).read().decode())\n";
+        return switchNs.check("python3", "-c", script, switchKeyDir().resolve("api.token").toString(),
+                "http://127.0.0.1:" + SwitchSetup.httpPort(replica) + path);
     }
 
     /** Where the switch keeps its key, its networks' keys and their join tokens (tokens/NAME.token). */
@@ -198,18 +242,35 @@ final class Topology implements AutoCloseable {
     Proc startVportWithoutLink(Host host, Join join) {
         List<String> arguments = new ArrayList<>(List.of("connect"));
         int port = join.legacy() ? SwitchSetup.LEGACY_PORT : SwitchSetup.PORT;
-        String endpoint = join.via() != null ? join.via() : host.switchIp() + ":" + port;
+        List<String> endpoints = join.via() != null ? List.of(join.via())
+                : join.replicas().isEmpty() ? List.of(host.switchIp() + ":" + port)
+                : join.replicas().stream().map(replica -> host.switchIp() + ":" + SwitchSetup.port(replica)).toList();
         if (join.legacy()) {
-            arguments.addAll(List.of("--legacy", endpoint));
+            arguments.add("--legacy");
         } else {
             Path token = join.token() != null ? join.token() : tokenFile(join.network());
-            arguments.addAll(List.of("--token-file", token.toString(), "--key-file", clientKey(host).toString(),
-                    endpoint));
+            arguments.addAll(List.of("--token-file", token.toString(), "--key-file", clientKey(host).toString()));
         }
-        arguments.addAll(List.of("--tap", host.tap(), "--ip", host.overlayIp() + "/24"));
+        arguments.addAll(endpoints);
+        arguments.addAll(List.of("--tap", host.tap(), "--ip", host.overlayIp() + "/24", "--status-dir", statusDir().toString()));
         Proc vport = startVportProgram(host, "vport", arguments.toArray(String[]::new));
         vport.awaitLine(READY_TIMEOUT, VPORT_UP);
         return vport;
+    }
+
+    /**
+     * Where this topology's vports publish their status: a folder of this test's own, so that a TAP of the same name in
+     * another test run cannot take the status file.
+     */
+    Path statusDir() {
+        return logDir.resolve("vport-status");
+    }
+
+    /** {@code vport status --tap TAP} for {@code host}'s vport, as a user runs it (no namespace needed). */
+    Command.Result vportStatus(Host host) {
+        List<String> command = new ArrayList<>(artifacts.vportCommand());
+        command.addAll(List.of("status", "--tap", host.tap(), "--status-dir", statusDir().toString()));
+        return Command.run(READY_TIMEOUT, command);
     }
 
     /** Runs the vport program with {@code arguments} in {@code host}, logging to {@code <host>-<name>.log}. */

@@ -4,6 +4,8 @@ import dev.vswitch.protocol.keys.JoinToken;
 import dev.vswitch.vport.secure.ClientKeyFile;
 import dev.vswitch.vport.values.HostPort;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,8 +16,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vport connect --token-file FILE} (secure) or {@code vport connect --legacy HOST:PORT} (the seed's plain
- * format): create and configure the TAP, then forward frames until stopped.
+ * {@code vport connect --token-file FILE [HOST:PORT...]} (secure) or {@code vport connect --legacy HOST:PORT} (the
+ * seed's plain format): create and configure the TAP, then forward frames until stopped. In the secure protocol
+ * several switches (replicas of one switch) may be given, to fail over between them.
  */
 @Command(name = "connect", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
@@ -23,6 +26,11 @@ import picocli.CommandLine.Spec;
             "Secure protocol (the default way in): give the network's join token with --token-file or --token. Frames are"
                     + " authenticated and encrypted; the switch knows this machine by its own key (--key-file).",
             "Plain format: --legacy HOST:PORT, for the seed's switch or a switch's legacy port. One of the two is required.",
+            "Failover (secure protocol): give several replicas of the switch, e.g. 'vport connect --token-file FILE"
+                    + " sw1:9999 sw2:9999 sw3:9999' or 'sw1:9999,sw2:9999'. vport uses the first that answers. When the one"
+                    + " in use stops answering (a keepalive, then a handshake go unanswered: about 5 s after it died while"
+                    + " frames flow, at most --keepalive + 4 s on an idle link), vport moves on to the next, and so on in turn."
+                    + " A host name with several addresses counts as one switch per address.",
             "Creates the TAP interface, configures it, and forwards Ethernet frames between it and the switch.",
             "On stop it removes the TAP and prints what it forwarded. Needs root or CAP_NET_ADMIN."
         })
@@ -37,13 +45,13 @@ public class ConnectCommand implements Callable<Integer> {
     @Mixin
     ConnectOptions options;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "HOST[:PORT]",
-            description = {"With a token: overrides the switch address the token names (e.g. in Kubernetes, where the token names the pod).",
-                "With --legacy: the switch. HOST:PORT (an IPv6 address in brackets, like [::1]:9999), or HOST followed by PORT."})
-    String hostOrTarget;
-
-    @Parameters(index = "1", arity = "0..1", paramLabel = "PORT", description = "The switch's UDP port, when not given as HOST:PORT.")
-    String port;
+    @Parameters(arity = "0..*", paramLabel = "HOST:PORT",
+            description = {"The switch: HOST:PORT (an IPv6 address in brackets, like [::1]:9999), or HOST followed by PORT.",
+                "With a token: overrides the switch address the token names (e.g. in Kubernetes, where the token names the pod);"
+                        + " several (separate arguments, or a comma list HOST:PORT,HOST:PORT) are replicas of one switch,"
+                        + " tried in this order (see Failover above).",
+                "With --legacy: the one switch, required."})
+    List<String> switches = new ArrayList<>();
 
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "File with the network's join token (vsw1.…), e.g. the switch's tokens/NAME.token. Blanks around it are ignored.")
@@ -79,18 +87,22 @@ public class ConnectCommand implements Callable<Integer> {
             throw usage("--key-file is for the secure protocol; --legacy uses no keys");
         }
         if (legacy) {
-            if (hostOrTarget == null) {
+            if (switches.isEmpty()) {
                 throw usage("missing switch address: give --legacy HOST:PORT, or --legacy HOST PORT");
             }
-            return options.settings(HostPortArguments.parse(hostOrTarget, port), null);
+            List<HostPort> targets = HostPortArguments.parseList(switches);
+            if (targets.size() > 1) {
+                throw usage("--legacy takes one switch; failing over between several is for the secure protocol (a token)");
+            }
+            return options.settings(targets, null);
         }
         if (!secure) {
-            throw usage(hostOrTarget == null ? "missing switch: " + MODE_CHOICE
-                    : "how to talk to " + hostOrTarget + (port == null ? "" : " " + port) + "? " + MODE_CHOICE);
+            throw usage(switches.isEmpty() ? "missing switch: " + MODE_CHOICE
+                    : "how to talk to " + String.join(" ", switches) + "? " + MODE_CHOICE);
         }
         JoinToken joinToken = token != null ? TokenArguments.fromText(token) : TokenArguments.fromFile(tokenFile);
-        HostPort target = hostOrTarget != null ? HostPortArguments.parse(hostOrTarget, port) : TokenArguments.endpoint(joinToken);
-        return options.settings(target, new ConnectSettings.Secure(joinToken, keyFile));
+        List<HostPort> targets = !switches.isEmpty() ? HostPortArguments.parseList(switches) : TokenArguments.endpoints(joinToken);
+        return options.settings(targets, new ConnectSettings.Secure(joinToken, keyFile));
     }
 
     private ParameterException usage(String message) {

@@ -9,6 +9,7 @@ import dev.vswitch.vport.values.Ipv4Cidr;
 import dev.vswitch.vport.values.OptionValues;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,14 +57,14 @@ public class ConnectOptions {
                     + " vport warns once and forwards all the same.")
     Path statusDir;
 
-    /** The validated settings for {@code target}; {@code secure} null means the plain (legacy) format. */
-    ConnectSettings settings(HostPort target, ConnectSettings.Secure secure) {
+    /** The validated settings for {@code targets}; {@code secure} null means the plain (legacy) format. */
+    ConnectSettings settings(List<HostPort> targets, ConnectSettings.Secure secure) {
         if (deadAfterSeconds <= keepaliveSeconds) {
             throw new VportException(ExitCode.BAD_VALUE, "--dead-after (" + deadAfterSeconds
                     + " s) must be longer than --keepalive (" + keepaliveSeconds + " s), or a live switch looks dead");
         }
         int tapMtu = mtu != null ? mtu : secure != null ? Mtu.DEFAULT_TAP_MTU : Mtu.LEGACY_TAP_MTU;
-        return new ConnectSettings(target, tapName, ip, tapMtu, mac, verbose,
+        return new ConnectSettings(targets, tapName, ip, tapMtu, mac, verbose,
                 Duration.ofSeconds(keepaliveSeconds), Duration.ofSeconds(deadAfterSeconds), secure, statusDir);
     }
 }

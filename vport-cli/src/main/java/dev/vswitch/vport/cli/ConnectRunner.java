@@ -2,6 +2,7 @@ package dev.vswitch.vport.cli;
 
 import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.vport.VportException;
+import dev.vswitch.vport.link.Endpoints;
 import dev.vswitch.vport.link.FrameTrace;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
@@ -16,16 +17,16 @@ import dev.vswitch.vport.status.StatusPublisher;
 import dev.vswitch.vport.status.VportStatus;
 import dev.vswitch.vport.tap.InterfaceConfigurator;
 import dev.vswitch.vport.tap.TapDevice;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
  * Sets a vport up and runs it until Ctrl-C, SIGTERM or a failure. The order is chosen so that cheap checks
- * come first: the switch's name is resolved and the client key loaded before a TAP device exists, and the
+ * come first: the switches' names are resolved and the client key loaded before a TAP device exists, and the
  * TAP is configured (MAC while the link is still down) before any frame flows.
  */
 final class ConnectRunner {
@@ -37,7 +38,8 @@ final class ConnectRunner {
 
     static int run(ConnectSettings settings) throws InterruptedException {
         Instant startedAt = Instant.now();
-        InetSocketAddress switchAddress = settings.target().resolve();
+        Endpoints endpoints = Endpoints.resolve(settings.targets());
+        Endpoints.Endpoint first = endpoints.current();
         SecureRandom random = new SecureRandom();
         Handshaker handshaker = settings.secure() == null ? null
                 : new Handshaker(settings.secure().token(), clientKey(settings.secure(), random), random, Clock.systemUTC());
@@ -48,22 +50,22 @@ final class ConnectRunner {
             long tapMac = configure(tap.name(), settings);
             FrameTrace trace = settings.verbose() ? new FrameTrace(System.out) : null;
             VportStatus.Identity identity = VportStatus.Identity.ofThisProcess(tap.name(),
-                    handshaker == null ? VportStatus.Mode.LEGACY : VportStatus.Mode.SECURE, settings.target(),
+                    handshaker == null ? VportStatus.Mode.LEGACY : VportStatus.Mode.SECURE, first.target(),
                     handshaker == null ? null : settings.secure().token().network(), startedAt);
             try (ShutdownSignals signals = ShutdownSignals.install(stopSignal::stop);
-                    SwitchLink link = SwitchLink.connect(switchAddress, counters)) {
+                    SwitchLink link = SwitchLink.connect(first.address(), counters)) {
                 if (handshaker == null) {
-                    Vport.Settings vportSettings = new Vport.Settings(settings.target(), settings.mtu(), settings.keepalive(), settings.deadAfter());
+                    Vport.Settings vportSettings = new Vport.Settings(first.target(), settings.mtu(), settings.keepalive(), settings.deadAfter());
                     try (Vport vport = new Vport(tap, link, counters, vportSettings, tapMac, trace, stopSignal)) {
-                        LOG.info(startupLine(tap.name(), tapMac, settings, switchAddress));
+                        LOG.info(startupLine(tap.name(), tapMac, settings, endpoints));
                         vport.start();
                         failure = runUntilStopped(vport, identity, counters, settings, stopSignal);
                     }
                 } else {
-                    SecureLink.Settings secureSettings = new SecureLink.Settings(settings.target(), settings.secure().token().network(),
+                    SecureLink.Settings secureSettings = new SecureLink.Settings(endpoints, settings.secure().token().network(),
                             settings.mtu(), settings.keepalive(), settings.deadAfter());
                     try (SecureLink secure = new SecureLink(tap, link, counters, secureSettings, handshaker, tapMac, trace, stopSignal)) {
-                        LOG.info(startupLine(tap.name(), tapMac, settings, switchAddress));
+                        LOG.info(startupLine(tap.name(), tapMac, settings, endpoints));
                         secure.start();
                         failure = runUntilStopped(secure, identity, counters, settings, stopSignal);
                     }
@@ -121,13 +123,14 @@ final class ConnectRunner {
 
     /**
      * e.g. {@code vport: tapyuan (02:..) mtu 1406 up, 198.19.0.1/24 -> switch 127.0.0.1:9999 (network lab)}; in the
-     * plain format without the network.
+     * plain format without the network. With several switches, those to fail over to follow:
+     * {@code ... -> switch 198.18.1.1:9999 (network lab), failover to 198.18.1.1:10000, 198.18.1.1:10001}.
      */
-    static String startupLine(String tapName, long tapMac, ConnectSettings settings, InetSocketAddress switchAddress) {
-        String resolved = settings.target().isLiteral() ? ""
-                : " (" + switchAddress.getAddress().getHostAddress() + ")";
+    static String startupLine(String tapName, long tapMac, ConnectSettings settings, Endpoints endpoints) {
         String network = settings.secure() == null ? "" : " (network " + settings.secure().token().network() + ")";
+        String failover = !endpoints.several() ? "" : ", failover to " + endpoints.all().stream().skip(1)
+                .map(Endpoints.Endpoint::toString).collect(Collectors.joining(", "));
         return "vport: " + tapName + " (" + MacAddress.format(tapMac) + ") mtu " + settings.mtu() + " up, "
-                + (settings.ip() == null ? "no IPv4 address" : settings.ip()) + " -> switch " + settings.target() + resolved + network;
+                + (settings.ip() == null ? "no IPv4 address" : settings.ip()) + " -> switch " + endpoints.current() + network + failover;
     }
 }

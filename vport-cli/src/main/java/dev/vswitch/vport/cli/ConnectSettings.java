@@ -5,17 +5,23 @@ import dev.vswitch.vport.values.HostPort;
 import dev.vswitch.vport.values.Ipv4Cidr;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Validated settings of one {@code connect}.
  *
+ * @param targets   the switch, or (secure protocol) several replicas of it in the order to try them
  * @param ip        null: assign no address
  * @param mac       null: keep the kernel's random MAC
  * @param secure    null: the seed's plain format (--legacy)
  * @param statusDir where the status file for {@code vport status} goes
  */
-record ConnectSettings(HostPort target, String tapName, Ipv4Cidr ip, int mtu, Long mac, boolean verbose,
+record ConnectSettings(List<HostPort> targets, String tapName, Ipv4Cidr ip, int mtu, Long mac, boolean verbose,
         Duration keepalive, Duration deadAfter, Secure secure, Path statusDir) {
+
+    ConnectSettings {
+        targets = List.copyOf(targets);
+    }
 
     /**
      * The secure protocol's credentials.

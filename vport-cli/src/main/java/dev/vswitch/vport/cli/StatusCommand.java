@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "  format               1; readers ignore members they do not know",
             "  tap, mode            the TAP; secure or legacy",
-            "  switch               the switch as given",
+            "  switch               the switch in use, as given (of several, the one",
+            "                       the vport uses now)",
             "  switch_address       where the vport sends now (the name as resolved last)",
             "  network              the join token's network (secure), else null",
             "  connected            the switch answered within --dead-after",

@@ -11,6 +11,8 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
 
 /**
  * The join token from {@code --token} or {@code --token-file}. Every way a token can be unusable is
@@ -41,10 +43,13 @@ final class TokenArguments {
         return checked(text, file);
     }
 
-    /** The switch the token names, unless the command line overrides it. */
-    static HostPort endpoint(JoinToken token) {
+    /**
+     * The switch the token names, unless the command line overrides it: {@code HOST:PORT}, or several replicas as
+     * {@code HOST:PORT,HOST:PORT} (a switch's {@code vswitch.public-endpoint} may list them).
+     */
+    static List<HostPort> endpoints(JoinToken token) {
         try {
-            return HostPort.parse(token.endpoint());
+            return List.copyOf(new LinkedHashSet<>(HostPortArguments.parseCommaListOrThrow(token.endpoint())));
         } catch (IllegalArgumentException e) {
             throw new VportException(ExitCode.BAD_CREDENTIALS, "the join token names no usable switch address ("
                     + e.getMessage() + "): give HOST:PORT after the token");

@@ -1,5 +1,6 @@
 package dev.vswitch.vport.link;
 
+import dev.vswitch.vport.values.HostPort;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
@@ -17,9 +18,17 @@ import java.util.Locale;
  * @param sinceHandshake secure protocol: time since the last completed handshake; null before the first, and
  *                       always in the plain format
  * @param rtt            keepalive round-trip times
+ * @param target         the switch in use as the user gave it, when it can change (several switches to fail over
+ *                       between); null: the one the vport started with
  */
 public record LinkState(boolean connected, Phase phase, InetSocketAddress remote, Duration sinceHeard, Duration sessionAge,
-        Duration sinceHandshake, RttMeter.Reading rtt) {
+        Duration sinceHandshake, RttMeter.Reading rtt, HostPort target) {
+
+    /** A link that sends to one switch only. */
+    public LinkState(boolean connected, Phase phase, InetSocketAddress remote, Duration sinceHeard, Duration sessionAge,
+            Duration sinceHandshake, RttMeter.Reading rtt) {
+        this(connected, phase, remote, sinceHeard, sessionAge, sinceHandshake, rtt, null);
+    }
 
     /** A link's phase as {@code vport status} names it. */
     public enum Phase {

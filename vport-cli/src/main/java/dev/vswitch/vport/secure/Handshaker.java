@@ -62,6 +62,11 @@ public final class Handshaker {
         return awaitingResponse;
     }
 
+    /** True when the switch answered the current initiation, but its answer did not authenticate. */
+    public synchronized boolean answerFailed() {
+        return spent;
+    }
+
     /** When the last initiation was made, on the monotonic clock given to {@link #initiation}. */
     public synchronized long lastInitiationNanos() {
         return lastInitiationNanos;

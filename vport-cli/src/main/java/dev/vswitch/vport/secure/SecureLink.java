@@ -7,6 +7,7 @@ import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
+import dev.vswitch.vport.link.Endpoints;
 import dev.vswitch.vport.link.FrameTrace;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
@@ -16,10 +17,11 @@ import dev.vswitch.vport.link.StopSignal;
 import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.link.Vport;
 import dev.vswitch.vport.tap.FrameDevice;
-import dev.vswitch.vport.values.HostPort;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
@@ -34,9 +36,15 @@ import org.jboss.logging.Logger;
  * swapped with one volatile write; the one it replaces is kept for opening packets still in flight. Both
  * forwarding threads own their buffers, so forwarding a frame allocates nothing here.
  *
- * <p>Only changes of state are logged: connected, waiting for an answer, or answers that do not
- * authenticate (a token with another network key than the switch's). None of them ends the vport: it
- * keeps trying until stopped.
+ * <p>With several switches (replicas of one switch, {@link Endpoints}) a handshake that goes unanswered for
+ * {@link #FAILOVER_AFTER} moves the link on to the next one: when the switch in use dies, the unanswered keepalive
+ * starts a handshake with it, and when that too goes unanswered the vport tries the next replica, and so on in turn
+ * until one answers. While frames go out, a keepalive asks after {@link #PROBE_AFTER_NANOS} without an answer, so a
+ * dead switch is left about 5 s after it died (1 + 2 + 2 s); on an idle link the keepalive interval comes first.
+ *
+ * <p>Only changes of state are logged: connected (to which switch), waiting for an answer, moving on to another
+ * switch, or answers that do not authenticate (a token with another network key than the switch's). None of them
+ * ends the vport: it keeps trying until stopped.
  */
 public final class SecureLink implements AutoCloseable, LinkState.Source {
 
@@ -51,10 +59,18 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     /** The monitor's period: the resolution of keepalive, retry and rekey timers. */
     static final long TICK_MILLIS = 100;
     /**
-     * A keepalive unanswered this long (past the keepalive interval) means the switch lost our session (it restarted) or the path broke:
-     * handshake again at once rather than waiting for --dead-after, keeping the old session meanwhile.
+     * A keepalive unanswered this long (nothing authentic heard since the first one went out) means the switch lost our
+     * session (it restarted), died, or the path broke: handshake again at once rather than waiting for --dead-after,
+     * keeping the old session meanwhile.
      */
     static final long KEEPALIVE_REPLY_TIMEOUT_NANOS = 2_000_000_000L;
+    /**
+     * Frames went out and nothing came back for this long: send a keepalive now rather than at the next interval, so
+     * that a switch that died is noticed {@link #KEEPALIVE_REPLY_TIMEOUT_NANOS} later while the LAN is in use.
+     */
+    static final long PROBE_AFTER_NANOS = 1_000_000_000L;
+    /** With several switches: how long a handshake may go unanswered before the next switch is tried. */
+    static final Duration FAILOVER_AFTER = Duration.ofSeconds(2);
     /** Larger than any frame or UDP payload, so nothing is silently truncated. */
     private static final int BUFFER_BYTES = 65_536;
     private static final long NEVER = Long.MIN_VALUE;
@@ -62,15 +78,18 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     /**
      * What the secure link needs to know beyond its devices and keys.
      *
-     * @param handshakeRetry how long to wait for a handshake response before starting over
+     * @param endpoints      the switch, or several replicas of it; the link is connected to the current one
+     * @param handshakeRetry with one switch: how long to wait for a handshake response before starting over
+     * @param failoverAfter  with several: how long to wait for a handshake response before trying the next switch
      * @param clock          monotonic nanoseconds for every timer (sessions, keepalives, liveness); tests
      *                       advance it to exercise rekeying without waiting minutes
      */
-    public record Settings(HostPort target, String network, int tapMtu, Duration keepalive, Duration deadAfter,
-            Duration handshakeRetry, LongSupplier clock) {
+    public record Settings(Endpoints endpoints, String network, int tapMtu, Duration keepalive, Duration deadAfter,
+            Duration handshakeRetry, Duration failoverAfter, LongSupplier clock) {
 
-        public Settings(HostPort target, String network, int tapMtu, Duration keepalive, Duration deadAfter) {
-            this(target, network, tapMtu, keepalive, deadAfter, Duration.ofSeconds(WireFormat.REKEY_TIMEOUT_SECONDS), System::nanoTime);
+        public Settings(Endpoints endpoints, String network, int tapMtu, Duration keepalive, Duration deadAfter) {
+            this(endpoints, network, tapMtu, keepalive, deadAfter, Duration.ofSeconds(WireFormat.REKEY_TIMEOUT_SECONDS),
+                    FAILOVER_AFTER, System::nanoTime);
         }
     }
 
@@ -93,12 +112,13 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private final FrameTrace trace;
     private final StopSignal stopSignal;
     private final long tapMac;
-    private final HostPort target;
+    private final Endpoints endpoints;
     private final String network;
     private final int maxFrameLength;
     private final long keepaliveNanos;
     private final long deadAfterNanos;
     private final long retryNanos;
+    private final long failoverNanos;
     private final LongSupplier clock;
     private final Object sealLock = new Object();
     private final Object sessionLock = new Object();
@@ -119,7 +139,16 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private volatile long lastHandshakeNanos = NEVER;
     private final RttMeter rtt = new RttMeter();
     private volatile long lastKeepaliveNanos;
+    /** When the first keepalive since the switch was last heard went out: the reply timeout counts from there. */
+    private volatile long firstUnansweredKeepaliveNanos;
+    /** Monitor thread only: frames sent to the switch as last counted, and when the count first grew since last heard. */
+    private long framesSentSeen;
+    private long sendingSinceNanos;
+    /** Moves to another switch since the last completed handshake, to log only the first round of them. */
+    private final AtomicInteger failovers = new AtomicInteger();
     private State state = State.CONNECTING;
+    /** The switch the last "connected to" line named; guarded by {@link #stateLock}. */
+    private Endpoints.Endpoint connectedTo;
 
     /**
      * @param tapMac the TAP's actual MAC, the source of our keepalives
@@ -134,16 +163,18 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         this.trace = trace;
         this.stopSignal = stopSignal;
         this.tapMac = tapMac;
-        this.target = settings.target();
+        this.endpoints = settings.endpoints();
         this.network = settings.network();
         this.maxFrameLength = Vport.maxFrameLength(settings.tapMtu());
         this.keepaliveNanos = settings.keepalive().toNanos();
         this.deadAfterNanos = settings.deadAfter().toNanos();
         this.retryNanos = settings.handshakeRetry().toNanos();
+        this.failoverNanos = settings.failoverAfter().toNanos();
         this.clock = settings.clock();
         long now = clock.getAsLong();
         this.lastHeardNanos = now;
         this.lastKeepaliveNanos = now;
+        this.sendingSinceNanos = now;
     }
 
     /** Sends the first initiation and starts forwarding. */
@@ -174,8 +205,17 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         }
         boolean heard = heardOnce;
         long heardAt = lastHeardNanos;
-        boolean connected = heard && session != null && now - heardAt < deadAfterNanos;
-        LinkState.Phase phase = switch (state()) {
+        Endpoints.Endpoint endpoint = endpoints.current();
+        State state;
+        boolean sameSwitch;
+        synchronized (stateLock) {
+            state = this.state;
+            sameSwitch = endpoint.equals(connectedTo);
+        }
+        // Moving on to another switch (or to a moved one): the session is the old switch's, which does not answer.
+        boolean movingOn = !sameSwitch || failovers.get() > 0;
+        boolean connected = heard && session != null && !movingOn && now - heardAt < deadAfterNanos;
+        LinkState.Phase phase = switch (state) {
             case CONNECTING -> LinkState.Phase.CONNECTING;
             case CONNECTED -> connected ? LinkState.Phase.CONNECTED : LinkState.Phase.SILENT;
             case SILENT -> LinkState.Phase.SILENT;
@@ -184,7 +224,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         long handshake = lastHandshakeNanos;
         return new LinkState(connected, phase, link.remote(), heard ? Duration.ofNanos(now - heardAt) : null,
                 session == null ? null : Duration.ofNanos(now - session.createdNanos()),
-                handshake == NEVER ? null : Duration.ofNanos(now - handshake), rtt.reading());
+                handshake == NEVER ? null : Duration.ofNanos(now - handshake), rtt.reading(), endpoint.target());
     }
 
     /** The session frames are sent with, or null before the first handshake. */
@@ -198,13 +238,19 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         try {
             long now = clock.getAsLong();
             Session session = retireExpired(now);
+            noteSending(now);
             boolean dead = now - lastHeardNanos >= deadAfterNanos;
+            boolean several = endpoints.several();
             if (dead && enterSilent()) {
-                followAddressChange();
+                if (!several) {
+                    followAddressChange(); // with several, unanswered handshakes move on already
+                }
                 sendInitiation(now);
             } else if (handshaker.awaitingResponse()) {
-                if (now - handshaker.lastInitiationNanos() >= retryNanos) {
-                    if (dead) {
+                if (now - handshaker.lastInitiationNanos() >= (several ? failoverNanos : retryNanos)) {
+                    if (several) {
+                        failOver();
+                    } else if (dead) {
                         followAddressChange();
                     }
                     sendInitiation(now);
@@ -212,7 +258,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
             } else if (session == null || session.needsRekey(now) || keepaliveUnanswered(now)) {
                 sendInitiation(now);
             }
-            if (session != null && now - lastKeepaliveNanos >= keepaliveNanos) {
+            if (session != null && (now - lastKeepaliveNanos >= keepaliveNanos || probeDue(now))) {
                 sendKeepalive(session, now, monitorFrame, monitorOut);
             }
         } catch (RuntimeException e) {
@@ -220,10 +266,29 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         }
     }
 
-    /** A keepalive is outstanding and nothing came back for a keepalive interval plus the reply timeout. */
+    /** A keepalive sent after the last authentic message has gone unanswered for the reply timeout. */
     private boolean keepaliveUnanswered(long now) {
+        return lastKeepaliveNanos - lastHeardNanos > 0 && now - firstUnansweredKeepaliveNanos >= KEEPALIVE_REPLY_TIMEOUT_NANOS;
+    }
+
+    /** Notes when frames started going out since the switch was last heard (to the resolution of a tick). */
+    private void noteSending(long now) {
+        long sent = counters.framesToSwitch();
+        if (sent != framesSentSeen) {
+            framesSentSeen = sent;
+            if (sendingSinceNanos - lastHeardNanos <= 0) {
+                sendingSinceNanos = now;
+            }
+        }
+    }
+
+    /**
+     * Frames have been going out for {@link #PROBE_AFTER_NANOS} with nothing heard since they started, and no
+     * keepalive asks yet: one now tells a quiet peer from a dead switch without waiting for the keepalive interval.
+     */
+    private boolean probeDue(long now) {
         long heardAt = lastHeardNanos;
-        return lastKeepaliveNanos - heardAt > 0 && now - heardAt >= keepaliveNanos + KEEPALIVE_REPLY_TIMEOUT_NANOS;
+        return sendingSinceNanos - heardAt > 0 && lastKeepaliveNanos - heardAt <= 0 && now - sendingSinceNanos >= PROBE_AFTER_NANOS;
     }
 
     /** Forgets sessions older than {@link WireFormat#REJECT_AFTER_SECONDS}; returns the current one, if still usable. */
@@ -243,8 +308,43 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         link.send(ByteBuffer.wrap(handshaker.initiation(now)));
     }
 
+    /** One switch: its name may point elsewhere now (dynamic DNS, a rescheduled pod); follows it if so. */
     private void followAddressChange() {
-        link.followAddressChange(target);
+        Endpoints.Endpoint moved = endpoints.next();
+        if (!moved.address().equals(link.remote()) && reconnect(moved)) {
+            LOG.infof("switch %s now resolves to %s; reconnected", moved.target(), moved.ip());
+        }
+    }
+
+    /**
+     * Several switches: the one in use did not answer the handshake, so the link moves on to the next. Each move is
+     * logged until every switch has been tried once without success; then one line says so, and the vport keeps
+     * trying them in turn without more lines until one answers.
+     */
+    private void failOver() {
+        Endpoints.Endpoint from = endpoints.current();
+        String why = handshaker.answerFailed() ? "rejected the handshake" : "not answering";
+        Endpoints.Endpoint to = endpoints.next();
+        if (to.equals(from) || !to.address().equals(link.remote()) && !reconnect(to)) {
+            return; // looked up again, the names left only this one; or the move failed (and said why)
+        }
+        int moves = failovers.incrementAndGet();
+        int count = endpoints.all().size();
+        if (moves < count) {
+            LOG.warnf("switch %s %s; trying %s", from, why, to);
+        } else if (moves == count) {
+            LOG.warnf("switch %s %s; none of the %d switches answers, trying them in turn", from, why, count);
+        }
+    }
+
+    private boolean reconnect(Endpoints.Endpoint to) {
+        try {
+            link.reconnect(to.address());
+            return true;
+        } catch (IOException e) {
+            LOG.warnf("cannot reconnect to switch %s: %s", to, e.getMessage());
+            return false;
+        }
     }
 
     // ---- TAP to switch -----------------------------------------------------------------------------
@@ -292,6 +392,9 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private void sendKeepalive(Session session, long now, ByteBuffer frame, ByteBuffer message) {
         Keepalive.writeRequest(frame, tapMac);
         seal(session, frame, message);
+        if (lastKeepaliveNanos - lastHeardNanos <= 0) {
+            firstUnansweredKeepaliveNanos = now;
+        }
         lastKeepaliveNanos = now;
         rtt.requestSent(clock.getAsLong());
         if (link.send(message)) {
@@ -404,8 +507,9 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         heardOnce = true;
         lastHandshakeNanos = now;
         counters.handshakeCompleted();
+        failovers.set(0);
         sendKeepalive(session, now, confirmFrame, confirmMessage); // the switch waits for this proof before it sends
-        enterConnected();
+        enterConnected(endpoints.current());
     }
 
     private void onCookieReply(byte[] reply) {
@@ -427,11 +531,13 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
 
     // ---- state changes, each logged once -----------------------------------------------------------
 
-    private void enterConnected() {
+    /** Says so when the link was not connected, or was connected to another switch. */
+    private void enterConnected(Endpoints.Endpoint to) {
         synchronized (stateLock) {
-            if (state != State.CONNECTED) {
+            if (state != State.CONNECTED || !to.equals(connectedTo)) {
                 state = State.CONNECTED;
-                LOG.infof("connected to %s (network %s)", target, network);
+                connectedTo = to;
+                LOG.infof("connected to %s (%snetwork %s)", to.target(), to.target().isLiteral() ? "" : to.ip() + ", ", network);
             }
         }
     }
@@ -452,7 +558,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
                 return false;
             }
             state = State.SILENT;
-            LOG.warnf("waiting for handshake response from %s (no answer for %d s)", target,
+            LOG.warnf("waiting for handshake response from %s (no answer for %d s)", endpoints.current(),
                     Duration.ofNanos(deadAfterNanos).toSeconds());
             return true;
         }

@@ -25,7 +25,7 @@ import java.util.Map;
  *   "format": 1,                          this layout; a reader ignores members it does not know
  *   "tap": "tapyuan",
  *   "mode": "secure",                     or "legacy" (the seed's plain format)
- *   "switch": "switch.lan:9999",          the switch as given (token or command line)
+ *   "switch": "switch.lan:9999",          the switch in use, as given (token or command line)
  *   "switch_address": "198.18.1.1:9999",  where the vport sends now (the name as resolved last)
  *   "network": "lab",                     secure only, else null
  *   "connected": true,                    the switch answered within --dead-after (secure: and a session is in use)
@@ -85,7 +85,8 @@ public record VportStatus(String tap, Mode mode, String switchTarget, String swi
     /**
      * What does not change while a vport runs.
      *
-     * @param network null in the plain format
+     * @param switchTarget the switch the vport started with; the link names the one in use when it fails over
+     * @param network      null in the plain format
      */
     public record Identity(String tap, Mode mode, HostPort switchTarget, String network, long pid, Instant startedAt) {
 
@@ -106,7 +107,8 @@ public record VportStatus(String tap, Mode mode, String switchTarget, String swi
             drops.put(reason.label(), counters.drops(reason));
         }
         Instant lastHandshake = link.sinceHandshake() == null ? null : now.minus(link.sinceHandshake());
-        return new VportStatus(identity.tap(), identity.mode(), identity.switchTarget().toString(), address(link.remote()),
+        HostPort target = link.target() != null ? link.target() : identity.switchTarget();
+        return new VportStatus(identity.tap(), identity.mode(), target.toString(), address(link.remote()),
                 identity.network(), link.connected(), link.phase().label(),
                 link.sessionAge() == null ? null : link.sessionAge().toSeconds(), lastHandshake,
                 link.sinceHeard() == null ? null : seconds(link.sinceHeard()),

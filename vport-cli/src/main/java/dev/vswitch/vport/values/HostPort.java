@@ -65,7 +65,7 @@ public record HostPort(String host, int port) {
     }
 
     /** Names under the special-use domain "invalid." (RFC 6761 section 6.4) must fail without a lookup. */
-    private boolean isReservedInvalid() {
+    public boolean isReservedInvalid() {
         String name = host.toLowerCase(Locale.ROOT);
         if (name.endsWith(".")) {
             name = name.substring(0, name.length() - 1);

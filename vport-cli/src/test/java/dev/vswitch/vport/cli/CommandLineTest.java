@@ -405,6 +405,40 @@ class CommandLineTest {
         assertOneErrorLine(badName, null);
     }
 
+    @Test
+    @Launch({"connect", "--help"})
+    void connectHelpExplainsSeveralSwitchesAndFailover(LaunchResult result) {
+        String help = oneLine(result.getOutput());
+        assertTrue(help.contains("[HOST:PORT...]"), help);
+        assertTrue(help.contains("Failover (secure protocol)"), help);
+        assertTrue(help.contains("HOST:PORT,HOST:PORT"), help);
+        assertTrue(help.contains("A host name with several addresses counts as one switch per address"), help);
+    }
+
+    @Test
+    void severalSwitchesAreForTheSecureProtocolAndEachMustBeAnAddressThatResolves(QuarkusMainLauncher launcher) {
+        LaunchResult legacy = launcher.launch("connect", "--legacy", "127.0.0.1:9999", "127.0.0.1:10000");
+        assertEquals(2, legacy.exitCode(), legacy.getErrorOutput());
+        assertOneErrorLine(legacy, "vport: error: --legacy takes one switch; failing over between several is for the secure"
+                + " protocol (a token) (see 'vport connect --help')");
+
+        String token = token("127.0.0.1:9999", null).encode();
+        LaunchResult empty = launcher.launch("connect", "--token", token, "127.0.0.1:9999,", "127.0.0.1:10000");
+        assertEquals(6, empty.exitCode(), empty.getErrorOutput());
+        assertOneErrorLine(empty, "vport: error: empty entry in the switch list '127.0.0.1:9999,' (HOST:PORT,HOST:PORT)");
+
+        LaunchResult unresolved = launcher.launch("connect", "--token", token, "sw1.invalid:9999,sw2.invalid:9999", "sw3.invalid:9999");
+        assertEquals(7, unresolved.exitCode(), unresolved.getErrorOutput());
+        assertOneErrorLine(unresolved, "vport: error: cannot resolve host 'sw1.invalid': check the name, or give an IP address");
+    }
+
+    @Test
+    void aTokenMayNameSeveralReplicas(QuarkusMainLauncher launcher) {
+        LaunchResult result = launcher.launch("connect", "--token", token("sw1.invalid:9999,sw2.invalid:9999", null).encode());
+        assertEquals(7, result.exitCode(), "both names are tried: " + result.getErrorOutput());
+        assertOneErrorLine(result, "vport: error: cannot resolve host 'sw1.invalid': check the name, or give an IP address");
+    }
+
     private static VportStatus writeStatus(Path dir, String tap, boolean connected, long pid, Instant startedAt) throws Exception {
         VportStatus status = status(tap, connected, pid, startedAt);
         new StatusDirectory(dir).write(status);

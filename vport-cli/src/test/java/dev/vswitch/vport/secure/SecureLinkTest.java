@@ -16,6 +16,7 @@ import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.X25519;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
+import dev.vswitch.vport.link.Endpoints;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.vport.link.StopSignal;
@@ -37,6 +38,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,8 @@ class SecureLinkTest {
     private TestSwitch testSwitch;
     private DatagramSocket silentSwitch;
     private SecureLink link;
+    /** More switches of a test, closed after it. */
+    private final List<AutoCloseable> replicas = new ArrayList<>();
 
     @AfterEach
     void stopEverything() throws Exception {
@@ -80,6 +84,9 @@ class SecureLinkTest {
             }
             if (silentSwitch != null) {
                 silentSwitch.close();
+            }
+            for (AutoCloseable replica : replicas) {
+                replica.close();
             }
         } finally {
             log.close();
@@ -325,6 +332,128 @@ class SecureLinkTest {
     }
 
     @Test
+    void framesIntoASwitchThatLostUsAreNoticedLongBeforeTheKeepaliveInterval() throws Exception {
+        testSwitch = startSwitch(networkKey, 0);
+        int port = testSwitch.port();
+        link = connect(port, Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMillis(500));
+        awaitConnected();
+        await("confirmed", () -> testSwitch.confirmed.get() == 1);
+
+        testSwitch.close();
+        testSwitch = startSwitch(networkKey, port); // restarted: it drops our frames as unknown sessions, answers nothing
+        long start = System.nanoTime();
+        tap.toVport.add(frame(PEER_MAC, TAP_MAC, 100));
+        await("a probing keepalive goes unanswered, so a new handshake follows", () -> counters.handshakesCompleted() == 2);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took + " with a keepalive interval of 30 s");
+        assertEquals(1, testSwitch.initiations.get());
+    }
+
+    @Test
+    void severalSwitchesStartWithTheFirstThatAnswersInTheOrderGiven() throws Exception {
+        silentSwitch = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        TestSwitch second = replica();
+        TestSwitch third = replica();
+        String silent = "127.0.0.1:" + silentSwitch.getLocalPort();
+        link = connect(List.of(HostPort.parse(silent), hostPort(second), hostPort(third)), Duration.ofSeconds(1),
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(400));
+        awaitConnected();
+        assertEquals(List.of("switch " + silent + " not answering; trying " + hostPort(second),
+                "connected to " + hostPort(second) + " (network lab)"), log.lines);
+        assertEquals(1, second.accepted.get());
+        assertEquals(0, third.initiations.get(), "the third is not tried while the second answers");
+        assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), second.port()), link.linkState().remote());
+        assertEquals(hostPort(second), link.linkState().target());
+    }
+
+    @Test
+    void whenTheSwitchInUseDiesTheNextTakesOverAndStatusSaysSo() throws Exception {
+        TestSwitch first = replica();
+        TestSwitch second = replica();
+        TestSwitch third = replica();
+        HostPort firstAddress = hostPort(first);
+        HostPort secondAddress = hostPort(second);
+        link = connect(List.of(firstAddress, secondAddress, hostPort(third)), Duration.ofSeconds(1),
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(400));
+        awaitConnected();
+        await("confirmed by the first", () -> first.confirmed.get() == 1);
+        VportStatus.Identity identity = VportStatus.Identity.ofThisProcess("vswa", VportStatus.Mode.SECURE, firstAddress,
+                NETWORK, Instant.now());
+        assertEquals(firstAddress.toString(), VportStatus.of(identity, link.linkState(), counters, Instant.now()).switchTarget());
+
+        first.close();
+        long died = System.nanoTime();
+        await("moved on to the second", () -> log.count("connected to " + secondAddress) == 1);
+        Duration took = Duration.ofNanos(System.nanoTime() - died);
+        assertEquals(List.of("connected to " + firstAddress + " (network lab)",
+                "switch " + firstAddress + " not answering; trying " + secondAddress,
+                "connected to " + secondAddress + " (network lab)"), log.lines);
+        assertTrue(took.compareTo(Duration.ofSeconds(6)) < 0, "failover took " + took);
+        await("confirmed by the second", () -> second.confirmed.get() == 1);
+
+        byte[] out = frame(PEER_MAC, TAP_MAC, 300);
+        tap.toVport.add(out);
+        TestSwitch.Received received = second.frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(received, "frames flow to the second switch");
+        assertArrayEquals(out, received.frame());
+        assertEquals(0, third.initiations.get());
+        VportStatus status = VportStatus.of(identity, link.linkState(), counters, Instant.now());
+        assertEquals(secondAddress.toString(), status.switchTarget(), "status names the switch in use");
+        assertEquals(secondAddress.toString(), status.switchAddress());
+        assertTrue(status.connected());
+    }
+
+    @Test
+    void whileMovingOnTheStatusIsNotConnectedAndNamesTheSwitchTried() throws Exception {
+        TestSwitch first = replica();
+        HostPort firstAddress = hostPort(first);
+        silentSwitch = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        HostPort silent = HostPort.parse("127.0.0.1:" + silentSwitch.getLocalPort());
+        link = connect(List.of(firstAddress, silent), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5),
+                Duration.ofSeconds(3));
+        awaitConnected();
+        assertTrue(link.linkState().connected());
+        assertEquals(firstAddress, link.linkState().target());
+
+        first.close();
+        await("moved on to the silent switch", () -> log.count("switch " + firstAddress + " not answering; trying " + silent) == 1);
+        LinkState state = link.linkState();
+        assertFalse(state.connected(), "the session in hand is the dead switch's: " + state);
+        assertEquals(LinkState.Phase.SILENT, state.phase());
+        assertEquals(silent, state.target());
+        assertEquals(silentSwitch.getLocalPort(), state.remote().getPort());
+        await("back to the first, still dead", () -> log.count("switch " + silent + " not answering; none of the 2") == 1);
+        assertEquals(firstAddress, link.linkState().target());
+        assertFalse(link.linkState().connected(), "back at the switch of the session, which still does not answer");
+    }
+
+    @Test
+    void withNoSwitchAnsweringOneRoundIsLoggedThenTheyAreTriedInTurnQuietly() throws Exception {
+        List<HostPort> silent = new ArrayList<>();
+        List<DatagramSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            socket.setSoTimeout((int) WAIT.toMillis());
+            replicas.add(socket);
+            sockets.add(socket);
+            silent.add(HostPort.parse("127.0.0.1:" + socket.getLocalPort()));
+        }
+        link = connect(silent, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(200));
+        for (int round = 0; round < 2; round++) {
+            for (DatagramSocket socket : sockets) {
+                DatagramPacket initiation = new DatagramPacket(new byte[1024], 1024);
+                socket.receive(initiation);
+                assertEquals(WireFormat.TYPE_INITIATION, WireFormat.typeOf(ByteBuffer.wrap(initiation.getData()), 0, initiation.getLength()),
+                        "round " + round + ": each switch in turn gets an initiation");
+            }
+        }
+        assertEquals(List.of("switch " + silent.get(0) + " not answering; trying " + silent.get(1),
+                "switch " + silent.get(1) + " not answering; trying " + silent.get(2),
+                "switch " + silent.get(2) + " not answering; none of the 3 switches answers, trying them in turn"), log.lines);
+        assertEquals(SecureLink.State.CONNECTING, link.state());
+    }
+
+    @Test
     void theSecureDefaultMtuLeavesRoomForTheProtocol() {
         assertEquals(1406, Mtu.DEFAULT_TAP_MTU);
         assertEquals(Mtu.DEFAULT_PATH_MTU, Mtu.DEFAULT_TAP_MTU + EthernetFrame.HEADER_LENGTH + WireFormat.DATA_OVERHEAD
@@ -335,12 +464,26 @@ class SecureLinkTest {
         return new TestSwitch(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), switchPrivate, switchNetworkKey, NETWORK, 120);
     }
 
+    private TestSwitch replica() throws Exception {
+        TestSwitch replica = startSwitch(networkKey, 0);
+        replicas.add(replica);
+        return replica;
+    }
+
+    private static HostPort hostPort(TestSwitch testSwitch) throws Exception {
+        return HostPort.parse("127.0.0.1:" + testSwitch.port());
+    }
+
     private SecureLink connect(int port, Duration keepalive, Duration deadAfter, Duration retry) {
-        JoinToken token = new JoinToken("127.0.0.1:" + port, X25519.publicKey(switchPrivate), NETWORK, networkKey, null);
-        HostPort target = HostPort.parse(token.endpoint());
-        SecureLink.Settings settings = new SecureLink.Settings(target, NETWORK, Mtu.DEFAULT_TAP_MTU, keepalive, deadAfter, retry,
-                () -> System.nanoTime() + clockOffset.get());
-        SecureLink started = new SecureLink(tap, SwitchLink.connect(target.resolve(), counters), counters, settings,
+        return connect(List.of(HostPort.parse("127.0.0.1:" + port)), keepalive, deadAfter, retry, Duration.ofSeconds(2));
+    }
+
+    private SecureLink connect(List<HostPort> switches, Duration keepalive, Duration deadAfter, Duration retry, Duration failover) {
+        JoinToken token = new JoinToken(switches.get(0).toString(), X25519.publicKey(switchPrivate), NETWORK, networkKey, null);
+        Endpoints endpoints = Endpoints.resolve(switches);
+        SecureLink.Settings settings = new SecureLink.Settings(endpoints, NETWORK, Mtu.DEFAULT_TAP_MTU, keepalive, deadAfter, retry,
+                failover, () -> System.nanoTime() + clockOffset.get());
+        SecureLink started = new SecureLink(tap, SwitchLink.connect(endpoints.current().address(), counters), counters, settings,
                 new Handshaker(token, clientPrivate, random, Clock.systemUTC()), TAP_MAC, null, stopSignal);
         started.start();
         return started;
