@@ -105,8 +105,9 @@ class SecureForwardingIT {
                 .toArray(String[]::new));
         assertEquals(12, gone.exitCode(), gone.output());
         assertTrue(gone.output().contains("no vport running for tap vswa"), gone.output());
+        // At least one handshake: with --keepalive 1 a keepalive whose answer is late starts another one (seen once in CI).
         assertTrue(vportA.stdout().matches("(?s).*from switch [1-9]\\d* frames/.*keepalives [1-9]\\d* sent/[1-9]\\d* answered,"
-                + " handshakes 1 completed/0 failed, dropped.*"), vportA.describe());
+                + " handshakes [1-9]\\d* completed/0 failed, dropped.*"), vportA.describe());
     }
 
     @Test
