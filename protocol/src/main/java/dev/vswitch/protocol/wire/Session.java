@@ -16,6 +16,8 @@ public final class Session {
     public enum Verdict { OK, REPLAYED, TOO_OLD, FORGED }
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** The associated data of an offload message: its type, so that it cannot be relabelled as plain data. */
+    private static final byte[] OFFLOAD_AD = {WireFormat.TYPE_DATA_OFFLOAD};
 
     private final int localIndex;
     private final int remoteIndex;
@@ -44,14 +46,22 @@ public final class Session {
      * position and returns its length. Throws {@link NoiseException} when the session may not send anymore.
      */
     public int seal(ByteBuffer frame, ByteBuffer out) {
+        return seal(WireFormat.TYPE_DATA, frame, out);
+    }
+
+    /**
+     * As {@link #seal(ByteBuffer, ByteBuffer)}, as a message of {@code type}: {@link WireFormat#TYPE_DATA} or
+     * {@link WireFormat#TYPE_DATA_OFFLOAD}, whose plaintext starts with a virtio_net_hdr.
+     */
+    public int seal(byte type, ByteBuffer frame, ByteBuffer out) {
         if (sendCounter >= WireFormat.REJECT_AFTER_MESSAGES) {
             throw new NoiseException("session used up: a new handshake is needed");
         }
         long counter = sendCounter++;
         int start = out.position();
-        WireFormat.putHeader(out, WireFormat.TYPE_DATA);
+        WireFormat.putHeader(out, type);
         out.putInt(remoteIndex).putLong(counter);
-        sending.seal(counter, null, frame, out);
+        sending.seal(counter, associatedData(type), frame, out);
         return out.position() - start;
     }
 
@@ -64,13 +74,14 @@ public final class Session {
             return Verdict.FORGED; // shorter than header and tag: it cannot authenticate
         }
         int start = message.position();
+        byte[] ad = associatedData(message.get(start));
         long counter = message.getLong(start + WireFormat.DATA_COUNTER_OFFSET);
         if (!replay.mayAccept(counter)) {
             return counter < replay.newest() - ReplayWindow.WINDOW_SIZE ? Verdict.TOO_OLD : Verdict.REPLAYED;
         }
         message.position(start + WireFormat.DATA_HEADER_LENGTH);
         try {
-            receiving.open(counter, null, message, frame);
+            receiving.open(counter, ad, message, frame);
         } catch (NoiseException e) {
             return Verdict.FORGED;
         }
@@ -82,6 +93,10 @@ public final class Session {
             case REPLAYED -> Verdict.REPLAYED;
             case TOO_OLD -> Verdict.TOO_OLD;
         };
+    }
+
+    private static byte[] associatedData(byte type) {
+        return type == WireFormat.TYPE_DATA_OFFLOAD ? OFFLOAD_AD : null;
     }
 
     /** The initiator should start a new handshake: the keys are old or much used. */

@@ -14,6 +14,12 @@ public final class WireFormat {
     public static final byte TYPE_RESPONSE = 2;
     public static final byte TYPE_COOKIE_REPLY = 3;
     public static final byte TYPE_DATA = 4;
+    /**
+     * Data with offloads: a 10-byte virtio_net_hdr (little-endian) before the frame, so a TCP segmentation offload
+     * super-frame of up to 64 KB, or a frame whose checksum is still to be completed, crosses as one message. The
+     * message type is authenticated (it is the associated data), so a type 4 cannot be passed off as a type 5.
+     */
+    public static final byte TYPE_DATA_OFFLOAD = 5;
 
     /** Noise protocol of the handshake: AES-256-GCM won the AEAD benchmark on JDK 17 (bench/RESULTS.md). */
     public static final String NOISE_PROTOCOL = "Noise_IKpsk2_25519_AESGCM_SHA256";
@@ -46,6 +52,11 @@ public final class WireFormat {
     public static final int DATA_OVERHEAD = DATA_HEADER_LENGTH + TAG_LENGTH;
     public static final int DATA_COUNTER_OFFSET = HEADER_LENGTH + INDEX_LENGTH;
 
+    /** The largest UDP payload over IPv4, which bounds a whole data message. */
+    public static final int MAX_DATAGRAM_PAYLOAD = 65_507;
+    /** The largest plaintext a data message can carry. */
+    public static final int MAX_PLAINTEXT = MAX_DATAGRAM_PAYLOAD - DATA_OVERHEAD;
+
     /** Sessions: the timers of WireGuard's protocol, for the same reasons. */
     public static final long REKEY_AFTER_MESSAGES = 1L << 60;
     public static final long REJECT_AFTER_MESSAGES = Long.MAX_VALUE - (1L << 13);
@@ -67,7 +78,7 @@ public final class WireFormat {
             case TYPE_INITIATION -> INITIATION_LENGTH;
             case TYPE_RESPONSE -> RESPONSE_LENGTH;
             case TYPE_COOKIE_REPLY -> COOKIE_REPLY_LENGTH;
-            case TYPE_DATA -> -1;
+            case TYPE_DATA, TYPE_DATA_OFFLOAD -> -1;
             default -> 0;
         };
         if (expected == 0 || (expected > 0 && length != expected) || (expected < 0 && length < DATA_OVERHEAD)) {

@@ -121,6 +121,22 @@ class HandshakeTest {
     }
 
     @Test
+    void theTypeOfADataMessageIsAuthenticatedSoOffloadAndPlainDataCannotBeSwapped() {
+        Session[] sessions = handshake(networkKey);
+        byte[] offload = sealed(sessions[0], WireFormat.TYPE_DATA_OFFLOAD);
+        byte[] plain = sealed(sessions[0], WireFormat.TYPE_DATA);
+        byte[] offloadAsPlain = offload.clone();
+        offloadAsPlain[0] = WireFormat.TYPE_DATA;
+        byte[] plainAsOffload = plain.clone();
+        plainAsOffload[0] = WireFormat.TYPE_DATA_OFFLOAD;
+        assertEquals(Session.Verdict.FORGED, open(sessions[1], offloadAsPlain));
+        assertEquals(Session.Verdict.FORGED, open(sessions[1], plainAsOffload));
+        assertEquals(Session.Verdict.OK, open(sessions[1], offload));
+        assertEquals(Session.Verdict.OK, open(sessions[1], plain));
+        assertEquals(WireFormat.TYPE_DATA_OFFLOAD, WireFormat.typeOf(ByteBuffer.wrap(offload), 0, offload.length));
+    }
+
+    @Test
     void cookieReplyRoundTripMakesAValidMac2() {
         CookieJar jar = new CookieJar(switchPublic, random);
         byte[] source = {127, 0, 0, 1};
@@ -183,6 +199,12 @@ class HandshakeTest {
         ByteBuffer opened = ByteBuffer.allocate(frame.length);
         assertEquals(Session.Verdict.OK, to.open(sealed, opened));
         return Arrays.copyOf(opened.array(), opened.position());
+    }
+
+    private static byte[] sealed(Session session, byte type) {
+        ByteBuffer out = ByteBuffer.allocate(100 + WireFormat.DATA_OVERHEAD);
+        session.seal(type, ByteBuffer.wrap(new byte[100]), out);
+        return out.array();
     }
 
     private static Session.Verdict open(Session session, byte[] message) {
