@@ -2,13 +2,15 @@
 # End-to-end benchmark of vswitch's data path on one machine, against the kernel's own paths.
 #
 # Three network namespaces: a switch namespace and two hosts, each host wired to the switch namespace by a veth pair
-# (the "underlay"). Over that, four paths from host 1 to host 2 are measured with the same tools:
+# (the "underlay"). Over that, five paths from host 1 to host 2 are measured with the same tools:
 #   direct   a veth pair straight between the hosts: the ceiling of what one machine can do
 #   vxlan    kernel VXLAN between the hosts, its UDP routed through the switch namespace by the kernel, i.e. over the
 #            same two veth hops vswitch's UDP takes: what a kernel L2-over-UDP tunnel costs
 #   plain    vport --legacy on both hosts, the switch's plaintext legacy port (the seed's format)
 #   secure   vport with the network's join token: Noise handshake, every frame AES-256-GCM sealed to the switch,
 #            opened there, sealed again to the other vport
+#   offload  as secure, with vport --offload: TCP segments of up to 64 KB from the TAP cross the switch as one message
+#            each (the underlay carries them as IP fragments)
 # For each: ping RTT (min/avg/p99), iperf3 TCP both ways, iperf3 UDP loss at fixed offered rates, frames/s on host 2's
 # interface; for plain and secure also CPU seconds and peak RSS of the switch and both vports, and the switch's own
 # frame counter. A fresh switch is started per mode, so its peak RSS belongs to that mode alone.
@@ -29,7 +31,7 @@ Needs root, iproute2, ping, iperf3, curl, python3 and a JDK 17+. Run from anywhe
 Options:
   --no-build          use the existing quarkus-run.jar files instead of running 'mvn -B -q package -DskipTests'
   --quick             shorter run (about a minute): 50 pings, TCP 2 s, UDP 1 s at 100M and 1G, 1 s warm-up
-  --modes LIST        vswitch modes to measure, comma-separated: plain,secure (default: both)
+  --modes LIST        vswitch modes to measure, comma-separated: plain,secure,offload (default: all three)
   --no-baselines      skip the direct veth and VXLAN paths (no ratios then)
   --pings N           pings per path, 0.01 s apart (default 200)
   --tcp-seconds N     length of each iperf3 TCP run, one per direction (default 5)
@@ -55,7 +57,7 @@ EOF
 # ---- options -------------------------------------------------------------------------------------------------------
 
 BUILD=1
-MODES=plain,secure
+MODES=plain,secure,offload
 BASELINES=1
 PINGS=200
 TCP_SECONDS=5
@@ -105,7 +107,7 @@ bounded --warmup "$WARMUP" 0 60
 ((SOAK_SECONDS == 0)) || bounded --soak "$SOAK_SECONDS" 10 600
 IFS=, read -ra MODE_LIST <<< "$MODES"
 for mode in "${MODE_LIST[@]}"; do
-  [[ $mode == plain || $mode == secure ]] || die "--modes takes plain and/or secure, got '$mode'"
+  [[ $mode == plain || $mode == secure || $mode == offload ]] || die "--modes takes plain, secure and/or offload, got '$mode'"
 done
 IFS=, read -ra RATE_LIST <<< "$UDP_RATES"
 declare -A UNIT=([K]=1000 [M]=1000000 [G]=1000000000)
@@ -377,7 +379,7 @@ if ((BASELINES)); then
   measure_path vxlan vsb-vx 198.19.3.2
 fi
 
-# Starts a fresh switch and a vport on each host in mode $1 (plain or secure), overlay 198.19.$2.0/24, measures,
+# Starts a fresh switch and a vport on each host in mode $1 (plain, secure or offload), overlay 198.19.$2.0/24, measures,
 # and stops them all again.
 run_mode() {
   local mode=$1 subnet=$2 keys=$WORK/keys-$1 n ns_var vport_args
@@ -398,6 +400,7 @@ run_mode() {
       # the token names the switch by its host name; inside the namespaces it is 198.18.N.1
       wait_for "the join token" test -s "$keys/tokens/default.token"
       vport_args=(--token-file "$keys/tokens/default.token" --key-file "$WORK/$mode-h$n.key" "198.18.$n.1:$PORT")
+      [[ $mode == offload ]] && vport_args+=(--offload)
     fi
     start_bg "${!ns_var}" "$mode-vport$n" java "${JAVA_OPT_LIST[@]}" -jar "$VPORT_JAR" connect "${vport_args[@]}" \
       --tap vsb-tap --ip "198.19.$subnet.$n/24" --status-dir "$WORK/status-h$n" ${VPORT_MTU:+--mtu "$VPORT_MTU"}
@@ -443,7 +446,8 @@ import json, math, os, re, sys
 hz = int(hz)
 rates = [r for r in rates.split(",") if r]
 UDP_LENGTH = 1300  # the script's iperf3 -l for UDP
-LABEL = {"direct": "direct veth", "vxlan": "kernel VXLAN", "plain": "vswitch plain", "secure": "vswitch secure"}
+LABEL = {"direct": "direct veth", "vxlan": "kernel VXLAN", "plain": "vswitch plain", "secure": "vswitch secure",
+         "offload": "vswitch offload"}
 ROLES = ["switch", "vport1", "vport2"]
 
 
@@ -546,7 +550,7 @@ ratios = {f"{mode}/{base}": {
     "tcp_fwd": ratio(get(results, mode, "tcp_fwd", "mbit_s"), get(results, base, "tcp_fwd", "mbit_s")),
     "tcp_rev": ratio(get(results, mode, "tcp_rev", "mbit_s"), get(results, base, "tcp_rev", "mbit_s")),
     "ping_avg": ratio(get(results, mode, "ping", "avg_ms"), get(results, base, "ping", "avg_ms"))}
-    for mode in ("plain", "secure") for base in ("vxlan", "direct") if mode in results and base in results}
+    for mode in ("plain", "secure", "offload") for base in ("vxlan", "direct") if mode in results and base in results}
 
 
 def fmt(v, spec="{:.0f}"):

@@ -40,10 +40,20 @@ public final class VirtualSwitch<E> {
      */
     public ForwardingDecision<E> forward(E endpoint, int length, long destination, long source, long nowNanos,
                                          ForwardingDecision<E> out) {
+        return forward(endpoint, length, length, destination, source, nowNanos, out);
+    }
+
+    /**
+     * As {@link #forward(Object, int, long, long, long, ForwardingDecision)} for a frame that stands for several on the
+     * wire (a TCP segmentation offload super-frame): the size limit applies to {@code segmentLength}, the longest of
+     * those, and the byte counters to all {@code length} bytes.
+     */
+    public ForwardingDecision<E> forward(E endpoint, int length, int segmentLength, long destination, long source,
+                                         long nowNanos, ForwardingDecision<E> out) {
         if (length < EthernetFrame.HEADER_LENGTH) {
             return drop(DropReason.RUNT, null, out);
         }
-        if (length > settings.maxFrameSize()) {
+        if (segmentLength > settings.maxFrameSize()) {
             return drop(DropReason.OVERSIZE, null, out);
         }
         if (!MacAddress.isValidSource(source)) {

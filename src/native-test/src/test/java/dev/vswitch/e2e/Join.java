@@ -17,8 +17,9 @@ import java.util.List;
  * @param legacy   whether to speak the seed's plain format instead
  * @param via      HOST:PORT to send to instead of the switch's own address, or null
  * @param replicas the replicas (1-based) to give the vport, first the one to join; empty: the switch (replica 1)
+ * @param offload  whether the vport runs with {@code --offload}
  */
-record Join(String network, Path token, boolean legacy, String via, List<Integer> replicas) {
+record Join(String network, Path token, boolean legacy, String via, List<Integer> replicas, boolean offload) {
 
     Join {
         replicas = List.copyOf(replicas);
@@ -26,26 +27,31 @@ record Join(String network, Path token, boolean legacy, String via, List<Integer
 
     /** The switch's own token for {@code network}. */
     static Join network(String network) {
-        return new Join(network, null, false, null, List.of());
+        return new Join(network, null, false, null, List.of(), false);
     }
 
     /** A token file the test wrote. */
     static Join withToken(Path token) {
-        return new Join(null, token, false, null, List.of());
+        return new Join(null, token, false, null, List.of(), false);
     }
 
     /** The seed's plain format, to the switch's legacy port. */
     static Join legacyPort() {
-        return new Join(null, null, true, null, List.of());
+        return new Join(null, null, true, null, List.of(), false);
     }
 
     /** This join, but sending to {@code hostPort} (a relay) instead of to the switch's address. */
     Join via(String hostPort) {
-        return new Join(network, token, legacy, hostPort, replicas);
+        return new Join(network, token, legacy, hostPort, replicas, offload);
     }
 
     /** This join, to these replicas of the switch: the vport joins the first and fails over to the others in order. */
     Join onReplicas(Integer... order) {
-        return new Join(network, token, legacy, via, Arrays.asList(order));
+        return new Join(network, token, legacy, via, Arrays.asList(order), offload);
+    }
+
+    /** This join, with TCP segmentation offload carried to the switch ({@code vport --offload}). */
+    Join withOffload() {
+        return new Join(network, token, legacy, via, replicas, true);
     }
 }

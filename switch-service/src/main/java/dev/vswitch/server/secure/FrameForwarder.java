@@ -2,6 +2,8 @@ package dev.vswitch.server.secure;
 
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.protocol.offload.Segmenter;
+import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.server.capture.CaptureTap;
@@ -23,12 +25,19 @@ import java.nio.ByteBuffer;
  * switching core, then out, sealed, to every port the core chose. Frames to a trunk carry their network's
  * tag (built once per frame however many trunks it goes to). The buffers and the decision are reused, so
  * forwarding allocates only the datagrams it sends. Only on the event loop.
+ *
+ * <p>A vport with {@code --offload} sends offload messages: a virtio_net_hdr before the frame, which may be a TCP
+ * segment of up to 64 KB or lack its checksum. They go on as they are to vports that take them; for any other port
+ * (a vport without offload, a trunk) the frame is cut into ordinary frames here, checksums completed, as the kernel's
+ * GSO would.
  */
 final class FrameForwarder {
 
     private final ByteBuffer plain = ByteBuffer.allocate(65536);
     private final ByteBuffer tagged = ByteBuffer.allocate(65536 + 1 + WireFormat.NETWORK_NAME_LENGTH);
     private final ForwardingDecision<PortEndpoint> decision = new ForwardingDecision<>();
+    private final Segmenter segmenter = new Segmenter(false);
+    private final Segmenter.Sink sendSegment = this::sendSegment;
     private final SecureNetwork[] networks;
     private final Captures captures;
     private final SecureCounters counters;
@@ -37,6 +46,12 @@ final class FrameForwarder {
     private SecureNetwork network;
     private boolean taggedReady;
     private long nowNanos;
+    /** Where the frame starts in {@link #plain}: after the virtio_net_hdr of an offload message, else at 0. */
+    private int frameOffset;
+    /** The offload message's header asks for segmenting or a checksum: ports without offload get it done here. */
+    private boolean needsOffload;
+    /** The port a segment being cut goes to. */
+    private Port<PortEndpoint> segmentTarget;
 
     FrameForwarder(SecureNetwork[] networks, Captures captures, SecureCounters counters,
                    DatagramSender sender) {
@@ -51,18 +66,40 @@ final class FrameForwarder {
         return plain;
     }
 
-    /** A vport's plaintext: a keepalive (learned from, and answered) or a frame. */
-    void fromVport(Peer peer, long now) {
-        int length = plain.limit();
-        if (length == 0 || Keepalive.kind(plain, 0, length) == Keepalive.REQUEST) {
-            long source = length == 0 ? 0 : EthernetFrame.source(plain, 0);
+    /**
+     * A vport's plaintext: a keepalive (learned from, and answered) or a frame. {@code offloaded}: it came in an offload
+     * message, header first; its keepalives say the vport takes them, ordinary keepalives that it does not.
+     */
+    void fromVport(Peer peer, boolean offloaded, long now) {
+        frameOffset = offloaded ? VirtioNetHeader.LENGTH : 0;
+        int length = plain.limit() - frameOffset;
+        if (length < 0) {
+            counters.dropped(PacketDrop.MALFORMED);
+            return;
+        }
+        if (length == 0 || Keepalive.kind(plain, frameOffset, length) == Keepalive.REQUEST) {
+            peer.takesOffload = offloaded;
+            long source = length == 0 ? 0 : EthernetFrame.source(plain, frameOffset);
             if (peer.network().lan().keepalive(peer, source, now) != null && length > 0) {
-                Keepalive.writeReply(plain, source);
-                seal(peer, plain);
+                Keepalive.writeReply(plain.slice(frameOffset, Keepalive.LENGTH), source);
+                if (offloaded) {
+                    VirtioNetHeader.writePlain(plain, 0);
+                }
+                plain.position(0).limit(frameOffset + Keepalive.LENGTH);
+                seal(peer, offloaded ? WireFormat.TYPE_DATA_OFFLOAD : WireFormat.TYPE_DATA, plain);
             }
             return;
         }
-        forward(peer.network(), peer, now);
+        needsOffload = offloaded && !VirtioNetHeader.isPlain(plain, 0);
+        int segmentLength = length;
+        if (needsOffload) {
+            segmentLength = Segmenter.segmentFrameLength(plain, 0, plain.limit());
+            if (segmentLength < 0) {
+                counters.dropped(PacketDrop.MALFORMED);
+                return;
+            }
+        }
+        forward(peer.network(), peer, segmentLength, now);
     }
 
     /** A trunk's plaintext: empty (a keepalive, nothing to do) or a network's tag and a frame. */
@@ -86,21 +123,23 @@ final class FrameForwarder {
         System.arraycopy(plain.array(), tagLength, plain.array(), 0, length - tagLength);
         plain.limit(length - tagLength);
         link.receivedFrame(plain.limit());
-        forward(target, link, now);
+        frameOffset = 0;
+        needsOffload = false;
+        forward(target, link, plain.limit(), now);
     }
 
-    private void forward(SecureNetwork to, PortEndpoint ingress, long now) {
+    private void forward(SecureNetwork to, PortEndpoint ingress, int segmentLength, long now) {
         network = to;
         taggedReady = false;
         nowNanos = now;
-        int length = plain.limit();
+        int length = plain.limit() - frameOffset;
         VirtualSwitch<PortEndpoint> lan = to.lan();
-        long destination = length >= EthernetFrame.HEADER_LENGTH ? EthernetFrame.destination(plain, 0) : 0;
-        long source = length >= EthernetFrame.HEADER_LENGTH ? EthernetFrame.source(plain, 0) : 0;
-        lan.forward(ingress, length, destination, source, now, decision);
+        long destination = length >= EthernetFrame.HEADER_LENGTH ? EthernetFrame.destination(plain, frameOffset) : 0;
+        long source = length >= EthernetFrame.HEADER_LENGTH ? EthernetFrame.source(plain, frameOffset) : 0;
+        lan.forward(ingress, length, segmentLength, destination, source, now, decision);
         if (captures.active() && decision.action() != ForwardingDecision.Action.DROP) {
             int egress = decision.action() == ForwardingDecision.Action.UNICAST ? decision.egress().id() : CaptureTap.ANY_PORT;
-            captures.offer(lan.name(), decision.ingress().id(), egress, plain.array(), 0, length);
+            captures.offer(lan.name(), decision.ingress().id(), egress, plain.array(), frameOffset, length);
         }
         switch (decision.action()) {
             case UNICAST -> forwardTo(decision.egress());
@@ -120,42 +159,74 @@ final class FrameForwarder {
     }
 
     private void forwardTo(Port<PortEndpoint> port) {
+        int length = plain.limit() - frameOffset;
         int sent;
-        if (port.isTrunk()) {
+        if (frameOffset > 0 && port.endpoint() instanceof Peer peer && peer.takesOffload) {
+            plain.position(0);
+            sent = seal(peer, WireFormat.TYPE_DATA_OFFLOAD, plain);
+        } else if (needsOffload) {
+            segmentTarget = port;
+            sent = segmenter.split(plain, 0, plain.limit(), 1, network.lan().settings().maxFrameSize(), sendSegment) > 0 ? 1 : 0;
+        } else if (port.isTrunk()) {
             if (!taggedReady) {
                 tagged.clear();
-                tagged.put(network.trunkTag()).put(plain.array(), 0, plain.limit()).flip();
+                tagged.put(network.trunkTag()).put(plain.array(), frameOffset, length).flip();
                 taggedReady = true;
             }
-            sent = seal(port.endpoint(), tagged);
-            if (sent > 0) {
-                ((TrunkLink) port.endpoint()).sentFrame(plain.limit(), nowNanos);
-            }
+            sent = sealToTrunk(port, tagged, length);
         } else {
-            sent = seal(port.endpoint(), plain);
+            plain.position(frameOffset);
+            sent = seal(port.endpoint(), WireFormat.TYPE_DATA, plain);
         }
         if (sent > 0) {
-            port.sent(plain.limit());
-            network.lan().counters().sent(decision.kind(), plain.limit());
+            port.sent(length);
+            network.lan().counters().sent(decision.kind(), length);
         } else if (sent < 0) {
             network.lan().counters().dropped(DropReason.SEND_QUEUE_FULL);
         }
     }
 
+    /** One ordinary frame cut from an offload message, after its (all-zero) virtio header, to {@link #segmentTarget}. */
+    private boolean sendSegment(ByteBuffer piece) {
+        int length = piece.limit() - VirtioNetHeader.LENGTH;
+        int sent;
+        if (segmentTarget.isTrunk()) {
+            tagged.clear();
+            tagged.put(network.trunkTag()).put(piece.array(), VirtioNetHeader.LENGTH, length).flip();
+            sent = sealToTrunk(segmentTarget, tagged, length);
+        } else {
+            piece.position(VirtioNetHeader.LENGTH);
+            sent = seal(segmentTarget.endpoint(), WireFormat.TYPE_DATA, piece);
+        }
+        if (sent < 0) {
+            network.lan().counters().dropped(DropReason.SEND_QUEUE_FULL);
+        }
+        return sent >= 0;
+    }
+
+    private int sealToTrunk(Port<PortEndpoint> port, ByteBuffer tagged, int frameLength) {
+        tagged.position(0);
+        int sent = seal(port.endpoint(), WireFormat.TYPE_DATA, tagged);
+        if (sent > 0) {
+            ((TrunkLink) port.endpoint()).sentFrame(frameLength, nowNanos);
+        }
+        return sent;
+    }
+
     /**
-     * Seals all of {@code payload} for {@code to}'s current session into a pooled buffer and sends it: 1 when
-     * sent, 0 when {@code to} has no session yet, -1 when the send queue is full.
+     * Seals {@code payload} from its position to its limit for {@code to}'s current session, as a data message of
+     * {@code type}, into a pooled buffer and sends it: 1 when sent, 0 when {@code to} has no session yet, -1 when the
+     * send queue is full.
      */
-    private int seal(PortEndpoint to, ByteBuffer payload) {
+    private int seal(PortEndpoint to, byte type, ByteBuffer payload) {
         Session session = to.sessions().current();
         InetSocketAddress address = to.sendAddress();
         if (session == null || address == null) {
             return 0;
         }
-        int sealed = payload.limit() + WireFormat.DATA_OVERHEAD;
+        int sealed = payload.remaining() + WireFormat.DATA_OVERHEAD;
         ByteBuf out = sender.datagramBuffer(sealed);
-        payload.position(0);
-        session.seal(payload, out.internalNioBuffer(0, sealed)); // a view Netty keeps per buffer: no allocation
+        session.seal(type, payload, out.internalNioBuffer(0, sealed)); // a view Netty keeps per buffer: no allocation
         out.writerIndex(sealed);
         return sender.send(out, address) ? 1 : -1;
     }

@@ -127,7 +127,8 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     protected void onDatagram(ByteBuffer message, InetSocketAddress sender) {
         long now = System.nanoTime();
         switch (WireFormat.typeOf(message, message.position(), message.remaining())) {
-            case WireFormat.TYPE_DATA -> onData(message, sender, now);
+            case WireFormat.TYPE_DATA -> onData(message, sender, now, false);
+            case WireFormat.TYPE_DATA_OFFLOAD -> onData(message, sender, now, true);
             case WireFormat.TYPE_INITIATION -> onInitiation(bytesOf(message), sender, now);
             case WireFormat.TYPE_RESPONSE -> {
                 if (mesh == null || !mesh.onResponse(bytesOf(message), now)) {
@@ -196,7 +197,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         counters.handshake(HandshakeResult.ACCEPTED);
     }
 
-    private void onData(ByteBuffer message, InetSocketAddress sender, long now) {
+    private void onData(ByteBuffer message, InetSocketAddress sender, long now, boolean offloaded) {
         SessionTable.Entry entry = sessions.get(Session.receiverIndexOf(message));
         if (entry == null) {
             counters.dropped(PacketDrop.UNKNOWN_SESSION);
@@ -220,6 +221,10 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         }
         plain.flip();
         if (entry.owner() instanceof TrunkLink link) {
+            if (offloaded) {
+                counters.dropped(PacketDrop.UNEXPECTED_TYPE); // replicas carry ordinary frames only
+                return;
+            }
             mesh.onData(link, session, now);
             forwarder.fromTrunk(link, now);
             return;
@@ -233,7 +238,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
             peer.address = sender; // authenticated, so the session may move: roaming, NAT rebinding
             counters.roamed();
         }
-        forwarder.fromVport(peer, now);
+        forwarder.fromVport(peer, offloaded, now);
     }
 
     private void send(byte[] datagram, InetSocketAddress to) {

@@ -89,8 +89,28 @@ public final class SecureClient implements AutoCloseable {
         sendRaw(lastData);
     }
 
-    public byte[] receiveFrame() throws IOException {
+    /** A data message of {@code type} carrying {@code plaintext} (for offload messages: virtio header, then frame). */
+    public void sendMessage(byte type, byte[] plaintext) throws IOException {
+        ByteBuffer out = ByteBuffer.allocate(plaintext.length + WireFormat.DATA_OVERHEAD);
+        session.seal(type, ByteBuffer.wrap(plaintext), out);
+        sendRaw(out.array());
+    }
+
+    /** The next data message from the switch: its type and its opened plaintext. */
+    public Message receiveMessage() throws IOException {
         byte[] message = receiveRaw();
+        return new Message(message[0], open(message));
+    }
+
+    /** A data message received: {@link WireFormat#TYPE_DATA} or {@link WireFormat#TYPE_DATA_OFFLOAD}, and its plaintext. */
+    public record Message(byte type, byte[] plaintext) {
+    }
+
+    public byte[] receiveFrame() throws IOException {
+        return open(receiveRaw());
+    }
+
+    private byte[] open(byte[] message) {
         ByteBuffer plain = ByteBuffer.allocate(message.length);
         Session.Verdict verdict = session.open(ByteBuffer.wrap(message), plain);
         if (verdict != Session.Verdict.OK) {
@@ -133,7 +153,8 @@ public final class SecureClient implements AutoCloseable {
         udp.close();
     }
 
-    private byte[] keepaliveRequest() {
+    /** A keepalive request as its frame bytes. */
+    public byte[] keepaliveRequest() {
         ByteBuffer request = ByteBuffer.allocate(Keepalive.LENGTH);
         Keepalive.writeRequest(request, mac);
         return request.array();

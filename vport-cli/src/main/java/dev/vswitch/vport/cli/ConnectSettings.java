@@ -27,7 +27,8 @@ record ConnectSettings(List<HostPort> targets, String tapName, Ipv4Cidr ip, int 
      * The secure protocol's credentials.
      *
      * @param keyFile the client key file given with --key-file, or null for the default (or the token's key)
+     * @param offload TCP segmentation and checksum offload through the TAP (--offload)
      */
-    record Secure(JoinToken token, Path keyFile) {
+    record Secure(JoinToken token, Path keyFile, boolean offload) {
     }
 }

@@ -53,6 +53,8 @@ public final class LinkCounters {
     private final AtomicLong handshakesCompleted = new AtomicLong();
     private final AtomicLong handshakesFailed = new AtomicLong();
     private final AtomicLong cookiesReceived = new AtomicLong();
+    private final AtomicLong offloadSent = new AtomicLong();
+    private final AtomicLong offloadReceived = new AtomicLong();
 
     public void sentToSwitch(int bytes) {
         framesToSwitch.incrementAndGet();
@@ -89,6 +91,24 @@ public final class LinkCounters {
     /** Secure mode: the switch was under load and sent a cookie to repeat the handshake with. */
     public void cookieReceived() {
         cookiesReceived.incrementAndGet();
+    }
+
+    /** --offload: a message went to the switch carrying a frame with offload work (a TCP segment over MTU, a checksum). */
+    public void sentOffload() {
+        offloadSent.incrementAndGet();
+    }
+
+    /** --offload: such a frame came from the switch, to be finished by this host's kernel. */
+    public void receivedOffload() {
+        offloadReceived.incrementAndGet();
+    }
+
+    public long offloadSent() {
+        return offloadSent.get();
+    }
+
+    public long offloadReceived() {
+        return offloadReceived.get();
     }
 
     public long handshakesCompleted() {
@@ -134,7 +154,7 @@ public final class LinkCounters {
     /**
      * One line, e.g. {@code to switch 12 frames/1500 bytes, from switch 10 frames/1300 bytes, keepalives 3 sent/3 answered,
      * dropped none}; in secure mode also {@code handshakes 2 completed/0 failed} (with {@code , 1 cookie} under load)
-     * before the drops.
+     * before the drops, and with --offload {@code offload 40 sent/38 received}.
      */
     public String summary() {
         StringBuilder dropped = new StringBuilder();
@@ -150,8 +170,11 @@ public final class LinkCounters {
         String handshakes = completed + failed + cookies == 0 ? ""
                 : String.format(Locale.ROOT, " handshakes %d completed/%d failed%s,", completed, failed,
                         cookies == 0 ? "" : ", " + cookies + (cookies == 1 ? " cookie" : " cookies"));
-        return String.format(Locale.ROOT, "to switch %d frames/%d bytes, from switch %d frames/%d bytes, keepalives %d sent/%d answered,%s dropped %s",
+        long offloads = offloadSent.get() + offloadReceived.get();
+        String offload = offloads == 0 ? ""
+                : String.format(Locale.ROOT, " offload %d sent/%d received,", offloadSent.get(), offloadReceived.get());
+        return String.format(Locale.ROOT, "to switch %d frames/%d bytes, from switch %d frames/%d bytes, keepalives %d sent/%d answered,%s%s dropped %s",
                 framesToSwitch.get(), bytesToSwitch.get(), framesFromSwitch.get(), bytesFromSwitch.get(),
-                keepalivesSent.get(), keepalivesReceived.get(), handshakes, dropped.length() == 0 ? "none" : dropped);
+                keepalivesSent.get(), keepalivesReceived.get(), handshakes, offload, dropped.length() == 0 ? "none" : dropped);
     }
 }

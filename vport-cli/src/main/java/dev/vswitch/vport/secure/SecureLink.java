@@ -3,6 +3,7 @@ package dev.vswitch.vport.secure;
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.noise.NoiseException;
+import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.vport.ExitCode;
@@ -115,6 +116,8 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private final Endpoints endpoints;
     private final String network;
     private final int maxFrameLength;
+    /** Bytes before each frame in the TAP's reads and writes: a virtio_net_hdr with --offload, else none. */
+    private final int prefix;
     private final long keepaliveNanos;
     private final long deadAfterNanos;
     private final long retryNanos;
@@ -125,14 +128,16 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private final Object stateLock = new Object();
     private final LinkThreads threads = new LinkThreads(this::forwardTapToSwitch, this::forwardSwitchToTap);
     /** The monitor thread's own keepalive buffers. */
-    private final ByteBuffer monitorFrame = ByteBuffer.allocateDirect(Keepalive.LENGTH);
-    private final ByteBuffer monitorOut = ByteBuffer.allocateDirect(Keepalive.LENGTH + WireFormat.DATA_OVERHEAD);
+    private final ByteBuffer monitorFrame;
+    private final ByteBuffer monitorOut;
     /** The session frames are sealed with; written under {@link #sessionLock}. */
     private volatile Session current;
     /** The session before the current one, still opened for packets in flight; written under {@link #sessionLock}. */
     private volatile Session previous;
     /** When an authentic message last came from the switch (at start: when the link started, for the silence timer). */
     private volatile long lastHeardNanos;
+    /** The switch sent an offload message in the current session, so it takes them (and knows we do). */
+    private volatile boolean switchTakesOffload;
     /** True once an authentic message came from the switch, so {@link #lastHeardNanos} means something to a user. */
     private volatile boolean heardOnce;
     /** When the last handshake completed; {@link #NEVER} before the first. */
@@ -166,6 +171,9 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         this.endpoints = settings.endpoints();
         this.network = settings.network();
         this.maxFrameLength = Vport.maxFrameLength(settings.tapMtu());
+        this.prefix = tap.offload() ? VirtioNetHeader.LENGTH : 0;
+        this.monitorFrame = ByteBuffer.allocateDirect(prefix + Keepalive.LENGTH);
+        this.monitorOut = ByteBuffer.allocateDirect(prefix + Keepalive.LENGTH + WireFormat.DATA_OVERHEAD);
         this.keepaliveNanos = settings.keepalive().toNanos();
         this.deadAfterNanos = settings.deadAfter().toNanos();
         this.retryNanos = settings.handshakeRetry().toNanos();
@@ -350,29 +358,33 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     // ---- TAP to switch -----------------------------------------------------------------------------
 
     private void forwardTapToSwitch() {
-        ByteBuffer frame = ByteBuffer.allocateDirect(BUFFER_BYTES);
-        ByteBuffer message = ByteBuffer.allocateDirect(BUFFER_BYTES + WireFormat.DATA_OVERHEAD);
+        ByteBuffer frame = ByteBuffer.allocateDirect(prefix + BUFFER_BYTES);
+        ByteBuffer message = ByteBuffer.allocateDirect(prefix + BUFFER_BYTES + WireFormat.DATA_OVERHEAD);
+        Session[] session = new Session[1];
+        OffloadSender.Out out = (type, payload, frameBytes) -> sendData(session[0], type, payload, message, frameBytes);
+        OffloadSender offloaded = prefix == 0 ? null
+                : new OffloadSender(maxFrameLength, () -> switchTakesOffload, counters, out);
         try {
             while (threads.isRunning()) {
                 int length = tap.read(frame, TAP_POLL_MILLIS);
                 if (length == 0) {
                     continue;
                 }
-                if (length > maxFrameLength) {
-                    counters.drop(LinkCounters.Drop.OVERSIZE);
-                    continue;
-                }
-                Session session = current;
-                if (session == null || session.isExpired(clock.getAsLong())) {
+                session[0] = current;
+                if (session[0] == null || session[0].isExpired(clock.getAsLong())) {
                     counters.drop(LinkCounters.Drop.NO_SESSION);
                     continue;
                 }
-                if (trace != null) {
-                    trace.frame("tap->switch", frame, length);
+                if (trace != null && length >= prefix + EthernetFrame.HEADER_LENGTH) {
+                    trace.frame("tap->switch", frame.slice(prefix, length - prefix), length - prefix);
                 }
-                seal(session, frame, message);
-                if (link.send(message)) {
-                    counters.sentToSwitch(length);
+                if (offloaded != null && !VirtioNetHeader.isPlain(frame, 0)) {
+                    offloaded.send(frame, length);
+                } else if (length - prefix > maxFrameLength) {
+                    counters.drop(LinkCounters.Drop.OVERSIZE);
+                } else {
+                    frame.position(prefix);
+                    sendData(session[0], WireFormat.TYPE_DATA, frame, message, length - prefix);
                 }
             }
         } catch (RuntimeException e) {
@@ -380,18 +392,30 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         }
     }
 
-    /** Seals the frame's remaining bytes into {@code message}, left flipped for sending. */
-    private void seal(Session session, ByteBuffer frame, ByteBuffer message) {
+    private void sendData(Session session, byte type, ByteBuffer payload, ByteBuffer message, int frameBytes) {
+        seal(session, type, payload, message);
+        if (link.send(message)) {
+            counters.sentToSwitch(frameBytes);
+        }
+    }
+
+    /** Seals the payload's remaining bytes into {@code message} as a data message of {@code type}, left flipped for sending. */
+    private void seal(Session session, byte type, ByteBuffer payload, ByteBuffer message) {
         message.clear();
         synchronized (sealLock) { // the monitor and receiving threads seal keepalives with the same session
-            session.seal(frame, message);
+            session.seal(type, payload, message);
         }
         message.flip();
     }
 
+    /**
+     * With --offload keepalives go as offload messages (an all-zero virtio_net_hdr first): that tells the switch that
+     * this vport takes them, and its reply in kind tells this vport that the switch does.
+     */
     private void sendKeepalive(Session session, long now, ByteBuffer frame, ByteBuffer message) {
-        Keepalive.writeRequest(frame, tapMac);
-        seal(session, frame, message);
+        Keepalive.writeRequest(frame.slice(prefix, Keepalive.LENGTH), tapMac);
+        frame.position(0).limit(prefix + Keepalive.LENGTH);
+        seal(session, prefix == 0 ? WireFormat.TYPE_DATA : WireFormat.TYPE_DATA_OFFLOAD, frame, message);
         if (lastKeepaliveNanos - lastHeardNanos <= 0) {
             firstUnansweredKeepaliveNanos = now;
         }
@@ -409,14 +433,15 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private void forwardSwitchToTap() {
         ByteBuffer datagram = ByteBuffer.allocateDirect(BUFFER_BYTES);
         ByteBuffer plain = ByteBuffer.allocateDirect(BUFFER_BYTES);
-        ByteBuffer confirmFrame = ByteBuffer.allocateDirect(Keepalive.LENGTH);
-        ByteBuffer confirmMessage = ByteBuffer.allocateDirect(Keepalive.LENGTH + WireFormat.DATA_OVERHEAD);
+        ByteBuffer confirmFrame = ByteBuffer.allocateDirect(prefix + Keepalive.LENGTH);
+        ByteBuffer confirmMessage = ByteBuffer.allocateDirect(prefix + Keepalive.LENGTH + WireFormat.DATA_OVERHEAD);
         try {
             int length;
             while ((length = link.receive(datagram)) >= 0) {
                 datagram.flip();
                 switch (WireFormat.typeOf(datagram, 0, length)) {
-                    case WireFormat.TYPE_DATA -> onData(datagram, plain);
+                    case WireFormat.TYPE_DATA -> onData(datagram, plain, false);
+                    case WireFormat.TYPE_DATA_OFFLOAD -> onData(datagram, plain, true);
                     case WireFormat.TYPE_RESPONSE -> onResponse(bytesOf(datagram), confirmFrame, confirmMessage);
                     case WireFormat.TYPE_COOKIE_REPLY -> onCookieReply(bytesOf(datagram));
                     default -> counters.drop(LinkCounters.Drop.MALFORMED);
@@ -427,7 +452,15 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         }
     }
 
-    private void onData(ByteBuffer message, ByteBuffer plain) {
+    /**
+     * Opens a data message onto the TAP. With --offload the TAP takes a virtio_net_hdr before each frame: an offload
+     * message carries one, and an ordinary one is opened after {@link #prefix} zero bytes, which say "nothing to do".
+     */
+    private void onData(ByteBuffer message, ByteBuffer plain, boolean offloaded) {
+        if (offloaded && prefix == 0) {
+            counters.drop(LinkCounters.Drop.MALFORMED); // the switch sends these only to vports that sent one
+            return;
+        }
         int index = Session.receiverIndexOf(message);
         Session session = current;
         if (session == null || session.localIndex() != index) {
@@ -442,7 +475,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
             counters.drop(LinkCounters.Drop.UNKNOWN_SESSION);
             return;
         }
-        plain.clear();
+        plain.clear().position(offloaded ? 0 : prefix);
         Session.Verdict verdict = session.open(message, plain);
         if (verdict != Session.Verdict.OK) {
             counters.drop(switch (verdict) {
@@ -457,11 +490,18 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
             heardOnce = true;
         }
         plain.flip();
-        int length = plain.remaining();
+        if (offloaded) {
+            switchTakesOffload = true;
+            if (plain.limit() < prefix) {
+                counters.drop(LinkCounters.Drop.MALFORMED);
+                return;
+            }
+        }
+        int length = plain.limit() - prefix;
         if (length == 0) {
             return; // an empty message is a sign of life, nothing more
         }
-        byte keepalive = Keepalive.kind(plain, 0, length);
+        byte keepalive = Keepalive.kind(plain, prefix, length);
         if (keepalive != 0) {
             if (keepalive == Keepalive.REPLY) {
                 rtt.replyReceived(clock.getAsLong());
@@ -474,7 +514,10 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
             return;
         }
         if (trace != null) {
-            trace.frame("switch->tap", plain, length);
+            trace.frame("switch->tap", plain.slice(prefix, length), length);
+        }
+        if (offloaded && !VirtioNetHeader.isPlain(plain, 0)) {
+            counters.receivedOffload();
         }
         if (tap.write(plain)) {
             counters.deliveredFromSwitch(length);
@@ -502,6 +545,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
                 previous = current;
             }
             current = session;
+            switchTakesOffload = false; // perhaps another switch now: it says again whether it takes offload messages
         }
         lastHeardNanos = now;
         heardOnce = true;

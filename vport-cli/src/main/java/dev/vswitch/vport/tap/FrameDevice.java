@@ -16,4 +16,9 @@ public interface FrameDevice {
 
     /** Writes the bytes between the buffer's position and limit as one frame; false if it was refused. */
     boolean write(ByteBuffer frame);
+
+    /** True when every frame read and written starts with a virtio_net_hdr (TCP segmentation and checksum offload). */
+    default boolean offload() {
+        return false;
+    }
 }

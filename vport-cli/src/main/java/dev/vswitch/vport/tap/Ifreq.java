@@ -18,6 +18,8 @@ public final class Ifreq {
     static final short IFF_UP = 0x1;
     static final short IFF_TAP = 0x0002;
     static final short IFF_NO_PI = 0x1000;
+    /** Every frame read or written is preceded by a virtio_net_hdr: what carries offloads across the TAP. */
+    static final short IFF_VNET_HDR = 0x4000;
     static final short ARPHRD_ETHER = 1;
     private static final short AF_INET = LibC.AF_INET;
 

@@ -56,6 +56,9 @@ final class LibC {
 
     static native int ioctl(int fd, long request, ByteBuffer argument);
 
+    /** For requests whose argument is a plain value rather than a pointer (TUNSETOFFLOAD). */
+    static native int ioctl(int fd, long request, long argument);
+
     static native int socket(int domain, int type, int protocol);
 
     static native int poll(ByteBuffer fds, long count, int timeoutMillis);

@@ -20,41 +20,65 @@ public final class TapDevice implements FrameDevice, AutoCloseable {
 
     /** {@code _IOW('T', 202, int)}. */
     static final long TUNSETIFF = 0x400454caL;
+    /** {@code _IOW('T', 208, unsigned int)}: which offloads the kernel may hand us in the virtio_net_hdr. */
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    /**
+     * TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6: frames may come with their checksum still to be completed, and TCP may hand
+     * over segments of up to 64 KB (one read, one message) which the other end's kernel takes whole or the switch cuts up.
+     */
+    static final long OFFLOADS = 0x1 | 0x2 | 0x4;
     private static final int POLLFD_SIZE = 8;
     private static final short POLL_FAILURE = LibC.POLLERR | LibC.POLLHUP | LibC.POLLNVAL;
 
     private final int fd;
     private final String name;
+    private final boolean offload;
     /** {@code struct pollfd} for the reading thread, allocated once. */
     private final ByteBuffer pollFd = ByteBuffer.allocateDirect(POLLFD_SIZE).order(ByteOrder.nativeOrder());
     private boolean closed;
 
-    private TapDevice(int fd, String name) {
+    private TapDevice(int fd, String name, boolean offload) {
         this.fd = fd;
         this.name = name;
+        this.offload = offload;
     }
 
-    /** Creates the TAP interface {@code requestedName} (down, with a random MAC) and attaches to it. */
-    public static TapDevice create(String requestedName) {
+    /**
+     * Creates the TAP interface {@code requestedName} (down, with a random MAC) and attaches to it. With {@code offload}
+     * every frame read or written starts with a {@code virtio_net_hdr} (VirtioNetHeader) and the kernel may hand over
+     * TCP segments of up to 64 KB and frames whose checksum is left to complete.
+     */
+    public static TapDevice create(String requestedName, boolean offload) {
         int fd = LibC.open(TapErrors.TUN_PATH, LibC.O_RDWR | LibC.O_CLOEXEC);
         if (fd < 0) {
             throw TapErrors.openFailed(Native.getLastError());
         }
         try {
-            Ifreq ifreq = new Ifreq().reset(requestedName).flags((short) (Ifreq.IFF_TAP | Ifreq.IFF_NO_PI));
+            short flags = (short) (Ifreq.IFF_TAP | Ifreq.IFF_NO_PI | (offload ? Ifreq.IFF_VNET_HDR : 0));
+            Ifreq ifreq = new Ifreq().reset(requestedName).flags(flags);
             if (LibC.ioctl(fd, TUNSETIFF, ifreq.buffer()) < 0) {
                 throw TapErrors.createFailed(requestedName, Native.getLastError());
             }
-            int flags = LibC.fcntl(fd, LibC.F_GETFL, 0);
-            if (flags < 0 || LibC.fcntl(fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK) < 0) {
+            if (offload && LibC.ioctl(fd, TUNSETOFFLOAD, OFFLOADS) < 0) {
+                throw new VportException(ExitCode.RUNTIME_ERROR, "this kernel's TAP devices cannot take TCP segmentation offload"
+                        + " (--offload): " + TapErrors.describe(Native.getLastError()));
+            }
+            int fileFlags = LibC.fcntl(fd, LibC.F_GETFL, 0);
+            if (fileFlags < 0 || LibC.fcntl(fd, LibC.F_SETFL, fileFlags | LibC.O_NONBLOCK) < 0) {
                 throw new VportException(ExitCode.RUNTIME_ERROR,
                         "cannot make " + TapErrors.TUN_PATH + " non-blocking: " + TapErrors.describe(Native.getLastError()));
             }
-            return new TapDevice(fd, ifreq.name());
+            return new TapDevice(fd, ifreq.name(), offload);
         } catch (RuntimeException e) {
             LibC.close(fd);
             throw e;
         }
+    }
+
+    /** True when frames read and written start with a virtio_net_hdr. */
+    @Override
+    public boolean offload() {
+        return offload;
     }
 
     /** The interface name the kernel gave the device. */

@@ -148,7 +148,8 @@ class CommandLineTest {
                 List.of("connect", "--legacy"),
                 List.of("connect", "--legacy", "--token", token, "127.0.0.1:9999"),
                 List.of("connect", "--token", token, "--token-file", "x.token"),
-                List.of("connect", "--legacy", "--key-file", "x.key", "127.0.0.1:9999"));
+                List.of("connect", "--legacy", "--key-file", "x.key", "127.0.0.1:9999"),
+                List.of("connect", "--legacy", "--offload", "127.0.0.1:9999"));
         for (List<String> args : contradictions) {
             LaunchResult result = launcher.launch(args.toArray(String[]::new));
             assertEquals(2, result.exitCode(), args + ": " + result.getErrorOutput());
