@@ -27,8 +27,11 @@ public final class SwitchLink implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SwitchLink.class);
 
-    /** Room for bursts: the default (about 200 KiB) overflows at a few thousand full frames per second. */
-    private static final int SOCKET_BUFFER_BYTES = 1 << 20;
+    /**
+     * Room for bursts: the default (about 200 KiB) overflows at a few thousand full frames per second, and with --offload
+     * a datagram may hold 64 KB. The kernel caps it at net.core.rmem_max / wmem_max.
+     */
+    private static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
     private final LinkCounters counters;
     private volatile DatagramChannel channel;
