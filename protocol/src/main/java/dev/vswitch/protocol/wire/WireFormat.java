@@ -87,6 +87,13 @@ public final class WireFormat {
         return type;
     }
 
+    /** The buffer's remaining bytes in a new array, leaving its position where it was. */
+    public static byte[] copyOf(java.nio.ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(buffer.position(), bytes);
+        return bytes;
+    }
+
     static void putHeader(java.nio.ByteBuffer out, byte type) {
         out.put(type).put(VERSION).put((byte) 0).put((byte) 0);
     }

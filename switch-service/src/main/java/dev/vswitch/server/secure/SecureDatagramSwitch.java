@@ -129,14 +129,14 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         switch (WireFormat.typeOf(message, message.position(), message.remaining())) {
             case WireFormat.TYPE_DATA -> onData(message, sender, now, false);
             case WireFormat.TYPE_DATA_OFFLOAD -> onData(message, sender, now, true);
-            case WireFormat.TYPE_INITIATION -> onInitiation(bytesOf(message), sender, now);
+            case WireFormat.TYPE_INITIATION -> onInitiation(WireFormat.copyOf(message), sender, now);
             case WireFormat.TYPE_RESPONSE -> {
-                if (mesh == null || !mesh.onResponse(bytesOf(message), now)) {
+                if (mesh == null || !mesh.onResponse(WireFormat.copyOf(message), now)) {
                     counters.dropped(PacketDrop.UNEXPECTED_TYPE);
                 }
             }
             case WireFormat.TYPE_COOKIE_REPLY -> {
-                if (mesh == null || !mesh.onCookieReply(bytesOf(message), now)) {
+                if (mesh == null || !mesh.onCookieReply(WireFormat.copyOf(message), now)) {
                     counters.dropped(PacketDrop.UNEXPECTED_TYPE);
                 }
             }
@@ -289,11 +289,5 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
 
     private static byte[] addressBytes(InetSocketAddress address) {
         return address.getAddress().getAddress();
-    }
-
-    private static byte[] bytesOf(ByteBuffer message) {
-        byte[] bytes = new byte[message.remaining()];
-        message.duplicate().get(bytes);
-        return bytes;
     }
 }

@@ -1,0 +1,237 @@
+package dev.vswitch.vport.secure;
+
+import dev.vswitch.protocol.EthernetFrame;
+import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.protocol.offload.VirtioNetHeader;
+import dev.vswitch.protocol.wire.Session;
+import dev.vswitch.protocol.wire.WireFormat;
+import dev.vswitch.vport.link.FrameTrace;
+import dev.vswitch.vport.link.LinkCounters;
+import dev.vswitch.vport.link.RttMeter;
+import dev.vswitch.vport.link.SwitchLink;
+import dev.vswitch.vport.link.Vport;
+import dev.vswitch.vport.tap.FrameDevice;
+import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
+
+/**
+ * The data messages of a {@link SecureLink}: every frame from the TAP sealed into one, every authentic one opened onto
+ * the TAP, and the keepalives that ask after the switch. Each forwarding thread owns its buffers, so forwarding a frame
+ * allocates nothing here. The switch-to-TAP thread also receives the switch's handshake messages, and hands them to the
+ * link.
+ */
+final class DataPath {
+
+    /** Larger than any frame or UDP payload, so nothing is silently truncated. */
+    private static final int BUFFER_BYTES = 65_536;
+
+    /** The link this is the data path of: asked whether to keep running, told of handshake messages and failures. */
+    private final SecureLink owner;
+    private final FrameDevice tap;
+    private final SwitchLink link;
+    private final LinkCounters counters;
+    private final SessionPair sessions;
+    private final Liveness liveness;
+    private final FrameTrace trace;
+    private final long tapMac;
+    private final int maxFrameLength;
+    /** Bytes before each frame in the TAP's reads and writes: a virtio_net_hdr with --offload, else none. */
+    private final int prefix;
+    private final LongSupplier clock;
+    private final Object sealLock = new Object();
+    private final RttMeter rtt = new RttMeter();
+
+    /**
+     * @param tapMac the TAP's actual MAC, the source of our keepalives
+     * @param trace  per-frame trace for {@code -v}, or null
+     */
+    DataPath(SecureLink owner, FrameDevice tap, SwitchLink link, LinkCounters counters, SecureLink.Settings settings,
+            SessionPair sessions, Liveness liveness, long tapMac, FrameTrace trace) {
+        this.owner = owner;
+        this.tap = tap;
+        this.link = link;
+        this.counters = counters;
+        this.sessions = sessions;
+        this.liveness = liveness;
+        this.trace = trace;
+        this.tapMac = tapMac;
+        this.maxFrameLength = Vport.maxFrameLength(settings.tapMtu());
+        this.prefix = tap.offload() ? VirtioNetHeader.LENGTH : 0;
+        this.clock = settings.clock();
+    }
+
+    RttMeter.Reading rttReading() {
+        return rtt.reading();
+    }
+
+    /** A buffer for the keepalive frames of one thread that sends them; the message goes in a {@link #newKeepaliveMessage()}. */
+    ByteBuffer newKeepaliveFrame() {
+        return ByteBuffer.allocateDirect(prefix + Keepalive.LENGTH);
+    }
+
+    ByteBuffer newKeepaliveMessage() {
+        return ByteBuffer.allocateDirect(prefix + Keepalive.LENGTH + WireFormat.DATA_OVERHEAD);
+    }
+
+    // ---- TAP to switch -----------------------------------------------------------------------------
+
+    void forwardTapToSwitch() {
+        ByteBuffer frame = ByteBuffer.allocateDirect(prefix + BUFFER_BYTES);
+        ByteBuffer message = ByteBuffer.allocateDirect(prefix + BUFFER_BYTES + WireFormat.DATA_OVERHEAD);
+        Session[] session = new Session[1];
+        OffloadSender.Out out = (type, payload, frameBytes) -> sendData(session[0], type, payload, message, frameBytes);
+        OffloadSender offloaded = prefix == 0 ? null
+                : new OffloadSender(maxFrameLength, sessions::switchTakesOffload, counters, out);
+        try {
+            while (owner.isRunning()) {
+                int length = tap.read(frame, SecureLink.TAP_POLL_MILLIS);
+                if (length == 0) {
+                    continue;
+                }
+                session[0] = sessions.current();
+                if (session[0] == null || session[0].isExpired(clock.getAsLong())) {
+                    counters.drop(LinkCounters.Drop.NO_SESSION);
+                    continue;
+                }
+                if (trace != null && length >= prefix + EthernetFrame.HEADER_LENGTH) {
+                    trace.frame("tap->switch", frame.slice(prefix, length - prefix), length - prefix);
+                }
+                if (offloaded != null && !VirtioNetHeader.isPlain(frame, 0)) {
+                    offloaded.send(frame, length);
+                } else if (length - prefix > maxFrameLength) {
+                    counters.drop(LinkCounters.Drop.OVERSIZE);
+                } else {
+                    frame.position(prefix);
+                    sendData(session[0], WireFormat.TYPE_DATA, frame, message, length - prefix);
+                }
+            }
+        } catch (RuntimeException e) {
+            owner.stopOnFailure(e);
+        }
+    }
+
+    private void sendData(Session session, byte type, ByteBuffer payload, ByteBuffer message, int frameBytes) {
+        seal(session, type, payload, message);
+        if (link.send(message)) {
+            counters.sentToSwitch(frameBytes);
+        }
+    }
+
+    /**
+     * With --offload keepalives go as offload messages (an all-zero virtio_net_hdr first): that tells the switch that
+     * this vport takes them, and its reply in kind tells this vport that the switch does.
+     */
+    void sendKeepalive(Session session, long now, ByteBuffer frame, ByteBuffer message) {
+        Keepalive.writeRequest(frame.slice(prefix, Keepalive.LENGTH), tapMac);
+        frame.position(0).limit(prefix + Keepalive.LENGTH);
+        seal(session, prefix == 0 ? WireFormat.TYPE_DATA : WireFormat.TYPE_DATA_OFFLOAD, frame, message);
+        liveness.keepaliveSent(now);
+        rtt.requestSent(clock.getAsLong());
+        if (link.send(message)) {
+            counters.keepaliveSent();
+        } else {
+            rtt.requestFailed();
+        }
+    }
+
+    /** Seals the payload's remaining bytes into {@code message} as a data message of {@code type}, left flipped for sending. */
+    private void seal(Session session, byte type, ByteBuffer payload, ByteBuffer message) {
+        message.clear();
+        synchronized (sealLock) { // the monitor and receiving threads seal keepalives with the same session
+            session.seal(type, payload, message);
+        }
+        message.flip();
+    }
+
+    // ---- switch to TAP -----------------------------------------------------------------------------
+
+    void forwardSwitchToTap() {
+        ByteBuffer datagram = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        ByteBuffer plain = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        ByteBuffer confirmFrame = newKeepaliveFrame();
+        ByteBuffer confirmMessage = newKeepaliveMessage();
+        try {
+            int length;
+            while ((length = link.receive(datagram)) >= 0) {
+                datagram.flip();
+                // Handshake messages are rare: copying them out of the buffer costs nothing that matters.
+                switch (WireFormat.typeOf(datagram, 0, length)) {
+                    case WireFormat.TYPE_DATA -> onData(datagram, plain, false);
+                    case WireFormat.TYPE_DATA_OFFLOAD -> onData(datagram, plain, true);
+                    case WireFormat.TYPE_RESPONSE -> owner.onResponse(WireFormat.copyOf(datagram), confirmFrame, confirmMessage);
+                    case WireFormat.TYPE_COOKIE_REPLY -> owner.onCookieReply(WireFormat.copyOf(datagram));
+                    default -> counters.drop(LinkCounters.Drop.MALFORMED);
+                }
+            }
+        } catch (RuntimeException e) {
+            owner.stopOnFailure(e);
+        }
+    }
+
+    /**
+     * Opens a data message onto the TAP. With --offload the TAP takes a virtio_net_hdr before each frame: an offload
+     * message carries one, and an ordinary one is opened after {@link #prefix} zero bytes, which say "nothing to do".
+     */
+    private void onData(ByteBuffer message, ByteBuffer plain, boolean offloaded) {
+        if (offloaded && prefix == 0) {
+            counters.drop(LinkCounters.Drop.MALFORMED); // the switch sends these only to vports that sent one
+            return;
+        }
+        Session session = sessions.withLocalIndex(Session.receiverIndexOf(message));
+        if (session == null) {
+            counters.drop(LinkCounters.Drop.UNKNOWN_SESSION);
+            return;
+        }
+        long now = clock.getAsLong();
+        if (session.isExpired(now)) {
+            counters.drop(LinkCounters.Drop.UNKNOWN_SESSION);
+            return;
+        }
+        plain.clear().position(offloaded ? 0 : prefix);
+        Session.Verdict verdict = session.open(message, plain);
+        if (verdict != Session.Verdict.OK) {
+            counters.drop(switch (verdict) {
+                case REPLAYED -> LinkCounters.Drop.REPLAYED;
+                case TOO_OLD -> LinkCounters.Drop.TOO_OLD;
+                default -> LinkCounters.Drop.FORGED;
+            });
+            return;
+        }
+        liveness.heard(now);
+        plain.flip();
+        if (offloaded) {
+            sessions.switchSentOffload();
+            if (plain.limit() < prefix) {
+                counters.drop(LinkCounters.Drop.MALFORMED);
+                return;
+            }
+        }
+        int length = plain.limit() - prefix;
+        if (length == 0) {
+            return; // an empty message is a sign of life, nothing more
+        }
+        byte keepalive = Keepalive.kind(plain, prefix, length);
+        if (keepalive != 0) {
+            if (keepalive == Keepalive.REPLY) {
+                rtt.replyReceived(clock.getAsLong());
+                counters.keepaliveReceived();
+            }
+            return;
+        }
+        if (length < EthernetFrame.HEADER_LENGTH) {
+            counters.drop(LinkCounters.Drop.RUNT);
+            return;
+        }
+        if (trace != null) {
+            trace.frame("switch->tap", plain.slice(prefix, length), length);
+        }
+        if (offloaded && !VirtioNetHeader.isPlain(plain, 0)) {
+            counters.receivedOffload();
+        }
+        if (tap.write(plain)) {
+            counters.deliveredFromSwitch(length);
+        } else {
+            counters.drop(LinkCounters.Drop.TAP_WRITE_FAILED);
+        }
+    }
+}
