@@ -45,7 +45,8 @@ Options:
                       internet often does not. The switch's vswitch.max-frame-size is raised to match.
   --soak N            after the measurements, N seconds (10-600) of TCP at full rate through vswitch, with each
                       JVM's heap after a full GC read before and after: a leak shows as growth (default 0: off)
-  --java-opts "OPTS"  extra JVM options for the switch and the vports, e.g. "-Xmx256m"
+  --java-opts "OPTS"  JVM options for the switch and the vports instead of the downloads' defaults (switch
+                      "-XX:+UseSerialGC -Xmx256m", vport "-XX:+UseSerialGC -Xmx64m"), e.g. "-XX:+UseG1GC"
   --jfr DIR           record the switch and both vports with Java Flight Recorder (settings=profile) during the
                       TCP 1->2 run of each mode, into DIR/<mode>-<process>.jfr; bench/jfr-top.py summarises them
   -h, --help          this help
@@ -116,7 +117,9 @@ for rate in "${RATE_LIST[@]}"; do
   [[ $rate =~ ^([1-9][0-9]{0,5})([KMG])$ ]] && ((BASH_REMATCH[1] * UNIT[${BASH_REMATCH[2]}] <= 10 ** 10)) \
     || die "--udp-rates takes rates from 1K to 10G like 100M or 1G, got '$rate'"
 done
-read -ra JAVA_OPT_LIST <<< "$JAVA_OPTS"
+# The JVM options the downloads' launchers use (make-dist.sh's JVM_DEFAULTS in each module's pom), unless replaced
+read -ra SWITCH_JVM <<< "${JAVA_OPTS:-"-XX:+UseSerialGC -Xmx256m"}"
+read -ra VPORT_JVM <<< "${JAVA_OPTS:-"-XX:+UseSerialGC -Xmx64m"}"
 [[ -z $JFR_DIR ]] || JFR_DIR=$(realpath -m -- "$JFR_DIR") # relative to where the user is, before the cd below
 
 # ---- prerequisites -------------------------------------------------------------------------------------------------
@@ -387,7 +390,7 @@ run_mode() {
   local props=(-Dvswitch.port=$PORT -Dvswitch.host=0.0.0.0 -Dvswitch.key-dir="$keys" -Dquarkus.http.port=8080)
   [[ $mode == plain ]] && props+=(-Dvswitch.legacy-port=$LEGACY_PORT)
   [[ -z $VPORT_MTU ]] || props+=(-Dvswitch.max-frame-size=$((VPORT_MTU + 18)))
-  start_bg "$NS_SW" "$mode-switch" java "${JAVA_OPT_LIST[@]}" "${props[@]}" -jar "$SWITCH_JAR"
+  start_bg "$NS_SW" "$mode-switch" java "${SWITCH_JVM[@]}" "${props[@]}" -jar "$SWITCH_JAR"
   MODE_PIDS=([switch]=$LAST_PID)
   wait_for "the switch to listen" has_line "$WORK/$mode-switch.log" "vswitch listening on udp"
   wait_for "the switch's metrics" in_ns "$NS_SW" curl -sf -o /dev/null --max-time 2 http://127.0.0.1:8080/q/metrics
@@ -402,7 +405,7 @@ run_mode() {
       vport_args=(--token-file "$keys/tokens/default.token" --key-file "$WORK/$mode-h$n.key" "198.18.$n.1:$PORT")
       [[ $mode == offload ]] && vport_args+=(--offload)
     fi
-    start_bg "${!ns_var}" "$mode-vport$n" java "${JAVA_OPT_LIST[@]}" -jar "$VPORT_JAR" connect "${vport_args[@]}" \
+    start_bg "${!ns_var}" "$mode-vport$n" java "${VPORT_JVM[@]}" -jar "$VPORT_JAR" connect "${vport_args[@]}" \
       --tap vsb-tap --ip "198.19.$subnet.$n/24" --status-dir "$WORK/status-h$n" ${VPORT_MTU:+--mtu "$VPORT_MTU"}
     MODE_PIDS[vport$n]=$LAST_PID
   done
@@ -428,7 +431,7 @@ run_mode() {
   MODE_PIDS=()
 }
 
-subnet=1
+subnet=10 # overlays 198.19.10.0/24 and up: clear of the VXLAN baseline's 198.19.3.0/24
 SOAK_LINES=()
 for mode in "${MODE_LIST[@]}"; do
   run_mode "$mode" "$subnet"
@@ -560,7 +563,7 @@ def fmt(v, spec="{:.0f}"):
 print()
 print(f"vswitch netns benchmark: {cpus} CPUs, kernel {kernel}, {java}; load average {load_start} -> {load_end}")
 print(f"{pings} pings 0.01 s apart, TCP {tcp_s} s per direction, UDP {udp_s} s per rate in {UDP_LENGTH}-byte "
-      f"datagrams, warm-up {warmup} s" + (f", JVM options '{java_opts}'" if java_opts else "")
+      f"datagrams, warm-up {warmup} s" + (f", JVM options '{java_opts}'" if java_opts else ", the downloads' JVM options")
       + (", JFR recording during TCP 1->2" if jfr_dir else ""))
 print()
 print(f"{'path':<15} {'MTU':>4} {'ping min/avg/p99 ms':>22} {'TCP 1->2':>9} {'TCP 2->1':>9} {'frames/s':>9}")

@@ -4,14 +4,15 @@
 #   MODULE/target/NAME-VERSION-linux-ARCH.tar.gz  (unpacks to NAME-VERSION/{bin,lib,share})
 # Maven runs it at `package` (exec-maven-plugin), after the Quarkus build made target/quarkus-app.
 #
-# usage: make-dist.sh NAME MODULE_DIR VERSION JDK MODULES TRAINING
+# usage: make-dist.sh NAME MODULE_DIR VERSION JDK MODULES TRAINING JVM_DEFAULTS
 #   JDK       the JDK whose jlink and jmods build the runtime (the build's own)
 #   MODULES   comma-separated JDK modules (jdeps finds the static ones; the rest are looked up by name at run
 #             time: jdk.crypto.ec holds X25519, jdk.zipfs the jar: file system Quarkus reads its class path with)
 #   TRAINING  the launcher's arguments for the run that makes the class-data archive (see launcher.sh)
+#   JVM_DEFAULTS  the JVM options the launcher uses unless NAME_JAVA_OPTS is set (bench/RESULTS.md: why)
 set -euo pipefail
 
-name=$1 module=$2 version=$3 jdk=$4 modules=$5 training=$6
+name=$1 module=$2 version=$3 jdk=$4 modules=$5 training=$6 jvm_defaults=$7
 here=$(cd "$(dirname "$0")" && pwd)
 target=$module/target
 app=$target/quarkus-app
@@ -43,6 +44,7 @@ rm -f "$stage/lib/app/app-cds.jsa"
 
 upper=$(tr '[:lower:]-' '[:upper:]_' <<< "$name")
 sed -e "s|@NAME@|$name|g" -e "s|@NAME_UPPER@|$upper|g" -e "s|@TRAINING@|$training|g" \
+  -e "s|@JVM_DEFAULTS@|$jvm_defaults|g" \
   "$here/launcher.sh" > "$stage/bin/$name"
 chmod 0755 "$stage/bin/$name"
 
