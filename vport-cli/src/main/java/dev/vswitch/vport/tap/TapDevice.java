@@ -87,31 +87,23 @@ public final class TapDevice implements FrameDevice, AutoCloseable {
     }
 
     /**
-     * Waits up to {@code timeoutMillis} for a frame and reads it into {@code frame}, which is cleared first
-     * and then holds the frame between position 0 and its limit. Returns the frame's length, or 0 when no
-     * frame came in time.
+     * Waits in {@code poll} up to {@code timeoutMillis} for the TAP to become readable.
      *
      * @throws VportException when the device failed or was removed
      */
     @Override
-    public int read(ByteBuffer frame, int timeoutMillis) {
-        // Under load a frame is usually waiting already: try the read first and poll only when there is none,
-        // which saves a system call per frame when it matters.
-        int length = readNow(frame);
-        if (length > 0) {
-            return length;
-        }
+    public boolean awaitFrame(int timeoutMillis) {
         pollFd.putInt(0, fd);
         pollFd.putShort(4, LibC.POLLIN);
         pollFd.putShort(6, (short) 0);
         int ready = LibC.poll(pollFd, 1, timeoutMillis);
         if (ready == 0) {
-            return 0;
+            return false;
         }
         if (ready < 0) {
             int errno = Native.getLastError();
             if (errno == LibC.EINTR) {
-                return 0;
+                return false;
             }
             throw failure("poll", errno);
         }
@@ -119,11 +111,16 @@ public final class TapDevice implements FrameDevice, AutoCloseable {
         if ((events & LibC.POLLIN) == 0 && (events & POLL_FAILURE) != 0) {
             throw new VportException(ExitCode.RUNTIME_ERROR, "TAP device " + name + " failed or was removed");
         }
-        return readNow(frame);
+        return true;
     }
 
-    /** One non-blocking read: the frame's length, or 0 when none is waiting. */
-    private int readNow(ByteBuffer frame) {
+    /**
+     * One non-blocking read: the frame's length, or 0 when none is waiting.
+     *
+     * @throws VportException when the device failed or was removed
+     */
+    @Override
+    public int readNow(ByteBuffer frame) {
         frame.clear();
         long length = LibC.read(fd, frame, frame.remaining());
         if (length < 0) {

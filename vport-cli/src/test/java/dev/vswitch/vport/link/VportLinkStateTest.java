@@ -159,13 +159,18 @@ class VportLinkStateTest {
     /** A TAP on which nothing happens. */
     private static final class IdleTap implements FrameDevice {
         @Override
-        public int read(ByteBuffer frame, int timeoutMillis) {
+        public int readNow(ByteBuffer frame) {
+            return 0;
+        }
+
+        @Override
+        public boolean awaitFrame(int timeoutMillis) {
             try {
                 Thread.sleep(timeoutMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return 0;
+            return false;
         }
 
         @Override

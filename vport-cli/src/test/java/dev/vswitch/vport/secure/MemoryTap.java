@@ -13,20 +13,29 @@ final class MemoryTap implements FrameDevice {
     final BlockingQueue<byte[]> written = new LinkedBlockingQueue<>();
 
     @Override
-    public int read(ByteBuffer frame, int timeoutMillis) {
-        byte[] next;
-        try {
-            next = toVport.poll(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
+    public int readNow(ByteBuffer frame) {
+        byte[] next = toVport.poll();
         if (next == null) {
             return 0;
         }
         frame.clear();
         frame.put(next).flip();
         return next.length;
+    }
+
+    /** Waits for the test to put a frame in ({@link #toVport}); polls, since a queue cannot be watched without taking. */
+    @Override
+    public boolean awaitFrame(int timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (toVport.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !toVport.isEmpty();
     }
 
     @Override
