@@ -300,10 +300,12 @@ flight_recording() {
   done
 }
 
-# Heap in use right after a full GC, in KiB, of JVM $1 (jcmd GC.run, then GC.heap_info's "used").
+# Heap in use right after a full GC, in KiB, of JVM $1 (jcmd GC.run, then GC.heap_info's "total NK, used NK" lines:
+# one for G1's heap, one per generation for the serial collector, which are added up).
 heap_after_gc() {
   jcmd "$1" GC.run > /dev/null
-  jcmd "$1" GC.heap_info | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -n 1
+  jcmd "$1" GC.heap_info | awk 'match($0, /total [0-9]+K, used [0-9]+K/) {
+      split(substr($0, RSTART, RLENGTH), f, /[ K,]+/); used += f[4] } END { print used + 0 }'
 }
 
 # --soak: $SOAK_SECONDS of TCP 1->2 at full rate; each JVM's heap after GC before and after, and the growth.
