@@ -75,7 +75,7 @@ class WireFuzzTest {
                 check(data.length == WireFormat.COOKIE_REPLY_LENGTH, "cookie reply of " + data.length + " bytes accepted");
                 openCookieOrRefuse(data);
             }
-            case WireFormat.TYPE_DATA -> {
+            case WireFormat.TYPE_DATA, WireFormat.TYPE_DATA_OFFLOAD -> {
                 check(data.length >= WireFormat.DATA_OVERHEAD, "data message of " + data.length + " bytes accepted");
                 Session[] sessions = Fixtures.SESSIONS.fresh();
                 ByteBuffer message = ByteBuffer.wrap(data);

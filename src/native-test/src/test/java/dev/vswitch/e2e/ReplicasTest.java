@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Scale-out: three replicas of one switch in the switch's namespace (UDP 9999, 10000, 10001; one key folder, one
  * cluster secret, each listing all three as peers) make one LAN. Hosts attached to different replicas reach each other
  * with every frame delivered exactly once; a vport given all three replicas fails over by itself when the one it uses
- * is killed, and the LAN works again within ten seconds; a restarted replica rejoins the mesh by itself; and two
- * networks stay apart across the replicas.
+ * is killed, and the LAN works again within ten seconds; a restarted replica rejoins the mesh by itself; two
+ * networks stay apart across the replicas; and the TCP segments of vports with {@code --offload} cross the trunks,
+ * which carry ordinary frames only, cut into frames by the replica they enter.
  */
 class ReplicasTest {
 
@@ -46,6 +47,8 @@ class ReplicasTest {
     /** {@code ping -D}: "[1700000000.123456] 64 bytes from 198.19.0.2: icmp_seq=7 ttl=64 time=0.41 ms". */
     private static final Pattern TIMED_REPLY = Pattern.compile("^\\[(\\d+\\.\\d+)\\] \\d+ bytes from ", Pattern.MULTILINE);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The vport's summary, printed when it stops, counts the offload messages it sent. */
+    private static final Pattern OFFLOAD_SENT = Pattern.compile("offload [1-9]\\d* sent/");
 
     @RegisterExtension
     final Lab lab = new Lab();
@@ -225,6 +228,24 @@ class ReplicasTest {
     }
 
     /** Waits until {@code vport status} for {@code host} says {@code expected}: the file is rewritten every second. */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void offloadSegmentsAreCutIntoFramesForTheTrunkToAnotherReplica(@TempDir Path dir) {
+        Topology net = lab.topology(2);
+        net.startSwitch(SwitchSetup.defaults().replicated(REPLICAS));
+        awaitFullMesh(net);
+        Join offload = Join.network(SwitchSetup.DEFAULT_NETWORK).withOffload();
+        Proc sender = net.startVport(net.host(1), offload.onReplicas(1));
+        net.startVport(net.host(2), offload.onReplicas(2));
+
+        Path file = dir.resolve("random.bin");
+        Transfer.writeRandomFile(file, SIZE);
+        Transfer.run(net, net.host(1), net.host(2), file, dir.resolve("received.bin"), TRANSFER_TIMEOUT).assertIntact();
+
+        assertTrue(sender.stop(), sender + " did not stop");
+        assertTrue(OFFLOAD_SENT.matcher(sender.log()).find(), "h1's vport sent no offload message: " + sender.log());
+    }
+
     private static void awaitStatus(Topology net, Host host, String expected) {
         Poll.until(STATUS_TIMEOUT, "'vport status' to say '" + expected + "'",
                 () -> Optional.of(net.vportStatus(host)).filter(status -> status.output().contains(expected)));
