@@ -2,9 +2,6 @@ package dev.vswitch.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -35,7 +32,7 @@ class OffloadTest {
         Proc sender = net.startVport(net.host(1), offload);
         Proc receiver = net.startVport(net.host(2), offload);
 
-        transfer(net, net.host(1), net.host(2), dir);
+        transfer(net, net.host(1), net.host(2), dir, "file");
         net.host(2).ping(net.host(1).overlayIp(), 3).orFail();
 
         long[] sent = offloadCounts(sender);
@@ -51,21 +48,17 @@ class OffloadTest {
         Proc offloading = net.startVport(net.host(1), Join.network(SwitchSetup.DEFAULT_NETWORK).withOffload());
         net.startVport(net.host(2));
 
-        transfer(net, net.host(1), net.host(2), dir.resolve("to-plain"));
-        transfer(net, net.host(2), net.host(1), dir.resolve("from-plain"));
+        transfer(net, net.host(1), net.host(2), dir, "to-plain");
+        transfer(net, net.host(2), net.host(1), dir, "from-plain");
 
         assertTrue(offloadCounts(offloading)[0] > 0, "the vport with --offload sent no offload message");
     }
 
-    private static void transfer(Topology net, Host from, Host to, Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Path file = dir.resolve("random.bin");
+    /** Sends {@code SIZE} random bytes from {@code from} to {@code to}, through files in {@code dir} named after {@code name}. */
+    private static void transfer(Topology net, Host from, Host to, Path dir, String name) {
+        Path file = dir.resolve(name + ".bin");
         Transfer.writeRandomFile(file, SIZE);
-        Transfer.Outcome outcome = Transfer.run(net, from, to, file, dir.resolve("received.bin"), TRANSFER_TIMEOUT);
+        Transfer.Outcome outcome = Transfer.run(net, from, to, file, dir.resolve(name + "-received.bin"), TRANSFER_TIMEOUT);
         System.out.printf("offload transfer %s -> %s of %d MiB took %.1f s (%.1f MiB/s, with the sender's start-up)%n",
                 from, to, SIZE >> 20, outcome.elapsed().toMillis() / 1e3, outcome.mebibytesPerSecond(SIZE));
         outcome.assertIntact();

@@ -169,11 +169,10 @@ final class FrameForwarder {
             sent = segmenter.split(plain, 0, plain.limit(), 1, network.lan().settings().maxFrameSize(), sendSegment) > 0 ? 1 : 0;
         } else if (port.isTrunk()) {
             if (!taggedReady) {
-                tagged.clear();
-                tagged.put(network.trunkTag()).put(plain.array(), frameOffset, length).flip();
+                tag(plain.array(), frameOffset, length);
                 taggedReady = true;
             }
-            sent = sealToTrunk(port, tagged, length);
+            sent = sealToTrunk(port, length);
         } else {
             plain.position(frameOffset);
             sent = seal(port.endpoint(), WireFormat.TYPE_DATA, plain);
@@ -191,9 +190,8 @@ final class FrameForwarder {
         int length = piece.limit() - VirtioNetHeader.LENGTH;
         int sent;
         if (segmentTarget.isTrunk()) {
-            tagged.clear();
-            tagged.put(network.trunkTag()).put(piece.array(), VirtioNetHeader.LENGTH, length).flip();
-            sent = sealToTrunk(segmentTarget, tagged, length);
+            tag(piece.array(), VirtioNetHeader.LENGTH, length);
+            sent = sealToTrunk(segmentTarget, length);
         } else {
             piece.position(VirtioNetHeader.LENGTH);
             sent = seal(segmentTarget.endpoint(), WireFormat.TYPE_DATA, piece);
@@ -204,7 +202,14 @@ final class FrameForwarder {
         return sent >= 0;
     }
 
-    private int sealToTrunk(Port<PortEndpoint> port, ByteBuffer tagged, int frameLength) {
+    /** Puts the network's tag and then the frame in {@code frame[offset, offset+length)} into {@link #tagged}. */
+    private void tag(byte[] frame, int offset, int length) {
+        tagged.clear();
+        tagged.put(network.trunkTag()).put(frame, offset, length).flip();
+    }
+
+    /** Seals {@link #tagged} to the trunk of {@code port}; returns as {@link #seal} does. */
+    private int sealToTrunk(Port<PortEndpoint> port, int frameLength) {
         tagged.position(0);
         int sent = seal(port.endpoint(), WireFormat.TYPE_DATA, tagged);
         if (sent > 0) {
