@@ -14,6 +14,10 @@ import java.nio.ByteBuffer;
  *
  * The all-zero destination is never in a MAC table, so the seed drops the request; our switch answers it
  * so that the vport knows the switch is alive. EtherType 0x88B5 is IEEE 802's "local experimental" type.
+ *
+ * <p>Kinds 0x03 and 0x04 are the same request and reply from a vport with {@code --offload}: the request says that the
+ * vport takes {@link dev.vswitch.protocol.offload.PlainOffloadFrame}s, the reply that the switch does too. The seed
+ * neither answers nor sends them, so a vport that talks to it never sends an offload frame.
  */
 public final class Keepalive {
 
@@ -22,6 +26,8 @@ public final class Keepalive {
     public static final int LENGTH = EthernetFrame.HEADER_LENGTH + 5;
     public static final byte REQUEST = 1;
     public static final byte REPLY = 2;
+    public static final byte REQUEST_OFFLOAD = 3;
+    public static final byte REPLY_OFFLOAD = 4;
 
     private static final int MAGIC_OFFSET = EthernetFrame.HEADER_LENGTH;
     private static final int KIND_OFFSET = MAGIC_OFFSET + 4;
@@ -37,17 +43,36 @@ public final class Keepalive {
             return 0;
         }
         byte kind = frame.get(offset + KIND_OFFSET);
-        return kind == REQUEST || kind == REPLY ? kind : 0;
+        return kind >= REQUEST && kind <= REPLY_OFFLOAD ? kind : 0;
+    }
+
+    public static boolean isRequest(byte kind) {
+        return kind == REQUEST || kind == REQUEST_OFFLOAD;
+    }
+
+    /** Whether a request or reply of this kind comes from a side that takes offload frames. */
+    public static boolean offersOffload(byte kind) {
+        return kind == REQUEST_OFFLOAD || kind == REPLY_OFFLOAD;
     }
 
     /** Writes a request from {@code sourceMac} at the buffer's start; the buffer is left flipped for sending. */
     public static void writeRequest(ByteBuffer out, long sourceMac) {
-        write(out, MacAddress.ZERO, sourceMac, REQUEST);
+        writeRequest(out, sourceMac, false);
+    }
+
+    /** A request that also says whether the vport takes offload frames. */
+    public static void writeRequest(ByteBuffer out, long sourceMac, boolean offload) {
+        write(out, MacAddress.ZERO, sourceMac, offload ? REQUEST_OFFLOAD : REQUEST);
     }
 
     /** Writes the reply to a vport whose MAC is {@code vportMac}; the buffer is left flipped for sending. */
     public static void writeReply(ByteBuffer out, long vportMac) {
-        write(out, vportMac, MacAddress.ZERO, REPLY);
+        writeReply(out, vportMac, false);
+    }
+
+    /** A reply that also says whether the switch takes offload frames from this vport. */
+    public static void writeReply(ByteBuffer out, long vportMac, boolean offload) {
+        write(out, vportMac, MacAddress.ZERO, offload ? REPLY_OFFLOAD : REPLY);
     }
 
     private static void write(ByteBuffer out, long destination, long source, byte kind) {

@@ -7,6 +7,7 @@ import dev.vswitch.protocol.wire.WireFormat;
 import java.nio.ByteBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KeepaliveTest {
 
@@ -31,6 +32,22 @@ class KeepaliveTest {
     }
 
     @Test
+    void offloadKindsSayWhoTakesOffloadFrames() {
+        ByteBuffer buffer = ByteBuffer.allocate(Keepalive.LENGTH);
+        Keepalive.writeRequest(buffer, VPORT_MAC, true);
+        byte request = Keepalive.kind(buffer, 0, Keepalive.LENGTH);
+        assertEquals(Keepalive.REQUEST_OFFLOAD, request);
+        assertTrue(Keepalive.isRequest(request) && Keepalive.offersOffload(request));
+        assertEquals(MacAddress.ZERO, EthernetFrame.destination(buffer, 0), "the seed drops it as it drops a plain request");
+        Keepalive.writeReply(buffer, VPORT_MAC, true);
+        byte reply = Keepalive.kind(buffer, 0, Keepalive.LENGTH);
+        assertEquals(Keepalive.REPLY_OFFLOAD, reply);
+        assertTrue(!Keepalive.isRequest(reply) && Keepalive.offersOffload(reply));
+        Keepalive.writeRequest(buffer, VPORT_MAC);
+        assertTrue(Keepalive.isRequest(Keepalive.REQUEST) && !Keepalive.offersOffload(Keepalive.kind(buffer, 0, Keepalive.LENGTH)));
+    }
+
+    @Test
     void ordinaryFramesAreNotKeepalives() {
         ByteBuffer frame = ByteBuffer.allocate(Keepalive.LENGTH);
         Keepalive.writeRequest(frame, VPORT_MAC);
@@ -41,7 +58,7 @@ class KeepaliveTest {
         frame.put(Keepalive.LENGTH - 2, (byte) 0);
         assertEquals(0, Keepalive.kind(frame, 0, Keepalive.LENGTH), "wrong magic");
         Keepalive.writeRequest(frame, VPORT_MAC);
-        frame.put(Keepalive.LENGTH - 1, (byte) 9);
+        frame.put(Keepalive.LENGTH - 1, (byte) 5);
         assertEquals(0, Keepalive.kind(frame, 0, Keepalive.LENGTH), "unknown kind");
     }
 

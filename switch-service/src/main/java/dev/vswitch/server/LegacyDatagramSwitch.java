@@ -2,6 +2,9 @@ package dev.vswitch.server;
 
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.protocol.offload.PlainOffloadFrame;
+import dev.vswitch.protocol.offload.Segmenter;
+import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.server.capture.CaptureTap;
 import dev.vswitch.server.capture.Captures;
 import dev.vswitch.switching.DropReason;
@@ -16,6 +19,10 @@ import java.nio.ByteBuffer;
  * The opt-in legacy port, carrying the seed's plain format (one Ethernet frame per datagram, no
  * authentication) so that the seed's vport.c and {@code vport connect --legacy} work. It reads the
  * addresses of each frame, asks the {@link VirtualSwitch} where it goes and sends it there.
+ *
+ * <p>A vport with {@code --legacy --offload} also sends {@link PlainOffloadFrame}s (a TCP segment of up to 64 KB, or a
+ * frame still lacking its checksum). They go on as they are to vports that asked for them in their keepalives; every
+ * other port gets the frame cut into ordinary ones here, as the kernel's GSO would.
  */
 final class LegacyDatagramSwitch extends DatagramVerticle {
 
@@ -23,7 +30,21 @@ final class LegacyDatagramSwitch extends DatagramVerticle {
     private final VirtualSwitch<InetSocketAddress> network;
     private final ForwardingDecision<InetSocketAddress> decision = new ForwardingDecision<>();
     private final ByteBuffer keepaliveReply = ByteBuffer.allocate(Keepalive.LENGTH);
+    private final Segmenter segmenter = new Segmenter(false);
+    private final Segmenter.Sink sendSegment = this::sendSegment;
     private final Captures captures;
+    /** The datagram being forwarded, only during onDatagram: it lies in a read buffer that is reused afterwards. */
+    private ByteBuffer datagram;
+    /** It is an offload frame; the frame it carries or is, where and how long; the carried one needs nothing done. */
+    private boolean offload;
+    private int frameStart;
+    private int frameLength;
+    private boolean carriedAsIs;
+    /** Copies of the datagram, and of the frame it carries, made for the first port that needs one; null until then. */
+    private ByteBuf wholeCopy;
+    private ByteBuf carriedCopy;
+    /** The port the segments being cut go to. */
+    private Port<InetSocketAddress> segmentTarget;
 
     LegacyDatagramSwitch(SwitchConfig config, int port, VirtualSwitch<InetSocketAddress> network, PortObservers observers) {
         super(config, port, observers.timings());
@@ -48,43 +69,55 @@ final class LegacyDatagramSwitch extends DatagramVerticle {
     }
 
     @Override
-    protected void onDatagram(ByteBuffer frame, InetSocketAddress sender) {
-        int length = frame.remaining();
+    protected void onDatagram(ByteBuffer datagram, InetSocketAddress sender) {
+        int length = datagram.remaining();
+        int start = datagram.position();
         long now = System.nanoTime();
         long destination = 0;
         long source = 0;
+        offload = false;
+        int segmentLength = length;
         if (length >= EthernetFrame.HEADER_LENGTH) {
-            destination = EthernetFrame.destination(frame, frame.position());
-            source = EthernetFrame.source(frame, frame.position());
-            if (length == Keepalive.LENGTH && Keepalive.kind(frame, frame.position(), length) == Keepalive.REQUEST) {
-                answerKeepalive(sender, source, now);
+            destination = EthernetFrame.destination(datagram, start);
+            source = EthernetFrame.source(datagram, start);
+            byte keepalive = Keepalive.kind(datagram, start, length);
+            if (Keepalive.isRequest(keepalive)) {
+                answerKeepalive(sender, source, now, Keepalive.offersOffload(keepalive));
                 return;
             }
+            if (PlainOffloadFrame.is(datagram, start, length)) {
+                segmentLength = PlainOffloadFrame.segmentFrameLength(datagram, start, length);
+                if (segmentLength < 0) {
+                    network.counters().dropped(DropReason.MALFORMED);
+                    return;
+                }
+                offload = true;
+            }
         }
-        network.forward(sender, length, destination, source, now, decision);
+        this.datagram = datagram;
+        frameStart = offload ? start + PlainOffloadFrame.OVERHEAD : start;
+        frameLength = offload ? length - PlainOffloadFrame.OVERHEAD : length;
+        network.forward(sender, frameLength, segmentLength, destination, source, now, decision);
         if (trace) {
-            int etherType = length >= EthernetFrame.HEADER_LENGTH
-                    ? frame.getShort(frame.position() + EthernetFrame.ETHER_TYPE_OFFSET) & 0xffff : 0;
-            FrameTrace.frame(sender, length, destination, source, etherType, decision);
-        }
-        if (captures.active() && decision.action() != ForwardingDecision.Action.DROP) {
-            int egress = decision.action() == ForwardingDecision.Action.UNICAST ? decision.egress().id() : CaptureTap.ANY_PORT;
-            byte[] copy = new byte[length];
-            frame.duplicate().get(copy);
-            captures.offer(network.name(), decision.ingress().id(), egress, copy, 0, length);
+            int etherType = frameLength >= EthernetFrame.HEADER_LENGTH ? EthernetFrame.etherType(datagram, frameStart) : 0;
+            FrameTrace.frame(sender, frameLength, destination, source, etherType, decision);
         }
         if (decision.action() == ForwardingDecision.Action.DROP) {
             return;
         }
-        // One copy out of the read buffer, which is reused once this returns; a flood shares it.
-        ByteBuf out = datagramBuffer(length);
-        out.writeBytes(frame.duplicate());
-        if (decision.action() == ForwardingDecision.Action.UNICAST) {
-            sendTo(out.retain(), decision.egress());
-        } else {
-            flood(out, decision.ingress());
+        if (captures.active()) {
+            int egress = decision.action() == ForwardingDecision.Action.UNICAST ? decision.egress().id() : CaptureTap.ANY_PORT;
+            byte[] copy = new byte[frameLength];
+            datagram.get(frameStart, copy);
+            captures.offer(network.name(), decision.ingress().id(), egress, copy, 0, frameLength);
         }
-        out.release();
+        carriedAsIs = offload && VirtioNetHeader.isPlain(datagram, start + PlainOffloadFrame.PACKET_OFFSET);
+        if (decision.action() == ForwardingDecision.Action.UNICAST) {
+            deliver(decision.egress());
+        } else {
+            flood(decision.ingress());
+        }
+        release();
     }
 
     @Override
@@ -92,32 +125,92 @@ final class LegacyDatagramSwitch extends DatagramVerticle {
         network.sweep(nowNanos);
     }
 
-    private void flood(ByteBuf frame, Port<InetSocketAddress> ingress) {
+    private void flood(Port<InetSocketAddress> ingress) {
         int count = network.livePortCount();
         for (int i = 0; i < count; i++) {
             Port<InetSocketAddress> target = network.floodTarget(i, ingress);
             if (target != null) {
-                sendTo(frame.retainedDuplicate(), target);
+                deliver(target);
             }
         }
     }
 
-    private void sendTo(ByteBuf frame, Port<InetSocketAddress> to) {
-        int length = frame.readableBytes();
-        if (send(frame, to.endpoint())) {
-            to.sent(length);
-            network.counters().sent(decision.kind(), length);
+    /**
+     * Sends the datagram being forwarded to one port: as it came, unless it is an offload frame and the port does not
+     * take them; then the carried frame alone when its header asks for nothing, else the segments cut from it.
+     */
+    private void deliver(Port<InetSocketAddress> to) {
+        boolean sent;
+        if (!offload || to.takesOffload()) {
+            sent = sendTo(shared(true), to);
+        } else if (carriedAsIs) {
+            sent = sendTo(shared(false), to);
         } else {
-            network.counters().dropped(DropReason.SEND_QUEUE_FULL);
+            segmentTarget = to;
+            int start = datagram.position() + PlainOffloadFrame.PACKET_OFFSET;
+            sent = segmenter.split(datagram, start, datagram.limit() - start, 1, network.settings().maxFrameSize(), sendSegment) > 0;
+        }
+        if (sent) {
+            to.sent(frameLength);
+            network.counters().sent(decision.kind(), frameLength);
         }
     }
 
-    private void answerKeepalive(InetSocketAddress sender, long source, long now) {
+    /**
+     * One copy out of the read buffer, which is reused once onDatagram returns, shared by all the ports it goes to: the
+     * whole datagram, or the frame an offload frame carries.
+     */
+    private ByteBuf shared(boolean whole) {
+        ByteBuf copy = whole ? wholeCopy : carriedCopy;
+        if (copy == null) {
+            int from = whole ? datagram.position() : frameStart;
+            copy = datagramBuffer(datagram.limit() - from);
+            copy.writeBytes(datagram.duplicate().position(from));
+            if (whole) {
+                wholeCopy = copy;
+            } else {
+                carriedCopy = copy;
+            }
+        }
+        return copy.retainedDuplicate();
+    }
+
+    private void release() {
+        if (wholeCopy != null) {
+            wholeCopy.release();
+            wholeCopy = null;
+        }
+        if (carriedCopy != null) {
+            carriedCopy.release();
+            carriedCopy = null;
+        }
+    }
+
+    /** One ordinary frame cut from an offload frame (after its all-zero virtio header) to {@link #segmentTarget}. */
+    private boolean sendSegment(ByteBuffer piece) {
+        piece.position(VirtioNetHeader.LENGTH);
+        ByteBuf out = datagramBuffer(piece.remaining());
+        out.writeBytes(piece);
+        return sendTo(out, segmentTarget);
+    }
+
+    private boolean sendTo(ByteBuf out, Port<InetSocketAddress> to) {
+        if (send(out, to.endpoint())) {
+            return true;
+        }
+        network.counters().dropped(DropReason.SEND_QUEUE_FULL);
+        return false;
+    }
+
+    /** Answers in kind: an offload request says the vport takes offload frames, and the switch sends it them from now. */
+    private void answerKeepalive(InetSocketAddress sender, long source, long now, boolean offloadWanted) {
         if (trace) {
             FrameTrace.keepalive(sender, source);
         }
-        if (network.keepalive(sender, source, now) != null) {
-            Keepalive.writeReply(keepaliveReply, source);
+        Port<InetSocketAddress> port = network.keepalive(sender, source, now);
+        if (port != null) {
+            port.takesOffload(offloadWanted);
+            Keepalive.writeReply(keepaliveReply, source, offloadWanted);
             send(datagramBuffer(Keepalive.LENGTH).writeBytes(keepaliveReply.array(), 0, Keepalive.LENGTH), sender);
         }
     }

@@ -6,6 +6,11 @@ import java.util.Locale;
 public enum DropReason {
     /** Shorter than an Ethernet header (14 bytes): the seed's keepalive-less garbage, truncated packets. */
     RUNT,
+    /**
+     * An offload frame (a virtio_net_hdr and a frame, from a vport with {@code --offload}) whose header the switch cannot
+     * act on, or whose frame does not have the addresses it was switched by.
+     */
+    MALFORMED,
     /** Longer than {@code vswitch.max-frame-size}. */
     OVERSIZE,
     /** Source MAC is multicast, broadcast or all zeros: no real NIC sends that, so it would poison learning. */

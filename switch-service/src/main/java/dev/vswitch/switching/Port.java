@@ -19,6 +19,7 @@ public final class Port<E> {
     private long bytesIn;
     private long framesOut;
     private long bytesOut;
+    private boolean takesOffload;
     private final TokenBucket broadcastBudget;
     private final TokenBucket multicastBudget;
     private final TokenBucket unknownUnicastBudget;
@@ -46,6 +47,18 @@ public final class Port<E> {
     /** A link to another replica rather than a vport. */
     public boolean isTrunk() {
         return trunk;
+    }
+
+    /**
+     * Whether the vport takes segmentation-offload super-frames as they are (it said so in its last keepalive); any
+     * other port gets them cut into ordinary frames. A new port starts without, whatever its address had before.
+     */
+    public boolean takesOffload() {
+        return takesOffload;
+    }
+
+    public void takesOffload(boolean takes) {
+        takesOffload = takes;
     }
 
     public long attachedNanos() {

@@ -37,8 +37,13 @@ final class VportSocket implements AutoCloseable {
     }
 
     void sendKeepalive() throws IOException {
+        sendKeepalive(false);
+    }
+
+    /** A keepalive that says whether this vport takes offload frames ({@code vport --legacy --offload}). */
+    void sendKeepalive(boolean offload) throws IOException {
         ByteBuffer request = ByteBuffer.allocate(Keepalive.LENGTH);
-        Keepalive.writeRequest(request, mac);
+        Keepalive.writeRequest(request, mac, offload);
         send(request.array());
     }
 

@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.MacAddress;
+import dev.vswitch.protocol.offload.PlainOffloadFrame;
 import dev.vswitch.protocol.offload.Segmenter;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
 
@@ -20,10 +21,11 @@ import static dev.vswitch.protocol.fuzz.Refusals.requireMessage;
  * Ethernet frames as the plain format and the inside of data messages carry them: header fields, the
  * keepalive, and MAC addresses as text. Reads must agree with a byte-by-byte reading, wherever the frame
  * sits in its buffer; the same bytes as text go to the MAC address parser, and the same bytes as
- * [virtio_net_hdr][Ethernet frame] (an offload data message's inside) go to the software GSO, {@link Segmenter}.
+ * [virtio_net_hdr][Ethernet frame] (an offload data message's inside) go to the software GSO, {@link Segmenter}, and
+ * as the plain format's offload frame to {@link PlainOffloadFrame}.
  * Seeds: keepalive request and reply, ARP broadcast, IPv6 multicast, unicast, runts; TSO super-frames with
  * their virtio header (IPv4, IPv6, IPv6 VLAN-tagged behind a hop-by-hop header), whose hdr_len asks for
- * pieces of 2 segments, of 512 bytes, of 1 segment.
+ * pieces of 2 segments, of 512 bytes, of 1 segment; an IPv4 one as a plain offload frame.
  */
 class FrameFuzzTest {
 
@@ -51,6 +53,7 @@ class FrameFuzzTest {
         byte kind = Keepalive.kind(plain, 0, data.length);
         check(kind == Keepalive.kind(shifted, SHIFT, data.length), "keepalive kind depends on the offset");
         check(kind == expectedKeepaliveKind(data), "keepalive kind " + kind + " for a frame that is not one");
+        plainOffloadFrame(data, plain, shifted);
         if (data.length < EthernetFrame.HEADER_LENGTH) {
             return;
         }
@@ -203,12 +206,36 @@ class FrameFuzzTest {
         check(MacAddress.parse(MacAddress.format(mac)) == mac, "a parsed MAC does not survive format/parse");
     }
 
+    /**
+     * The bytes as the plain format's offload frame: recognised by EtherType and magic alone, and then valid exactly when
+     * the carried frame repeats the outer addresses and the Segmenter takes the virtio header and frame after them.
+     */
+    private static void plainOffloadFrame(byte[] data, ByteBuffer plain, ByteBuffer shifted) {
+        boolean offloadFrame = PlainOffloadFrame.is(plain, 0, data.length);
+        check(offloadFrame == PlainOffloadFrame.is(shifted, SHIFT, data.length), "offload frame test depends on the offset");
+        check(offloadFrame == (data.length >= PlainOffloadFrame.OVERHEAD && (data[12] & 0xFF) == 0x88
+                && (data[13] & 0xFF) == 0xB5 && data[14] == 'V' && data[15] == 'S' && data[16] == 'O' && data[17] == 'F'),
+                "offload frame test disagrees with the bytes");
+        if (!offloadFrame) {
+            return;
+        }
+        int largest = PlainOffloadFrame.segmentFrameLength(plain, 0, data.length);
+        check(largest == PlainOffloadFrame.segmentFrameLength(shifted, SHIFT, data.length),
+                "offload frame check depends on the offset");
+        int carried = PlainOffloadFrame.OVERHEAD;
+        boolean sameAddresses = data.length >= carried + EthernetFrame.HEADER_LENGTH
+                && Arrays.equals(data, 0, 12, data, carried, carried + 12);
+        int packet = PlainOffloadFrame.PACKET_OFFSET;
+        check(largest == (sameAddresses ? Segmenter.segmentFrameLength(plain, packet, data.length - packet) : -1),
+                "offload frame check is not the addresses and the Segmenter's");
+    }
+
     private static byte expectedKeepaliveKind(byte[] data) {
         if (data.length != Keepalive.LENGTH || (data[12] & 0xFF) != 0x88 || (data[13] & 0xFF) != 0xB5
                 || data[14] != 'V' || data[15] != 'S' || data[16] != 'K' || data[17] != 'A') {
             return 0;
         }
-        return data[18] == Keepalive.REQUEST || data[18] == Keepalive.REPLY ? data[18] : 0;
+        return data[18] >= Keepalive.REQUEST && data[18] <= Keepalive.REPLY_OFFLOAD ? data[18] : 0;
     }
 
     private static long mac(byte[] data, int offset) {
