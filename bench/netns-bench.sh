@@ -7,6 +7,7 @@
 #   vxlan    kernel VXLAN between the hosts, its UDP routed through the switch namespace by the kernel, i.e. over the
 #            same two veth hops vswitch's UDP takes: what a kernel L2-over-UDP tunnel costs
 #   plain    vport --legacy on both hosts, the switch's plaintext legacy port (the seed's format)
+#   plain-offload  as plain, with vport --offload: TCP segments of up to 64 KB cross as one offload frame each
 #   secure   vport with the network's join token: Noise handshake, every frame AES-256-GCM sealed to the switch,
 #            opened there, sealed again to the other vport
 #   offload  as secure, with vport --offload: TCP segments of up to 64 KB from the TAP cross the switch as one message
@@ -31,9 +32,11 @@ Needs root, iproute2, ping, iperf3, curl, python3 and a JDK 17+. Run from anywhe
 Options:
   --no-build          use the existing quarkus-run.jar files instead of running 'mvn -B -q package -DskipTests'
   --quick             shorter run (about a minute): 50 pings, TCP 2 s, UDP 1 s at 100M and 1G, 1 s warm-up
-  --modes LIST        vswitch modes to measure, comma-separated: plain,secure,offload (default: all three)
+  --modes LIST        vswitch modes to measure, comma-separated: plain,plain-offload,secure,offload (default: all)
   --no-baselines      skip the direct veth and VXLAN paths (no ratios then)
-  --pings N           pings per path, 0.01 s apart (default 200)
+  --pings N           pings per path (default 200)
+  --ping-interval MS  milliseconds between pings, 1-1000 (default 10); the longer the idle time between them, the
+                      colder each hop's thread, CPU and caches when the next arrives
   --tcp-seconds N     length of each iperf3 TCP run, one per direction (default 5)
   --udp-seconds N     length of each iperf3 UDP run (default 3)
   --udp-rates LIST    offered UDP rates, comma-separated iperf3 -b values from 1K to 10G (default 100M,300M,1G;
@@ -58,9 +61,10 @@ EOF
 # ---- options -------------------------------------------------------------------------------------------------------
 
 BUILD=1
-MODES=plain,secure,offload
+MODES=plain,plain-offload,secure,offload
 BASELINES=1
 PINGS=200
+PING_INTERVAL_MS=10
 TCP_SECONDS=5
 UDP_SECONDS=3
 UDP_RATES=100M,300M,1G
@@ -87,6 +91,7 @@ while (($#)); do
     --modes) MODES=${2:?--modes needs a value}; shift ;;
     --no-baselines) BASELINES=0 ;;
     --pings) PINGS=${2:?}; shift ;;
+    --ping-interval) PING_INTERVAL_MS=${2:?}; shift ;;
     --tcp-seconds) TCP_SECONDS=${2:?}; shift ;;
     --udp-seconds) UDP_SECONDS=${2:?}; shift ;;
     --udp-rates) UDP_RATES=${2?}; shift ;;
@@ -101,6 +106,9 @@ while (($#)); do
   shift
 done
 bounded --pings "$PINGS" 1 2000
+bounded --ping-interval "$PING_INTERVAL_MS" 1 1000
+PING_INTERVAL_MS=$((10#$PING_INTERVAL_MS))
+PING_INTERVAL_S=$((PING_INTERVAL_MS / 1000)).$(printf '%03d' $((PING_INTERVAL_MS % 1000))) # ping -i wants seconds
 bounded --tcp-seconds "$TCP_SECONDS" 1 60
 bounded --udp-seconds "$UDP_SECONDS" 1 60
 bounded --warmup "$WARMUP" 0 60
@@ -108,7 +116,8 @@ bounded --warmup "$WARMUP" 0 60
 ((SOAK_SECONDS == 0)) || bounded --soak "$SOAK_SECONDS" 10 600
 IFS=, read -ra MODE_LIST <<< "$MODES"
 for mode in "${MODE_LIST[@]}"; do
-  [[ $mode == plain || $mode == secure || $mode == offload ]] || die "--modes takes plain, secure and/or offload, got '$mode'"
+  [[ $mode =~ ^(plain|plain-offload|secure|offload)$ ]] \
+    || die "--modes takes plain, plain-offload, secure and/or offload, got '$mode'"
 done
 IFS=, read -ra RATE_LIST <<< "$UDP_RATES"
 declare -A UNIT=([K]=1000 [M]=1000000 [G]=1000000000)
@@ -154,7 +163,7 @@ NS_SW="vsb-$$-sw"
 NS_H1="vsb-$$-h1"
 NS_H2="vsb-$$-h2"
 PORT=9999        # the switch's secure port
-LEGACY_PORT=9998 # its plaintext port, opened in plain mode only
+LEGACY_PORT=9998 # its plaintext port, opened in the plain modes only
 IPERF_PORT=5201
 READY_SECONDS=60
 WORK=$(mktemp -d /tmp/vsb-netns-bench.XXXXXX)
@@ -337,8 +346,9 @@ measure_path() {
   in_ns "$NS_H2" cat "/sys/class/net/$PATH_DEV/mtu" > "$dir/mtu"
   step "$PATH_NAME: $PINGS pings, TCP ${TCP_SECONDS}s each way${UDP_RATES:+, UDP ${UDP_SECONDS}s at $UDP_RATES}"
   probe "$dir/all.before"
-  # 0.01 s apart, so about PINGS/100 seconds; -w bounds it if replies stop
-  in_ns "$NS_H1" ping -n -c "$PINGS" -i 0.01 -W 1 -w $((PINGS / 100 + 5)) "$PATH_IP" > "$dir/ping.txt" || true
+  # about PINGS * interval seconds; -w bounds it if replies stop
+  in_ns "$NS_H1" ping -n -c "$PINGS" -i "$PING_INTERVAL_S" -W 1 \
+    -w $((PINGS * PING_INTERVAL_MS / 1000 + 5)) "$PATH_IP" > "$dir/ping.txt" || true
   flight_recording start
   probe "$dir/tcp-fwd.before"
   iperf "$dir/tcp-fwd.json"
@@ -384,13 +394,13 @@ if ((BASELINES)); then
   measure_path vxlan vsb-vx 198.19.3.2
 fi
 
-# Starts a fresh switch and a vport on each host in mode $1 (plain, secure or offload), overlay 198.19.$2.0/24, measures,
-# and stops them all again.
+# Starts a fresh switch and a vport on each host in mode $1 (plain, plain-offload, secure or offload), overlay
+# 198.19.$2.0/24, measures, and stops them all again.
 run_mode() {
   local mode=$1 subnet=$2 keys=$WORK/keys-$1 n ns_var vport_args
   step "$mode: starting the switch in $NS_SW"
   local props=(-Dvswitch.port=$PORT -Dvswitch.host=0.0.0.0 -Dvswitch.key-dir="$keys" -Dquarkus.http.port=8080)
-  [[ $mode == plain ]] && props+=(-Dvswitch.legacy-port=$LEGACY_PORT)
+  [[ $mode == plain* ]] && props+=(-Dvswitch.legacy-port=$LEGACY_PORT)
   [[ -z $VPORT_MTU ]] || props+=(-Dvswitch.max-frame-size=$((VPORT_MTU + 18)))
   start_bg "$NS_SW" "$mode-switch" java "${SWITCH_JVM[@]}" "${props[@]}" -jar "$SWITCH_JAR"
   MODE_PIDS=([switch]=$LAST_PID)
@@ -399,21 +409,21 @@ run_mode() {
 
   for n in 1 2; do
     ns_var=NS_H$n
-    if [[ $mode == plain ]]; then
+    if [[ $mode == plain* ]]; then
       vport_args=(--legacy "198.18.$n.1:$LEGACY_PORT")
     else
       # the token names the switch by its host name; inside the namespaces it is 198.18.N.1
       wait_for "the join token" test -s "$keys/tokens/default.token"
       vport_args=(--token-file "$keys/tokens/default.token" --key-file "$WORK/$mode-h$n.key" "198.18.$n.1:$PORT")
-      [[ $mode == offload ]] && vport_args+=(--offload)
     fi
+    [[ $mode == *offload ]] && vport_args+=(--offload)
     start_bg "${!ns_var}" "$mode-vport$n" java "${VPORT_JVM[@]}" -jar "$VPORT_JAR" connect "${vport_args[@]}" \
       --tap vsb-tap --ip "198.19.$subnet.$n/24" --status-dir "$WORK/status-h$n" ${VPORT_MTU:+--mtu "$VPORT_MTU"}
     MODE_PIDS[vport$n]=$LAST_PID
   done
   for n in 1 2; do
     wait_for "vport $n to bring its TAP up" has_line "$WORK/$mode-vport$n.log" "vport:" " up"
-    [[ $mode == plain ]] || wait_for "vport $n's handshake" has_line "$WORK/$mode-vport$n.log" "connected to"
+    [[ $mode == plain* ]] || wait_for "vport $n's handshake" has_line "$WORK/$mode-vport$n.log" "connected to"
   done
   wait_for "a ping across the $mode virtual LAN" pings_once "$NS_H1" "198.19.$subnet.2"
 
@@ -442,17 +452,18 @@ done
 
 # ---- report --------------------------------------------------------------------------------------------------------
 
-python3 - "$RAW" "$HZ" "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" "$PINGS" "$TCP_SECONDS" "$UDP_SECONDS" \
-  "$UDP_RATES" "$WARMUP" "$(nproc)" "$(uname -r)" "$(java -version 2>&1 | head -n 1)" "$JAVA_OPTS" "$JFR_DIR" << 'PY'
+python3 - "$RAW" "$HZ" "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" "$PINGS" "$PING_INTERVAL_MS" "$TCP_SECONDS" \
+  "$UDP_SECONDS" "$UDP_RATES" "$WARMUP" "$(nproc)" "$(uname -r)" "$(java -version 2>&1 | head -n 1)" "$JAVA_OPTS" \
+  "$JFR_DIR" << 'PY'
 import json, math, os, re, sys
 
-(raw, hz, load_start, load_end, pings, tcp_s, udp_s, rates, warmup, cpus, kernel, java, java_opts,
+(raw, hz, load_start, load_end, pings, ping_ms, tcp_s, udp_s, rates, warmup, cpus, kernel, java, java_opts,
  jfr_dir) = sys.argv[1:]
 hz = int(hz)
 rates = [r for r in rates.split(",") if r]
 UDP_LENGTH = 1300  # the script's iperf3 -l for UDP
-LABEL = {"direct": "direct veth", "vxlan": "kernel VXLAN", "plain": "vswitch plain", "secure": "vswitch secure",
-         "offload": "vswitch offload"}
+LABEL = {"direct": "direct veth", "vxlan": "kernel VXLAN", "plain": "vswitch plain", "plain-offload": "vswitch plain+offload",
+         "secure": "vswitch secure", "offload": "vswitch offload"}
 ROLES = ["switch", "vport1", "vport2"]
 
 
@@ -477,8 +488,8 @@ def ping_stats(path):
     sent = re.search(r"(\d+) packets transmitted", text)
     out = {"sent": int(sent.group(1)) if sent else 0, "received": len(times)}
     if times:
-        out.update(min_ms=times[0], avg_ms=round(sum(times) / len(times), 4),
-                   p99_ms=times[math.ceil(0.99 * len(times)) - 1], max_ms=times[-1])  # p99 by nearest rank
+        out.update(min_ms=times[0], p50_ms=times[math.ceil(0.5 * len(times)) - 1],
+                   avg_ms=round(sum(times) / len(times), 4), p99_ms=times[math.ceil(0.99 * len(times)) - 1], max_ms=times[-1])  # p99 by nearest rank
     return out
 
 
@@ -555,7 +566,7 @@ ratios = {f"{mode}/{base}": {
     "tcp_fwd": ratio(get(results, mode, "tcp_fwd", "mbit_s"), get(results, base, "tcp_fwd", "mbit_s")),
     "tcp_rev": ratio(get(results, mode, "tcp_rev", "mbit_s"), get(results, base, "tcp_rev", "mbit_s")),
     "ping_avg": ratio(get(results, mode, "ping", "avg_ms"), get(results, base, "ping", "avg_ms"))}
-    for mode in ("plain", "secure", "offload") for base in ("vxlan", "direct") if mode in results and base in results}
+    for mode in ("plain", "plain-offload", "secure", "offload") for base in ("vxlan", "direct") if mode in results and base in results}
 
 
 def fmt(v, spec="{:.0f}"):
@@ -564,47 +575,48 @@ def fmt(v, spec="{:.0f}"):
 
 print()
 print(f"vswitch netns benchmark: {cpus} CPUs, kernel {kernel}, {java}; load average {load_start} -> {load_end}")
-print(f"{pings} pings 0.01 s apart, TCP {tcp_s} s per direction, UDP {udp_s} s per rate in {UDP_LENGTH}-byte "
+print(f"{pings} pings {ping_ms} ms apart, TCP {tcp_s} s per direction, UDP {udp_s} s per rate in {UDP_LENGTH}-byte "
       f"datagrams, warm-up {warmup} s" + (f", JVM options '{java_opts}'" if java_opts else ", the downloads' JVM options")
       + (", JFR recording during TCP 1->2" if jfr_dir else ""))
 print()
-print(f"{'path':<15} {'MTU':>4} {'ping min/avg/p99 ms':>22} {'TCP 1->2':>9} {'TCP 2->1':>9} {'frames/s':>9}")
+print(f"{'path':<21} {'MTU':>4} {'ping min/p50/avg/p99 ms':>28} {'TCP 1->2':>9} {'TCP 2->1':>9} {'frames/s':>9}")
 for name, r in results.items():
     p = r["ping"]
-    ping = f"{p['min_ms']:.3f}/{p['avg_ms']:.3f}/{p['p99_ms']:.3f}" if p["received"] else "no replies"
-    print(f"{LABEL[name]:<15} {r['mtu']:>4} {ping:>22} {fmt(get(r, 'tcp_fwd', 'mbit_s')):>9} "
+    ping = (f"{p['min_ms']:.3f}/{p['p50_ms']:.3f}/{p['avg_ms']:.3f}/{p['p99_ms']:.3f}" if p["received"]
+            else "no replies")
+    print(f"{LABEL[name]:<21} {r['mtu']:>4} {ping:>28} {fmt(get(r, 'tcp_fwd', 'mbit_s')):>9} "
           f"{fmt(get(r, 'tcp_rev', 'mbit_s')):>9} {fmt(get(r, 'tcp_fwd', 'window', 'iface_frames_per_s')):>9}")
 print("(TCP in Mbit/s; frames/s: both ways through host 2's interface during TCP 1->2)")
 
 if rates:
     print()
-    print(f"{'UDP 1->2':<15} " + " ".join(f"{'offered ' + rate:>26}" for rate in rates))
+    print(f"{'UDP 1->2':<21} " + " ".join(f"{'offered ' + rate:>26}" for rate in rates))
     for name, r in results.items():
         cells = []
         for rate in rates:
             u = r["udp"][rate]
             cells.append("failed" if "sent_mbit_s" not in u else
                          f"{u['sent_mbit_s']:.0f} -> {u['received_mbit_s']:.0f} ({fmt(u['loss_percent'], '{:.1f}')}% lost)")
-        print(f"{LABEL[name]:<15} " + " ".join(f"{c:>26}" for c in cells))
+        print(f"{LABEL[name]:<21} " + " ".join(f"{c:>26}" for c in cells))
     print("(Mbit/s sent -> received; the sender may fall short of the offered rate when it runs out of CPU)")
 
 if ratios:
     print()
-    print(f"{'ratio':<16} {'TCP 1->2':>9} {'TCP 2->1':>9} {'ping avg':>9}")
+    print(f"{'ratio':<22} {'TCP 1->2':>9} {'TCP 2->1':>9} {'ping avg':>9}")
     for key, v in ratios.items():
-        print(f"{key:<16} " + " ".join(f"{fmt(v[k], '{:.4f}'):>9}" for k in ("tcp_fwd", "tcp_rev", "ping_avg")))
+        print(f"{key:<22} " + " ".join(f"{fmt(v[k], '{:.4f}'):>9}" for k in ("tcp_fwd", "tcp_rev", "ping_avg")))
 
 procs = {n: r for n, r in results.items() if "processes" in r}
 if procs:
     print()
-    print(f"{'processes':<15} {'CPU s in all tests':>23}   {'peak RSS MB':>20}   {'CPU us/frame in TCP 1->2':>24}")
-    print(f"{'':<15} " + " ".join(f"{role:>7}" for role in ROLES * 3))
+    print(f"{'processes':<21} {'CPU s in all tests':>23}   {'peak RSS MB':>20}   {'CPU us/frame in TCP 1->2':>24}")
+    print(f"{'':<21} " + " ".join(f"{role:>7}" for role in ROLES * 3))
     for name, r in procs.items():
         w = r["tcp_fwd"]["window"]
         per_frame = [1e6 * sum(w["cpu_s"][role].values()) / w["switch_frames"] if w["switch_frames"] else None
                      for role in ROLES]
         cells = [r["processes"][role]["cpu_user_s"] + r["processes"][role]["cpu_sys_s"] for role in ROLES]
-        print(f"{LABEL[name]:<15} " + " ".join(f"{c:>7.1f}" for c in cells) + "   "
+        print(f"{LABEL[name]:<21} " + " ".join(f"{c:>7.1f}" for c in cells) + "   "
               + " ".join(f"{r['processes'][role]['peak_rss_mb']:>6.0f}" for role in ROLES) + "   "
               + " ".join(f"{fmt(v):>7}" for v in per_frame))
     print("(frames: those the switch received during TCP 1->2, data one way and ACKs the other)")
@@ -614,7 +626,7 @@ if procs:
 
 result = {"version": 1,
           "host": {"cpus": int(cpus), "kernel": kernel, "java": java, "load_start": load_start, "load_end": load_end},
-          "settings": {"pings": int(pings), "tcp_seconds": int(tcp_s), "udp_seconds": int(udp_s), "udp_rates": rates,
+          "settings": {"pings": int(pings), "ping_interval_ms": int(ping_ms), "tcp_seconds": int(tcp_s), "udp_seconds": int(udp_s), "udp_rates": rates,
                        "udp_length": UDP_LENGTH, "warmup_seconds": int(warmup), "java_opts": java_opts,
                        "jfr_dir": jfr_dir or None},
           "paths": results, "ratios": ratios}

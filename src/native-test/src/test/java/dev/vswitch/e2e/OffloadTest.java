@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code vport --offload}: the TAP hands vport TCP segments of up to 64 KB, which cross the switch whole to a vport that
  * takes them and are cut into ordinary frames, checksums completed, for one that does not. Either way a file arrives
- * byte for byte, and each vport's summary shows that offload messages really went out and came in.
+ * byte for byte, and each vport's summary shows that offload messages really went out and came in. The same over the
+ * legacy port's plain format ({@code vport --legacy --offload}).
  */
 class OffloadTest {
 
@@ -52,6 +53,21 @@ class OffloadTest {
         transfer(net, net.host(2), net.host(1), dir, "from-plain");
 
         assertTrue(offloadCounts(offloading)[0] > 0, "the vport with --offload sent no offload message");
+    }
+
+    @Test
+    void theLegacyPortCarriesOffloadToo(@TempDir Path dir) {
+        Topology net = lab.topology(3);
+        net.startSwitch(SwitchSetup.defaults().withLegacyPort());
+        Proc sender = net.startVport(net.host(1), Join.legacyPort().withOffload());
+        Proc receiver = net.startVport(net.host(2), Join.legacyPort().withOffload());
+        net.startVport(net.host(3), Join.legacyPort());
+        transfer(net, net.host(1), net.host(2), dir, "plain-offload");
+        transfer(net, net.host(1), net.host(3), dir, "plain-to-seed-style");
+        transfer(net, net.host(3), net.host(1), dir, "plain-from-seed-style");
+
+        assertTrue(offloadCounts(sender)[0] > 0, "the legacy vport with --offload sent no offload frame: " + sender.log());
+        assertTrue(offloadCounts(receiver)[1] > 0, "the receiving legacy vport got no offload frame from the switch");
     }
 
     /** Sends {@code SIZE} random bytes from {@code from} to {@code to}, through files in {@code dir} named after {@code name}. */

@@ -250,9 +250,9 @@ final class Topology implements AutoCloseable {
         } else {
             Path token = join.token() != null ? join.token() : tokenFile(join.network());
             arguments.addAll(List.of("--token-file", token.toString(), "--key-file", clientKey(host).toString()));
-            if (join.offload()) {
-                arguments.add("--offload");
-            }
+        }
+        if (join.offload()) {
+            arguments.add("--offload");
         }
         arguments.addAll(endpoints);
         arguments.addAll(List.of("--tap", host.tap(), "--ip", host.overlayIp() + "/24", "--status-dir", statusDir().toString()));

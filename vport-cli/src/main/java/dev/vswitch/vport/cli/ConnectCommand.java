@@ -67,10 +67,11 @@ public class ConnectCommand implements Callable<Integer> {
                 ClientKeyFile.DEFAULT_LINE_ROOT, ClientKeyFile.DEFAULT_LINE_USER})
     Path keyFile;
 
-    @Option(names = "--offload", description = "Secure protocol: carry the kernel's TCP segmentation offload to the switch."
-            + " TCP then hands vport segments of up to 64 KB, each sealed and sent as one UDP datagram that the underlay"
-            + " carries as IP fragments: several times the throughput on a LAN or in a data centre; leave it off where"
-            + " the path drops fragments (some internet paths). The switch cuts such segments up for vports without it.")
+    @Option(names = "--offload", description = "Carry the kernel's TCP segmentation offload to the switch. TCP then hands"
+            + " vport segments of up to 64 KB, each sent as one UDP datagram (sealed in the secure protocol) that the"
+            + " underlay carries as IP fragments: several times the throughput on a LAN or in a data centre; leave it off"
+            + " where the path drops fragments (some internet paths). The switch cuts such segments up for vports without it."
+            + " With --legacy, vport cuts them itself for a switch that does not take them (the seed's).")
     boolean offload;
 
     @Option(names = "--legacy", description = "Speak the seed's plain format (no encryption) to HOST:PORT instead of the secure protocol.")
@@ -89,9 +90,6 @@ public class ConnectCommand implements Callable<Integer> {
         if (legacy && secure) {
             throw usage("--legacy speaks the plain format, which takes no token: give either --legacy or a token");
         }
-        if (legacy && offload) {
-            throw usage("--offload is for the secure protocol; the plain format carries one frame per datagram");
-        }
         if (legacy && keyFile != null) {
             throw usage("--key-file is for the secure protocol; --legacy uses no keys");
         }
@@ -103,7 +101,7 @@ public class ConnectCommand implements Callable<Integer> {
             if (targets.size() > 1) {
                 throw usage("--legacy takes one switch; failing over between several is for the secure protocol (a token)");
             }
-            return options.settings(targets, null);
+            return options.settings(targets, offload, null);
         }
         if (!secure) {
             throw usage(switches.isEmpty() ? "missing switch: " + MODE_CHOICE
@@ -111,7 +109,7 @@ public class ConnectCommand implements Callable<Integer> {
         }
         JoinToken joinToken = token != null ? TokenArguments.fromText(token) : TokenArguments.fromFile(tokenFile);
         List<HostPort> targets = !switches.isEmpty() ? HostPortArguments.parseList(switches) : TokenArguments.endpoints(joinToken);
-        return options.settings(targets, new ConnectSettings.Secure(joinToken, keyFile, offload));
+        return options.settings(targets, offload, new ConnectSettings.Secure(joinToken, keyFile));
     }
 
     private ParameterException usage(String message) {

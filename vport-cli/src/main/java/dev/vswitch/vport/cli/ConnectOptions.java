@@ -58,13 +58,13 @@ public class ConnectOptions {
     Path statusDir;
 
     /** The validated settings for {@code targets}; {@code secure} null means the plain (legacy) format. */
-    ConnectSettings settings(List<HostPort> targets, ConnectSettings.Secure secure) {
+    ConnectSettings settings(List<HostPort> targets, boolean offload, ConnectSettings.Secure secure) {
         if (deadAfterSeconds <= keepaliveSeconds) {
             throw new VportException(ExitCode.BAD_VALUE, "--dead-after (" + deadAfterSeconds
                     + " s) must be longer than --keepalive (" + keepaliveSeconds + " s), or a live switch looks dead");
         }
         int tapMtu = mtu != null ? mtu : secure != null ? Mtu.DEFAULT_TAP_MTU : Mtu.LEGACY_TAP_MTU;
         return new ConnectSettings(targets, tapName, ip, tapMtu, mac, verbose,
-                Duration.ofSeconds(keepaliveSeconds), Duration.ofSeconds(deadAfterSeconds), secure, statusDir);
+                Duration.ofSeconds(keepaliveSeconds), Duration.ofSeconds(deadAfterSeconds), offload, secure, statusDir);
     }
 }

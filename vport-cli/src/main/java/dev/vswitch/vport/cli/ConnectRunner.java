@@ -46,7 +46,7 @@ final class ConnectRunner {
         LinkCounters counters = new LinkCounters();
         StopSignal stopSignal = new StopSignal();
         VportException failure;
-        try (TapDevice tap = TapDevice.create(settings.tapName(), settings.secure() != null && settings.secure().offload())) {
+        try (TapDevice tap = TapDevice.create(settings.tapName(), settings.offload())) {
             long tapMac = configure(tap.name(), settings);
             FrameTrace trace = settings.verbose() ? new FrameTrace(System.out) : null;
             VportStatus.Identity identity = VportStatus.Identity.ofThisProcess(tap.name(),

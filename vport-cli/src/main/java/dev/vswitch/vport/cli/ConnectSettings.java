@@ -13,11 +13,12 @@ import java.util.List;
  * @param targets   the switch, or (secure protocol) several replicas of it in the order to try them
  * @param ip        null: assign no address
  * @param mac       null: keep the kernel's random MAC
+ * @param offload   TCP segmentation and checksum offload through the TAP (--offload), in either protocol
  * @param secure    null: the seed's plain format (--legacy)
  * @param statusDir where the status file for {@code vport status} goes
  */
 record ConnectSettings(List<HostPort> targets, String tapName, Ipv4Cidr ip, int mtu, Long mac, boolean verbose,
-        Duration keepalive, Duration deadAfter, Secure secure, Path statusDir) {
+        Duration keepalive, Duration deadAfter, boolean offload, Secure secure, Path statusDir) {
 
     ConnectSettings {
         targets = List.copyOf(targets);
@@ -27,8 +28,7 @@ record ConnectSettings(List<HostPort> targets, String tapName, Ipv4Cidr ip, int 
      * The secure protocol's credentials.
      *
      * @param keyFile the client key file given with --key-file, or null for the default (or the token's key)
-     * @param offload TCP segmentation and checksum offload through the TAP (--offload)
      */
-    record Secure(JoinToken token, Path keyFile, boolean offload) {
+    record Secure(JoinToken token, Path keyFile) {
     }
 }

@@ -45,6 +45,6 @@ public class VportCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "missing switch address: give HOST PORT for the seed's plain format,"
                     + " or use 'vport connect --token-file FILE' for the secure protocol");
         }
-        return ConnectRunner.run(options.settings(List.of(HostPortArguments.parse(hostOrTarget, port)), null));
+        return ConnectRunner.run(options.settings(List.of(HostPortArguments.parse(hostOrTarget, port)), false, null));
     }
 }

@@ -32,7 +32,10 @@ public final class LinkCounters {
         TOO_OLD,
         /** Secure mode: a data message or handshake answer for a session this vport does not have (anymore). */
         UNKNOWN_SESSION,
-        /** Secure mode: a datagram of another protocol version, an unknown type or a wrong length. */
+        /**
+         * Secure mode: a datagram of another protocol version, an unknown type or a wrong length. With --offload also an
+         * offload frame from the switch, or a frame from the TAP, whose virtio_net_hdr does not fit the frame.
+         */
         MALFORMED;
 
         /** The name in the shutdown summary and in status files, e.g. {@code switch-unreachable}. */

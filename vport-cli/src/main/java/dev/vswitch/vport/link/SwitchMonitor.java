@@ -15,6 +15,10 @@ import org.jboss.logging.Logger;
  *
  * <p>The seed's {@code vswitch.py} never answers keepalives, so against it the vport reports the switch as
  * silent whenever no other vport is sending; forwarding is not affected.
+ *
+ * <p>With {@code --offload} the requests say that this vport takes offload frames, and the switch's replies say whether
+ * it does ({@link #switchTakesOffload}). What a switch said is forgotten when it goes silent or its name points
+ * elsewhere: it may be another switch then, which says again with its next reply.
  */
 final class SwitchMonitor {
 
@@ -29,20 +33,25 @@ final class SwitchMonitor {
     private final LinkCounters counters;
     private final long tapMac;
     private final long deadAfterNanos;
+    private final boolean offload;
     private final ByteBuffer keepalive = ByteBuffer.allocateDirect(Keepalive.LENGTH);
     private final long startNanos = System.nanoTime();
     private final RttMeter rtt = new RttMeter();
     /** {@link #NEVER} until the first datagram arrives. */
     private volatile long lastHeardNanos = NEVER;
+    /** Written by the receiving thread for each reply and by the monitor thread; read by the TAP-to-switch thread. */
+    private volatile boolean switchTakesOffload;
     private State state = State.STARTING;
     private long lastResolveNanos;
 
-    SwitchMonitor(HostPort target, SwitchLink link, LinkCounters counters, long tapMac, Duration deadAfter) {
+    /** @param offload whether the requests offer offload frames (--offload) */
+    SwitchMonitor(HostPort target, SwitchLink link, LinkCounters counters, long tapMac, Duration deadAfter, boolean offload) {
         this.target = target;
         this.link = link;
         this.counters = counters;
         this.tapMac = tapMac;
         this.deadAfterNanos = deadAfter.toNanos();
+        this.offload = offload;
     }
 
     /** Called by the receiving thread for every datagram: one volatile write, no allocation. */
@@ -50,14 +59,24 @@ final class SwitchMonitor {
         lastHeardNanos = System.nanoTime();
     }
 
-    /** Called by the receiving thread for a keepalive reply, after {@link #heard}: it completes an RTT sample. */
-    void keepaliveReplied() {
+    /**
+     * Called by the receiving thread for a keepalive reply, after {@link #heard}: it completes an RTT sample.
+     *
+     * @param offload whether it was a {@link Keepalive#REPLY_OFFLOAD}: the switch takes offload frames from this vport
+     */
+    void keepaliveReplied(boolean offload) {
         rtt.replyReceived(System.nanoTime());
+        switchTakesOffload = offload;
+    }
+
+    /** Whether the switch's last reply said that it takes offload frames; any thread. */
+    boolean switchTakesOffload() {
+        return switchTakesOffload;
     }
 
     /** Runs on the monitor thread only. */
     void sendKeepalive() {
-        Keepalive.writeRequest(keepalive, tapMac);
+        Keepalive.writeRequest(keepalive, tapMac, offload);
         rtt.requestSent(System.nanoTime());
         if (link.send(keepalive)) {
             counters.keepaliveSent();
@@ -91,6 +110,7 @@ final class SwitchMonitor {
         boolean literal = target.isLiteral();
         if (state != State.SILENT) {
             state = State.SILENT;
+            switchTakesOffload = false;
             lastResolveNanos = now - deadAfterNanos;
             LOG.warnf("waiting for switch %s: no reply for %d s%s", target, Duration.ofNanos(deadAfterNanos).toSeconds(),
                     literal ? "" : "; re-resolving " + target.host());
@@ -103,6 +123,7 @@ final class SwitchMonitor {
 
     private void followAddressChange() {
         if (link.followAddressChange(target)) {
+            switchTakesOffload = false;
             sendKeepalive();
         }
     }

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A running vport: two forwarding threads (TAP to switch, switch to TAP) and a monitor thread for
- * keepalives and liveness. Each forwarding thread owns one direct buffer for its whole life, so forwarding
- * a frame allocates nothing and, without {@code -v}, logs nothing.
+ * keepalives and liveness. Each forwarding thread owns its direct buffers for its whole life, so forwarding
+ * a frame allocates nothing and, without {@code -v}, logs nothing. With a TAP that has {@code --offload}
+ * the frames go through a {@link PlainOffloadPath}, which knows the TAP's virtio_net_hdr and the offload frames.
  */
 public final class Vport implements AutoCloseable, LinkState.Source {
 
@@ -23,12 +24,14 @@ public final class Vport implements AutoCloseable, LinkState.Source {
     /** Room for one 802.1Q tag, so VLANs on the TAP keep full-size frames. */
     static final int VLAN_TAG_LENGTH = 4;
     /** Larger than any frame or UDP payload, so nothing is silently truncated. */
-    private static final int BUFFER_BYTES = 65_536;
+    static final int BUFFER_BYTES = 65_536;
 
     private final FrameDevice tap;
     private final SwitchLink link;
     private final LinkCounters counters;
     private final SwitchMonitor monitor;
+    /** The frames with --offload; null without. */
+    private final PlainOffloadPath offloadPath;
     private final FrameTrace trace;
     private final StopSignal stopSignal;
     private final int maxFrameLength;
@@ -48,7 +51,9 @@ public final class Vport implements AutoCloseable, LinkState.Source {
         this.stopSignal = stopSignal;
         this.maxFrameLength = maxFrameLength(settings.tapMtu());
         this.keepaliveInterval = settings.keepalive();
-        this.monitor = new SwitchMonitor(settings.target(), link, counters, tapMac, settings.deadAfter());
+        this.monitor = new SwitchMonitor(settings.target(), link, counters, tapMac, settings.deadAfter(), tap.offload());
+        this.offloadPath = tap.offload()
+                ? new PlainOffloadPath(tap, link, counters, maxFrameLength, monitor::switchTakesOffload, trace) : null;
     }
 
     /** What the vport needs to know beyond its devices. */
@@ -79,11 +84,16 @@ public final class Vport implements AutoCloseable, LinkState.Source {
     }
 
     private void forwardTapToSwitch() {
-        ByteBuffer frame = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        PlainOffloadPath.ToSwitch offloaded = offloadPath == null ? null : offloadPath.new ToSwitch();
+        ByteBuffer frame = offloaded == null ? ByteBuffer.allocateDirect(BUFFER_BYTES) : offloaded.tapBuffer();
         try {
             while (threads.isRunning()) {
                 int length = tap.read(frame, TAP_POLL_MILLIS);
                 if (length == 0) {
+                    continue;
+                }
+                if (offloaded != null) {
+                    offloaded.send(length);
                     continue;
                 }
                 if (length > maxFrameLength) {
@@ -103,7 +113,8 @@ public final class Vport implements AutoCloseable, LinkState.Source {
     }
 
     private void forwardSwitchToTap() {
-        ByteBuffer datagram = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        PlainOffloadPath.FromSwitch offloaded = offloadPath == null ? null : offloadPath.new FromSwitch();
+        ByteBuffer datagram = offloaded == null ? ByteBuffer.allocateDirect(BUFFER_BYTES) : offloaded.receiveBuffer();
         try {
             int length;
             while ((length = link.receive(datagram)) >= 0) {
@@ -113,9 +124,11 @@ public final class Vport implements AutoCloseable, LinkState.Source {
                     counters.drop(LinkCounters.Drop.RUNT);
                 } else if (keepalive != 0) {
                     counters.keepaliveReceived();
-                    if (keepalive == Keepalive.REPLY) {
-                        monitor.keepaliveReplied();
+                    if (!Keepalive.isRequest(keepalive)) {
+                        monitor.keepaliveReplied(Keepalive.offersOffload(keepalive));
                     }
+                } else if (offloaded != null) {
+                    offloaded.deliver(length);
                 } else {
                     if (trace != null) {
                         trace.frame("switch->tap", datagram, length);

@@ -7,6 +7,7 @@ import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.vport.link.FrameTrace;
 import dev.vswitch.vport.link.LinkCounters;
+import dev.vswitch.vport.link.OffloadSender;
 import dev.vswitch.vport.link.RttMeter;
 import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.link.Vport;
@@ -33,6 +34,8 @@ final class DataPath {
     private static final int BUFFER_BYTES = 65_536;
     /** At most this many frames forwarded from the TAP by the switch-to-TAP thread after each of its writes. */
     private static final int ANSWERS_PER_WRITE = 4;
+    /** The largest frame an offload message carries, with its header, so the sealed message fits in one datagram. */
+    private static final int MAX_OFFLOAD_FRAME = WireFormat.MAX_PLAINTEXT - VirtioNetHeader.LENGTH;
 
     /** The link this is the data path of: asked whether to keep running, told of handshake messages and failures. */
     private final SecureLink owner;
@@ -106,12 +109,12 @@ final class DataPath {
     }
 
     /** One thread's buffers for forwarding frames from the TAP to the switch; use under {@link #tapLock}. */
-    private final class TapReader {
+    private final class TapReader implements OffloadSender.Out {
 
         private final ByteBuffer frame = ByteBuffer.allocateDirect(prefix + BUFFER_BYTES);
         private final ByteBuffer message = ByteBuffer.allocateDirect(prefix + BUFFER_BYTES + WireFormat.DATA_OVERHEAD);
-        private final OffloadSender offloaded = prefix == 0 ? null : new OffloadSender(maxFrameLength,
-                sessions::switchTakesOffload, counters, (type, payload, frameBytes) -> send(type, payload, frameBytes));
+        private final OffloadSender offloaded = prefix == 0 ? null
+                : new OffloadSender(maxFrameLength, MAX_OFFLOAD_FRAME, sessions::switchTakesOffload, counters, this);
         private Session session;
 
         /** Forwards the frame waiting on the TAP, if any, without waiting; false when none was waiting. */
@@ -134,13 +137,19 @@ final class DataPath {
                 counters.drop(LinkCounters.Drop.OVERSIZE);
             } else {
                 frame.position(prefix);
-                send(WireFormat.TYPE_DATA, frame, length - prefix);
+                sendFrame(frame);
             }
             return true;
         }
 
-        private void send(byte type, ByteBuffer payload, int frameBytes) {
-            sendData(session, type, payload, message, frameBytes);
+        @Override
+        public void sendFrame(ByteBuffer ethernetFrame) {
+            sendData(session, WireFormat.TYPE_DATA, ethernetFrame, message, ethernetFrame.remaining());
+        }
+
+        @Override
+        public void sendPacket(ByteBuffer packet) {
+            sendData(session, WireFormat.TYPE_DATA_OFFLOAD, packet, message, packet.remaining() - VirtioNetHeader.LENGTH);
         }
     }
 

@@ -3,6 +3,8 @@ package dev.vswitch.vport.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vswitch.protocol.Mtu;
@@ -33,6 +35,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The command line as a user meets it: help, and every failure that happens before a TAP device would be
@@ -148,13 +151,37 @@ class CommandLineTest {
                 List.of("connect", "--legacy"),
                 List.of("connect", "--legacy", "--token", token, "127.0.0.1:9999"),
                 List.of("connect", "--token", token, "--token-file", "x.token"),
-                List.of("connect", "--legacy", "--key-file", "x.key", "127.0.0.1:9999"),
-                List.of("connect", "--legacy", "--offload", "127.0.0.1:9999"));
+                List.of("connect", "--legacy", "--key-file", "x.key", "127.0.0.1:9999"));
         for (List<String> args : contradictions) {
             LaunchResult result = launcher.launch(args.toArray(String[]::new));
             assertEquals(2, result.exitCode(), args + ": " + result.getErrorOutput());
             assertOneErrorLine(result, null);
         }
+    }
+
+    @Test
+    void offloadIsForEitherProtocol() {
+        ConnectSettings legacy = parse("connect", "--legacy", "--offload", "127.0.0.1:9999");
+        assertTrue(legacy.offload());
+        assertNull(legacy.secure());
+        assertEquals(List.of(new HostPort("127.0.0.1", 9999)), legacy.targets());
+        assertEquals(Mtu.LEGACY_TAP_MTU, legacy.mtu());
+        assertFalse(parse("connect", "--legacy", "127.0.0.1:9999").offload());
+
+        String token = token("127.0.0.1:9999", null).encode();
+        ConnectSettings secure = parse("connect", "--token", token, "--offload");
+        assertTrue(secure.offload());
+        assertNotNull(secure.secure());
+        assertFalse(parse("connect", "--token", token).offload());
+    }
+
+    @Test
+    @Launch({"connect", "--help"})
+    void connectHelpNoLongerCallsOffloadSecureOnly(LaunchResult result) {
+        String help = oneLine(result.getOutput());
+        assertTrue(help.contains("--offload"), help);
+        assertFalse(help.contains("Secure protocol: carry"), help);
+        assertTrue(help.contains("With --legacy, vport cuts them itself"), help);
     }
 
     @Test
@@ -466,6 +493,13 @@ class CommandLineTest {
     /** Help text with its line wrapping undone. */
     private static String oneLine(String help) {
         return help.replaceAll("\\s+", " ");
+    }
+
+    /** The settings {@code connect} would run with, parsed as picocli does, without running it. */
+    private static ConnectSettings parse(String... args) {
+        CommandLine commandLine = new CommandLine(new VportCommand());
+        CommandLine.ParseResult parsed = commandLine.parseArgs(args);
+        return ((ConnectCommand) parsed.subcommand().commandSpec().userObject()).settings();
     }
 
     private static JoinToken token(String endpoint, byte[] clientKey) {

@@ -1,6 +1,7 @@
 package dev.vswitch.vport.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vswitch.protocol.EthernetFrame;
@@ -73,6 +74,27 @@ class SwitchMonitorTest {
     }
 
     @Test
+    void withOffloadTheRequestsOfferItAndEachReplySaysWhetherTheSwitchTakesItUntilTheSwitchFallsSilent() throws Exception {
+        SwitchMonitor monitor = monitor("127.0.0.1", Duration.ofSeconds(1), true);
+        monitor.sendKeepalive();
+        ByteBuffer received = ByteBuffer.allocate(100);
+        fakeSwitch.receive(received);
+        received.flip();
+        assertEquals(Keepalive.REQUEST_OFFLOAD, Keepalive.kind(received, 0, received.remaining()));
+        assertFalse(monitor.switchTakesOffload(), "not before the switch said so");
+
+        monitor.heard();
+        monitor.keepaliveReplied(true);
+        assertTrue(monitor.switchTakesOffload());
+        monitor.keepaliveReplied(false);
+        assertFalse(monitor.switchTakesOffload(), "a plain reply takes it back");
+        monitor.keepaliveReplied(true);
+        Thread.sleep(1100);
+        monitor.check();
+        assertFalse(monitor.switchTakesOffload(), "forgotten once the switch fell silent: it may be another one when it is back");
+    }
+
+    @Test
     void logsSilenceOnceAndTheReturnOnce() throws Exception {
         SwitchMonitor monitor = monitor("127.0.0.1", Duration.ofSeconds(1));
         monitor.check();
@@ -103,6 +125,10 @@ class SwitchMonitorTest {
     }
 
     private SwitchMonitor monitor(String host, Duration deadAfter) {
-        return new SwitchMonitor(new HostPort(host, link.remote().getPort()), link, counters, TAP_MAC, deadAfter);
+        return monitor(host, deadAfter, false);
+    }
+
+    private SwitchMonitor monitor(String host, Duration deadAfter, boolean offload) {
+        return new SwitchMonitor(new HostPort(host, link.remote().getPort()), link, counters, TAP_MAC, deadAfter, offload);
     }
 }

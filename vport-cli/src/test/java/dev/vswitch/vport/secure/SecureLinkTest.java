@@ -24,6 +24,7 @@ import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.status.StatusDirectory;
 import dev.vswitch.vport.status.StatusPublisher;
 import dev.vswitch.vport.status.VportStatus;
+import dev.vswitch.vport.tap.MemoryTap;
 import dev.vswitch.vport.values.HostPort;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

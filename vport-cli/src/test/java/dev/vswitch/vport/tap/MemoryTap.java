@@ -1,16 +1,28 @@
-package dev.vswitch.vport.secure;
+package dev.vswitch.vport.tap;
 
-import dev.vswitch.vport.tap.FrameDevice;
 import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A TAP device in memory: the test puts frames in as the kernel would send them, and takes out what vport wrote. */
-final class MemoryTap implements FrameDevice {
+/**
+ * A TAP device in memory: the test puts frames in as the kernel would send them, and takes out what vport wrote. With
+ * offload, as a TAP opened with {@code IFF_VNET_HDR}, each of them starts with the virtio_net_hdr the test put there or
+ * expects.
+ */
+public final class MemoryTap implements FrameDevice {
 
-    final BlockingQueue<byte[]> toVport = new LinkedBlockingQueue<>();
-    final BlockingQueue<byte[]> written = new LinkedBlockingQueue<>();
+    public final BlockingQueue<byte[]> toVport = new LinkedBlockingQueue<>();
+    public final BlockingQueue<byte[]> written = new LinkedBlockingQueue<>();
+    private final boolean offload;
+
+    public MemoryTap() {
+        this(false);
+    }
+
+    public MemoryTap(boolean offload) {
+        this.offload = offload;
+    }
 
     @Override
     public int readNow(ByteBuffer frame) {
@@ -44,5 +56,10 @@ final class MemoryTap implements FrameDevice {
         frame.get(copy);
         written.add(copy);
         return true;
+    }
+
+    @Override
+    public boolean offload() {
+        return offload;
     }
 }

@@ -1,0 +1,151 @@
+package dev.vswitch.vport.link;
+
+import dev.vswitch.protocol.EthernetFrame;
+import dev.vswitch.protocol.Mtu;
+import dev.vswitch.protocol.offload.PlainOffloadFrame;
+import dev.vswitch.protocol.offload.VirtioNetHeader;
+import dev.vswitch.vport.tap.FrameDevice;
+import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The plain format's frames with {@code --offload}, where the TAP reads and writes a virtio_net_hdr before every frame.
+ * To the switch, a frame that needs nothing done goes as it is, so the seed's switch takes it; one with offload work
+ * goes through an {@link OffloadSender}: whole as a {@link PlainOffloadFrame} once the switch has answered a keepalive
+ * in kind, else cut into ordinary frames. From the switch, an offload frame goes onto the TAP with its own header, an
+ * ordinary frame behind an all-zero one ("nothing to do").
+ *
+ * <p>Neither direction copies a frame: the TAP reads {@link PlainOffloadFrame#PACKET_OFFSET} bytes into the datagram
+ * buffer, so that the offload frame's header is written in front of what it read, and datagrams from the switch are
+ * received {@link VirtioNetHeader#LENGTH} bytes into a buffer whose first bytes stay zero. Only a piece that the
+ * segmenter cut from a super-frame too large for one offload frame is copied, behind a header of its own. Each
+ * forwarding thread makes its own {@link ToSwitch} or {@link FromSwitch} and with it owns its buffers, so forwarding
+ * allocates nothing.
+ */
+final class PlainOffloadPath {
+
+    private final FrameDevice tap;
+    private final SwitchLink link;
+    private final LinkCounters counters;
+    private final FrameTrace trace;
+    private final int maxFrameLength;
+    private final BooleanSupplier switchTakesOffload;
+
+    /**
+     * @param maxFrameLength     the longest ordinary frame sent to the switch, as {@link Vport#maxFrameLength}
+     * @param switchTakesOffload whether offload frames may go to the switch now
+     * @param trace              per-frame trace for {@code -v}, or null
+     */
+    PlainOffloadPath(FrameDevice tap, SwitchLink link, LinkCounters counters, int maxFrameLength,
+            BooleanSupplier switchTakesOffload, FrameTrace trace) {
+        this.tap = tap;
+        this.link = link;
+        this.counters = counters;
+        this.maxFrameLength = maxFrameLength;
+        this.switchTakesOffload = switchTakesOffload;
+        this.trace = trace;
+    }
+
+    /** The TAP-to-switch thread's buffers and sender. */
+    final class ToSwitch implements OffloadSender.Out {
+
+        /** [room for the offload frame's header][virtio_net_hdr][frame]: the datagram of an offload frame. */
+        private final ByteBuffer datagram = ByteBuffer.allocateDirect(PlainOffloadFrame.PACKET_OFFSET + VirtioNetHeader.LENGTH
+                + Vport.BUFFER_BYTES);
+        /** What the TAP reads into: {@link #datagram} from the virtio_net_hdr on. */
+        private final ByteBuffer packet = datagram.slice(PlainOffloadFrame.PACKET_OFFSET,
+                datagram.capacity() - PlainOffloadFrame.PACKET_OFFSET);
+        /** An offload frame around a piece of the segmenter's, which has no room in front. */
+        private final ByteBuffer pieceDatagram = ByteBuffer.allocateDirect(Mtu.MAX_DATAGRAM);
+        private final OffloadSender sender = new OffloadSender(maxFrameLength, PlainOffloadFrame.MAX_CARRIED_FRAME,
+                switchTakesOffload, counters, this);
+
+        /** The buffer to read the TAP into; its reads then go to {@link #send}. */
+        ByteBuffer tapBuffer() {
+            return packet;
+        }
+
+        /** Sends the virtio_net_hdr and frame, {@code length} bytes, that the TAP read into {@link #tapBuffer()}. */
+        void send(int length) {
+            int frameLength = length - VirtioNetHeader.LENGTH;
+            if (trace != null && frameLength >= EthernetFrame.HEADER_LENGTH) {
+                trace.frame("tap->switch", packet.slice(VirtioNetHeader.LENGTH, frameLength), frameLength);
+            }
+            if (!VirtioNetHeader.isPlain(packet, 0)) {
+                sender.send(packet, length);
+            } else if (frameLength > maxFrameLength) {
+                counters.drop(LinkCounters.Drop.OVERSIZE);
+            } else {
+                packet.position(VirtioNetHeader.LENGTH);
+                sendFrame(packet);
+            }
+        }
+
+        @Override
+        public void sendFrame(ByteBuffer frame) {
+            int frameLength = frame.remaining();
+            if (link.send(frame)) {
+                counters.sentToSwitch(frameLength);
+            }
+        }
+
+        /** The TAP's own read has the room for the header in front; a piece of the segmenter's is copied behind one. */
+        @Override
+        public void sendPacket(ByteBuffer carried) {
+            ByteBuffer out;
+            if (carried == packet) {
+                out = datagram.limit(PlainOffloadFrame.PACKET_OFFSET + carried.limit()).position(0);
+            } else {
+                out = pieceDatagram.clear().position(PlainOffloadFrame.PACKET_OFFSET).put(carried).flip();
+            }
+            PlainOffloadFrame.writeHeader(out, 0);
+            int frameLength = out.remaining() - PlainOffloadFrame.OVERHEAD;
+            if (link.send(out)) {
+                counters.sentToSwitch(frameLength);
+            }
+        }
+    }
+
+    /** The switch-to-TAP thread's buffers. */
+    final class FromSwitch {
+
+        /** [virtio_net_hdr, left all zero][datagram]: an ordinary frame as the TAP takes it. */
+        private final ByteBuffer packet = ByteBuffer.allocateDirect(VirtioNetHeader.LENGTH + Vport.BUFFER_BYTES);
+        /** What datagrams are received into: {@link #packet} after its header. */
+        private final ByteBuffer datagram = packet.slice(VirtioNetHeader.LENGTH, Vport.BUFFER_BYTES);
+
+        /** The buffer to receive datagrams into; frames among them then go to {@link #deliver}. */
+        ByteBuffer receiveBuffer() {
+            return datagram;
+        }
+
+        /** Writes the datagram of {@code length} bytes in {@link #receiveBuffer()}, a frame or an offload frame, onto the TAP. */
+        void deliver(int length) {
+            if (!PlainOffloadFrame.is(datagram, 0, length)) {
+                if (trace != null) {
+                    trace.frame("switch->tap", datagram, length);
+                }
+                write(packet.limit(VirtioNetHeader.LENGTH + length).position(0), length);
+            } else if (PlainOffloadFrame.segmentFrameLength(datagram, 0, length) < 0) {
+                counters.drop(LinkCounters.Drop.MALFORMED);
+            } else {
+                int frameLength = length - PlainOffloadFrame.OVERHEAD;
+                if (trace != null) {
+                    trace.frame("switch->tap", datagram.slice(PlainOffloadFrame.OVERHEAD, frameLength), frameLength);
+                }
+                if (!VirtioNetHeader.isPlain(datagram, PlainOffloadFrame.PACKET_OFFSET)) {
+                    counters.receivedOffload();
+                }
+                write(datagram.limit(length).position(PlainOffloadFrame.PACKET_OFFSET), frameLength);
+            }
+        }
+
+        private void write(ByteBuffer tapPacket, int frameLength) {
+            if (tap.write(tapPacket)) {
+                counters.deliveredFromSwitch(frameLength);
+            } else {
+                counters.drop(LinkCounters.Drop.TAP_WRITE_FAILED);
+            }
+        }
+    }
+}

@@ -1,0 +1,383 @@
+package dev.vswitch.vport.link;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.vswitch.protocol.EthernetFrame;
+import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.protocol.Mtu;
+import dev.vswitch.protocol.offload.PlainOffloadFrame;
+import dev.vswitch.protocol.offload.VirtioNetHeader;
+import dev.vswitch.vport.tap.MemoryTap;
+import dev.vswitch.vport.values.HostPort;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The plain vport with {@code --offload} ({@code connect --legacy --offload}) against a fake switch on a real UDP socket
+ * on 127.0.0.1, with a TAP in memory that hands out and takes a virtio_net_hdr before each frame, as one opened with
+ * IFF_VNET_HDR does. The fake switch answers keepalive requests as told: not at all (as the seed's switch), in kind
+ * (as ours), or with a plain reply. Every wait is bounded.
+ */
+class VportOffloadTest {
+
+    private static final long TAP_MAC = 0x02005e100001L;
+    private static final long PEER_MAC = 0x02005e100002L;
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final int MTU = Mtu.LEGACY_TAP_MTU;
+    /** Ethernet, IPv4 and TCP headers, without options. */
+    private static final int HEADERS = EthernetFrame.HEADER_LENGTH + 20 + 20;
+    /** TCP payload per segment: as the kernel cuts for this MTU, so each segment is a full frame. */
+    private static final int GSO_SIZE = MTU - 40;
+    private static final byte NO_ANSWER = 0;
+
+    private final LinkCounters counters = new LinkCounters();
+    private MemoryTap tap;
+    private FakeSwitch fakeSwitch;
+    private Vport vport;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (vport != null) {
+            vport.close();
+        }
+        if (fakeSwitch != null) {
+            fakeSwitch.close();
+        }
+    }
+
+    @Test
+    void untilTheSwitchSaysItTakesOffloadASuperFrameIsCutIntoOrdinaryFramesOfTheMtu() throws Exception {
+        start(true, NO_ANSWER);
+        byte[] ordinary = frame(PEER_MAC, TAP_MAC, 600);
+        tap.toVport.add(withPlainHeader(ordinary));
+        assertArrayEquals(ordinary, nextDatagram(), "a frame with nothing to do goes as it is, without its header");
+
+        byte[] superFrame = superFrame(PEER_MAC, TAP_MAC, 20 * GSO_SIZE + 100);
+        tap.toVport.add(superFrame);
+        assertCutIntoSegments(superFrame, 21);
+        assertNull(fakeSwitch.datagrams.poll(200, TimeUnit.MILLISECONDS), "nothing more");
+        assertEquals(0, counters.offloadSent());
+        assertEquals(22, counters.framesToSwitch());
+    }
+
+    @Test
+    void onceTheSwitchAnswersInKindASuperFrameGoesAsOneOffloadFrameAndAfterAPlainReplyIsCutAgain() throws Exception {
+        start(true, Keepalive.REPLY_OFFLOAD);
+        awaitMoreReplies();
+        byte[] superFrame = superFrame(PEER_MAC, TAP_MAC, 20 * GSO_SIZE + 100);
+        tap.toVport.add(superFrame);
+        byte[] datagram = nextDatagram();
+        ByteBuffer view = ByteBuffer.wrap(datagram);
+        assertTrue(PlainOffloadFrame.is(view, 0, datagram.length), "an offload frame");
+        assertArrayEquals(superFrame, Arrays.copyOfRange(datagram, PlainOffloadFrame.PACKET_OFFSET, datagram.length),
+                "the TAP's header and frame, unchanged");
+        assertEquals(PEER_MAC, EthernetFrame.destination(view, 0));
+        assertEquals(TAP_MAC, EthernetFrame.source(view, 0));
+        assertTrue(PlainOffloadFrame.segmentFrameLength(view, 0, datagram.length) >= 0, "one the switch takes");
+        assertNull(fakeSwitch.datagrams.poll(200, TimeUnit.MILLISECONDS), "one datagram for the whole super-frame");
+        assertEquals(1, counters.offloadSent());
+        assertEquals(1, counters.framesToSwitch());
+        assertEquals(superFrame.length - VirtioNetHeader.LENGTH, counters.bytesToSwitch());
+
+        fakeSwitch.answer = Keepalive.REPLY;
+        awaitMoreReplies();
+        tap.toVport.add(superFrame);
+        assertCutIntoSegments(superFrame, 21);
+        assertEquals(1, counters.offloadSent());
+    }
+
+    @Test
+    void aSuperFrameLargerThanOneOffloadFrameCarriesGoesAsTheLargestThatFitsAndTheRest() throws Exception {
+        start(true, Keepalive.REPLY_OFFLOAD);
+        awaitMoreReplies();
+        int segments = (PlainOffloadFrame.MAX_CARRIED_FRAME - HEADERS) / GSO_SIZE;
+        int rest = 1150;
+        byte[] superFrame = superFrame(PEER_MAC, TAP_MAC, segments * GSO_SIZE + rest);
+        assertTrue(superFrame.length - VirtioNetHeader.LENGTH > PlainOffloadFrame.MAX_CARRIED_FRAME, "too large for one");
+        tap.toVport.add(superFrame);
+
+        byte[] first = nextDatagram();
+        ByteBuffer view = ByteBuffer.wrap(first);
+        assertTrue(PlainOffloadFrame.is(view, 0, first.length), "the first piece as an offload frame");
+        assertEquals(HEADERS + GSO_SIZE, PlainOffloadFrame.segmentFrameLength(view, 0, first.length), "valid, of full segments");
+        assertEquals(PlainOffloadFrame.OVERHEAD + HEADERS + segments * GSO_SIZE, first.length);
+        assertEquals(VirtioNetHeader.GSO_TCPV4, VirtioNetHeader.gsoType(view, PlainOffloadFrame.PACKET_OFFSET));
+        byte[] second = nextDatagram();
+        assertFalse(PlainOffloadFrame.is(ByteBuffer.wrap(second), 0, second.length), "the rest, one segment, as a frame");
+        assertEquals(HEADERS + rest, second.length);
+
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        payload.write(first, PlainOffloadFrame.OVERHEAD + HEADERS, first.length - PlainOffloadFrame.OVERHEAD - HEADERS);
+        payload.write(second, HEADERS, rest);
+        assertArrayEquals(payloadOf(superFrame), payload.toByteArray(), "the payload whole and in order");
+        assertEquals(1, counters.offloadSent());
+        assertEquals(2, counters.framesToSwitch());
+    }
+
+    @Test
+    void fromTheSwitchAnOffloadFrameReachesTheTapAsItsHeaderAndFrameAndAnOrdinaryFrameBehindAnAllZeroHeader() throws Exception {
+        start(true, Keepalive.REPLY_OFFLOAD);
+        byte[] packet = superFrame(TAP_MAC, PEER_MAC, 10 * GSO_SIZE);
+        fakeSwitch.send(offloadFrame(packet));
+        assertArrayEquals(packet, nextWritten());
+
+        byte[] ordinary = frame(TAP_MAC, PEER_MAC, 300);
+        fakeSwitch.send(ordinary);
+        assertArrayEquals(withPlainHeader(ordinary), nextWritten());
+        assertEquals(1, counters.offloadReceived());
+        assertEquals(2, counters.framesFromSwitch());
+        assertEquals(packet.length - VirtioNetHeader.LENGTH + ordinary.length, counters.bytesFromSwitch());
+    }
+
+    @Test
+    void aMalformedOffloadFrameFromTheSwitchIsACountedDropAndNothingIsWritten() throws Exception {
+        start(true, Keepalive.REPLY_OFFLOAD);
+        byte[] otherAddresses = offloadFrame(superFrame(TAP_MAC, PEER_MAC, 10 * GSO_SIZE));
+        otherAddresses[5] ^= 1; // the outer destination is no longer the carried frame's
+        byte[] refusedHeader = offloadFrame(superFrame(TAP_MAC, PEER_MAC, 10 * GSO_SIZE));
+        refusedHeader[PlainOffloadFrame.PACKET_OFFSET + 4] = 1; // gso_size 1: the kernel would not cut it
+        refusedHeader[PlainOffloadFrame.PACKET_OFFSET + 5] = 0;
+        fakeSwitch.send(otherAddresses);
+        fakeSwitch.send(refusedHeader);
+        byte[] marker = frame(TAP_MAC, PEER_MAC, 100);
+        fakeSwitch.send(marker);
+
+        assertArrayEquals(withPlainHeader(marker), nextWritten(), "only the frame after them");
+        assertNull(tap.written.poll(200, TimeUnit.MILLISECONDS));
+        assertEquals(2, counters.drops(LinkCounters.Drop.MALFORMED));
+        assertEquals(0, counters.offloadReceived());
+        assertEquals(1, counters.framesFromSwitch());
+    }
+
+    @Test
+    void theKeepalivesOfferOffload() throws Exception {
+        start(true, NO_ANSWER);
+        assertEquals(List.of(Keepalive.REQUEST_OFFLOAD, Keepalive.REQUEST_OFFLOAD, Keepalive.REQUEST_OFFLOAD), nextKeepalives(3));
+    }
+
+    @Test
+    void withoutOffloadFramesCrossAsTheyAreAndTheKeepalivesAreOrdinaryRequests() throws Exception {
+        start(false, Keepalive.REPLY);
+        byte[] out = frame(PEER_MAC, TAP_MAC, 1400);
+        tap.toVport.add(out);
+        assertArrayEquals(out, nextDatagram());
+
+        byte[] in = frame(TAP_MAC, PEER_MAC, 60);
+        fakeSwitch.send(in);
+        assertArrayEquals(in, nextWritten(), "no virtio_net_hdr in front");
+        assertEquals(List.of(Keepalive.REQUEST, Keepalive.REQUEST), nextKeepalives(2));
+        assertEquals(0, counters.offloadSent() + counters.offloadReceived());
+    }
+
+    private void start(boolean offload, byte answer) throws Exception {
+        fakeSwitch = new FakeSwitch(answer);
+        tap = new MemoryTap(offload);
+        HostPort target = new HostPort("127.0.0.1", fakeSwitch.socket.getLocalPort());
+        SwitchLink link = SwitchLink.connect(target.resolve(), counters);
+        vport = new Vport(tap, link, counters, new Vport.Settings(target, MTU, Duration.ofMillis(100), Duration.ofSeconds(15)),
+                TAP_MAC, null, new StopSignal());
+        vport.start();
+        await("the first keepalive, which tells the fake switch where the vport is", () -> fakeSwitch.vport != null);
+    }
+
+    /**
+     * Waits until three more replies have arrived. The vport counts a reply before it takes in what the reply said, and
+     * one reply may have been on its way when the test changed the answer: after three, the last two were told and the
+     * second of them taken in.
+     */
+    private void awaitMoreReplies() throws Exception {
+        long before = counters.keepalivesReceived();
+        await("three more keepalive replies", () -> counters.keepalivesReceived() >= before + 3);
+    }
+
+    /** The super-frame must arrive as {@code segments} ordinary frames, none over the MTU, carrying its payload in order. */
+    private void assertCutIntoSegments(byte[] superFrame, int segments) throws Exception {
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        for (int i = 0; i < segments; i++) {
+            byte[] segment = nextDatagram();
+            ByteBuffer view = ByteBuffer.wrap(segment);
+            assertFalse(PlainOffloadFrame.is(view, 0, segment.length), "segment " + i + " is an ordinary frame");
+            assertTrue(segment.length <= MTU + EthernetFrame.HEADER_LENGTH, "segment " + i + ": " + segment.length + " bytes");
+            assertEquals(PEER_MAC, EthernetFrame.destination(view, 0));
+            assertEquals(TAP_MAC, EthernetFrame.source(view, 0));
+            payload.write(segment, HEADERS, segment.length - HEADERS);
+        }
+        assertArrayEquals(payloadOf(superFrame), payload.toByteArray(), "the payload whole and in order");
+    }
+
+    private byte[] nextDatagram() throws InterruptedException {
+        byte[] datagram = fakeSwitch.datagrams.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(datagram, "a datagram at the switch; " + counters.summary());
+        return datagram;
+    }
+
+    private byte[] nextWritten() throws InterruptedException {
+        byte[] written = tap.written.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(written, "a frame written to the TAP; " + counters.summary());
+        return written;
+    }
+
+    private List<Byte> nextKeepalives(int count) throws InterruptedException {
+        List<Byte> kinds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Byte kind = fakeSwitch.keepalives.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(kind, "keepalive " + i);
+            kinds.add(kind);
+        }
+        return kinds;
+    }
+
+    private void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        fail("not within " + WAIT.toSeconds() + " s: " + what + "; " + counters.summary());
+    }
+
+    /** A frame of {@code length} bytes that needs nothing done: addresses, an unused EtherType, counting bytes. */
+    private static byte[] frame(long destination, long source, int length) {
+        ByteBuffer frame = ByteBuffer.allocate(length);
+        EthernetFrame.writeMac(frame, EthernetFrame.DESTINATION_OFFSET, destination);
+        EthernetFrame.writeMac(frame, EthernetFrame.SOURCE_OFFSET, source);
+        frame.putShort(EthernetFrame.ETHER_TYPE_OFFSET, (short) 0x88B6);
+        for (int i = EthernetFrame.HEADER_LENGTH; i < length; i++) {
+            frame.put(i, (byte) i);
+        }
+        return frame.array();
+    }
+
+    /** The frame as a TAP with IFF_VNET_HDR takes and gives it when there is nothing to do: behind an all-zero header. */
+    private static byte[] withPlainHeader(byte[] frame) {
+        byte[] packet = new byte[VirtioNetHeader.LENGTH + frame.length];
+        System.arraycopy(frame, 0, packet, VirtioNetHeader.LENGTH, frame.length);
+        return packet;
+    }
+
+    /**
+     * A TCP/IPv4 super-frame as the kernel hands it to a TAP with TSO: a virtio_net_hdr asking for segments of
+     * {@link #GSO_SIZE} and the TCP checksum, then one frame with the headers for all of the payload. The checksums are
+     * left zero: nothing here checks them.
+     */
+    private static byte[] superFrame(long destination, long source, int payloadBytes) {
+        int frameLength = HEADERS + payloadBytes;
+        ByteBuffer packet = ByteBuffer.allocate(VirtioNetHeader.LENGTH + frameLength);
+        int ip = VirtioNetHeader.LENGTH + EthernetFrame.HEADER_LENGTH;
+        int tcp = ip + 20;
+        VirtioNetHeader.writeGso(packet, 0, VirtioNetHeader.GSO_TCPV4, HEADERS, GSO_SIZE, tcp - VirtioNetHeader.LENGTH, 16);
+        EthernetFrame.writeMac(packet, VirtioNetHeader.LENGTH + EthernetFrame.DESTINATION_OFFSET, destination);
+        EthernetFrame.writeMac(packet, VirtioNetHeader.LENGTH + EthernetFrame.SOURCE_OFFSET, source);
+        packet.putShort(VirtioNetHeader.LENGTH + EthernetFrame.ETHER_TYPE_OFFSET, (short) 0x0800);
+        packet.put(ip, (byte) 0x45).putShort(ip + 2, (short) (frameLength - EthernetFrame.HEADER_LENGTH))
+                .put(ip + 8, (byte) 64).put(ip + 9, (byte) 6).putInt(ip + 12, 0x0A010165).putInt(ip + 16, 0x0A010166);
+        packet.putShort(tcp, (short) 40_000).putShort(tcp + 2, (short) 5201).putInt(tcp + 4, 1)
+                .put(tcp + 12, (byte) 0x50).put(tcp + 13, (byte) 0x18).putShort(tcp + 14, (short) 502);
+        for (int i = 0; i < payloadBytes; i++) {
+            packet.put(tcp + 20 + i, (byte) (i * 7));
+        }
+        return packet.array();
+    }
+
+    private static byte[] payloadOf(byte[] superFrame) {
+        return Arrays.copyOfRange(superFrame, VirtioNetHeader.LENGTH + HEADERS, superFrame.length);
+    }
+
+    /** The plain format's offload frame around a virtio_net_hdr and frame, as our switch sends it. */
+    private static byte[] offloadFrame(byte[] packet) {
+        ByteBuffer datagram = ByteBuffer.allocate(PlainOffloadFrame.PACKET_OFFSET + packet.length);
+        datagram.put(PlainOffloadFrame.PACKET_OFFSET, packet);
+        PlainOffloadFrame.writeHeader(datagram, 0);
+        return datagram.array();
+    }
+
+    /** The switch's side: keeps what the vport sends, and answers its keepalive requests as told. */
+    private static final class FakeSwitch implements AutoCloseable {
+
+        final DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        /** Every datagram but the keepalives. */
+        final BlockingQueue<byte[]> datagrams = new LinkedBlockingQueue<>();
+        /** The kind of each keepalive received. */
+        final BlockingQueue<Byte> keepalives = new LinkedBlockingQueue<>();
+        /** The kind of reply to each request, or {@link #NO_ANSWER}. */
+        volatile byte answer;
+        /** Where the vport sends from; null until its first datagram. */
+        volatile SocketAddress vport;
+        private volatile boolean running = true;
+        private final Thread thread = new Thread(this::receive, "fake-switch");
+
+        FakeSwitch(byte answer) throws IOException {
+            this.answer = answer;
+            socket.setSoTimeout(100);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void send(byte[] datagram) throws IOException {
+            socket.send(new DatagramPacket(datagram, datagram.length, vport));
+        }
+
+        private void receive() {
+            byte[] buffer = new byte[Mtu.MAX_DATAGRAM];
+            try {
+                while (running) {
+                    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                    try {
+                        socket.receive(packet);
+                    } catch (SocketTimeoutException e) {
+                        continue;
+                    }
+                    vport = packet.getSocketAddress();
+                    byte[] datagram = Arrays.copyOf(buffer, packet.getLength());
+                    ByteBuffer view = ByteBuffer.wrap(datagram);
+                    byte kind = Keepalive.kind(view, 0, datagram.length);
+                    if (kind == 0) {
+                        datagrams.add(datagram);
+                        continue;
+                    }
+                    keepalives.add(kind);
+                    byte reply = answer;
+                    if (reply != NO_ANSWER) {
+                        ByteBuffer out = ByteBuffer.allocate(Keepalive.LENGTH);
+                        Keepalive.writeReply(out, EthernetFrame.source(view, 0), reply == Keepalive.REPLY_OFFLOAD);
+                        send(out.array());
+                    }
+                }
+            } catch (IOException e) {
+                // closed at the end of the test
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(5_000);
+            socket.close();
+        }
+    }
+}
