@@ -46,8 +46,8 @@ final class PlainOffloadPath {
         this.trace = trace;
     }
 
-    /** The TAP-to-switch thread's buffers and sender. */
-    final class ToSwitch implements OffloadSender.Out {
+    /** One forwarding thread's buffers and sender for frames from the TAP. */
+    final class ToSwitch implements TapReaders.Reader, OffloadSender.Out {
 
         /** [room for the offload frame's header][virtio_net_hdr][frame]: the datagram of an offload frame. */
         private final ByteBuffer datagram = ByteBuffer.allocateDirect(PlainOffloadFrame.PACKET_OFFSET + VirtioNetHeader.LENGTH
@@ -60,13 +60,12 @@ final class PlainOffloadPath {
         private final OffloadSender sender = new OffloadSender(maxFrameLength, PlainOffloadFrame.MAX_CARRIED_FRAME,
                 switchTakesOffload, counters, this);
 
-        /** The buffer to read the TAP into; its reads then go to {@link #send}. */
-        ByteBuffer tapBuffer() {
-            return packet;
-        }
-
-        /** Sends the virtio_net_hdr and frame, {@code length} bytes, that the TAP read into {@link #tapBuffer()}. */
-        void send(int length) {
+        @Override
+        public boolean forwardOne() {
+            int length = tap.readNow(packet);
+            if (length == 0) {
+                return false;
+            }
             int frameLength = length - VirtioNetHeader.LENGTH;
             if (trace != null && frameLength >= EthernetFrame.HEADER_LENGTH) {
                 trace.frame("tap->switch", packet.slice(VirtioNetHeader.LENGTH, frameLength), frameLength);
@@ -79,6 +78,7 @@ final class PlainOffloadPath {
                 packet.position(VirtioNetHeader.LENGTH);
                 sendFrame(packet);
             }
+            return true;
         }
 
         @Override
@@ -119,33 +119,38 @@ final class PlainOffloadPath {
             return datagram;
         }
 
-        /** Writes the datagram of {@code length} bytes in {@link #receiveBuffer()}, a frame or an offload frame, onto the TAP. */
-        void deliver(int length) {
+        /**
+         * Writes the datagram of {@code length} bytes in {@link #receiveBuffer()}, a frame or an offload frame, onto the TAP;
+         * true when the TAP took it.
+         */
+        boolean deliver(int length) {
             if (!PlainOffloadFrame.is(datagram, 0, length)) {
                 if (trace != null) {
                     trace.frame("switch->tap", datagram, length);
                 }
-                write(packet.limit(VirtioNetHeader.LENGTH + length).position(0), length);
-            } else if (PlainOffloadFrame.segmentFrameLength(datagram, 0, length) < 0) {
-                counters.drop(LinkCounters.Drop.MALFORMED);
-            } else {
-                int frameLength = length - PlainOffloadFrame.OVERHEAD;
-                if (trace != null) {
-                    trace.frame("switch->tap", datagram.slice(PlainOffloadFrame.OVERHEAD, frameLength), frameLength);
-                }
-                if (!VirtioNetHeader.isPlain(datagram, PlainOffloadFrame.PACKET_OFFSET)) {
-                    counters.receivedOffload();
-                }
-                write(datagram.limit(length).position(PlainOffloadFrame.PACKET_OFFSET), frameLength);
+                return write(packet.limit(VirtioNetHeader.LENGTH + length).position(0), length);
             }
+            if (PlainOffloadFrame.segmentFrameLength(datagram, 0, length) < 0) {
+                counters.drop(LinkCounters.Drop.MALFORMED);
+                return false;
+            }
+            int frameLength = length - PlainOffloadFrame.OVERHEAD;
+            if (trace != null) {
+                trace.frame("switch->tap", datagram.slice(PlainOffloadFrame.OVERHEAD, frameLength), frameLength);
+            }
+            if (!VirtioNetHeader.isPlain(datagram, PlainOffloadFrame.PACKET_OFFSET)) {
+                counters.receivedOffload();
+            }
+            return write(datagram.limit(length).position(PlainOffloadFrame.PACKET_OFFSET), frameLength);
         }
 
-        private void write(ByteBuffer tapPacket, int frameLength) {
+        private boolean write(ByteBuffer tapPacket, int frameLength) {
             if (tap.write(tapPacket)) {
                 counters.deliveredFromSwitch(frameLength);
-            } else {
-                counters.drop(LinkCounters.Drop.TAP_WRITE_FAILED);
+                return true;
             }
+            counters.drop(LinkCounters.Drop.TAP_WRITE_FAILED);
+            return false;
         }
     }
 }

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A running vport: two forwarding threads (TAP to switch, switch to TAP) and a monitor thread for
  * keepalives and liveness. Each forwarding thread owns its direct buffers for its whole life, so forwarding
- * a frame allocates nothing and, without {@code -v}, logs nothing. With a TAP that has {@code --offload}
+ * a frame allocates nothing and, without {@code -v}, logs nothing. What the kernel answers to a frame written onto
+ * the TAP leaves from the writing thread ({@link TapReaders}). With a TAP that has {@code --offload}
  * the frames go through a {@link PlainOffloadPath}, which knows the TAP's virtio_net_hdr and the offload frames.
  */
 public final class Vport implements AutoCloseable, LinkState.Source {
@@ -37,6 +38,7 @@ public final class Vport implements AutoCloseable, LinkState.Source {
     private final int maxFrameLength;
     private final Duration keepaliveInterval;
     private final LinkThreads threads = new LinkThreads(this::forwardTapToSwitch, this::forwardSwitchToTap);
+    private final TapReaders tapReaders = new TapReaders();
 
     /**
      * @param tapMac the TAP's actual MAC, the source of our keepalives
@@ -84,28 +86,11 @@ public final class Vport implements AutoCloseable, LinkState.Source {
     }
 
     private void forwardTapToSwitch() {
-        PlainOffloadPath.ToSwitch offloaded = offloadPath == null ? null : offloadPath.new ToSwitch();
-        ByteBuffer frame = offloaded == null ? ByteBuffer.allocateDirect(BUFFER_BYTES) : offloaded.tapBuffer();
+        TapReaders.Reader reader = newTapReader();
         try {
             while (threads.isRunning()) {
-                int length = tap.read(frame, TAP_POLL_MILLIS);
-                if (length == 0) {
-                    continue;
-                }
-                if (offloaded != null) {
-                    offloaded.send(length);
-                    continue;
-                }
-                if (length > maxFrameLength) {
-                    counters.drop(LinkCounters.Drop.OVERSIZE);
-                    continue;
-                }
-                if (trace != null) {
-                    trace.frame("tap->switch", frame, length);
-                }
-                if (link.send(frame)) {
-                    counters.sentToSwitch(length);
-                }
+                tapReaders.forwardWaiting(reader);
+                tap.awaitFrame(TAP_POLL_MILLIS);
             }
         } catch (RuntimeException e) {
             stopOnFailure(e);
@@ -115,6 +100,7 @@ public final class Vport implements AutoCloseable, LinkState.Source {
     private void forwardSwitchToTap() {
         PlainOffloadPath.FromSwitch offloaded = offloadPath == null ? null : offloadPath.new FromSwitch();
         ByteBuffer datagram = offloaded == null ? ByteBuffer.allocateDirect(BUFFER_BYTES) : offloaded.receiveBuffer();
+        TapReaders.Reader answers = newTapReader();
         try {
             int length;
             while ((length = link.receive(datagram)) >= 0) {
@@ -127,22 +113,56 @@ public final class Vport implements AutoCloseable, LinkState.Source {
                     if (!Keepalive.isRequest(keepalive)) {
                         monitor.keepaliveReplied(Keepalive.offersOffload(keepalive));
                     }
-                } else if (offloaded != null) {
-                    offloaded.deliver(length);
-                } else {
-                    if (trace != null) {
-                        trace.frame("switch->tap", datagram, length);
-                    }
-                    datagram.flip();
-                    if (tap.write(datagram)) {
-                        counters.deliveredFromSwitch(length);
-                    } else {
-                        counters.drop(LinkCounters.Drop.TAP_WRITE_FAILED);
-                    }
+                } else if (offloaded != null ? offloaded.deliver(length) : deliver(datagram, length)) {
+                    tapReaders.forwardAnswers(answers);
                 }
             }
         } catch (RuntimeException e) {
             stopOnFailure(e);
+        }
+    }
+
+    /** Writes a frame from the switch onto the TAP; true when the TAP took it. */
+    private boolean deliver(ByteBuffer frame, int length) {
+        if (trace != null) {
+            trace.frame("switch->tap", frame, length);
+        }
+        frame.flip();
+        if (tap.write(frame)) {
+            counters.deliveredFromSwitch(length);
+            return true;
+        }
+        counters.drop(LinkCounters.Drop.TAP_WRITE_FAILED);
+        return false;
+    }
+
+    /** A forwarding thread's own buffers for reading the TAP, as {@link TapReaders} wants them. */
+    private TapReaders.Reader newTapReader() {
+        return offloadPath != null ? offloadPath.new ToSwitch() : new PlainReader();
+    }
+
+    /** Frames from a TAP without offload go to the switch as they are. */
+    private final class PlainReader implements TapReaders.Reader {
+
+        private final ByteBuffer frame = ByteBuffer.allocateDirect(BUFFER_BYTES);
+
+        @Override
+        public boolean forwardOne() {
+            int length = tap.readNow(frame);
+            if (length == 0) {
+                return false;
+            }
+            if (length > maxFrameLength) {
+                counters.drop(LinkCounters.Drop.OVERSIZE);
+            } else {
+                if (trace != null) {
+                    trace.frame("tap->switch", frame, length);
+                }
+                if (link.send(frame)) {
+                    counters.sentToSwitch(length);
+                }
+            }
+            return true;
         }
     }
 

@@ -10,10 +10,10 @@ import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.OffloadSender;
 import dev.vswitch.vport.link.RttMeter;
 import dev.vswitch.vport.link.SwitchLink;
+import dev.vswitch.vport.link.TapReaders;
 import dev.vswitch.vport.link.Vport;
 import dev.vswitch.vport.tap.FrameDevice;
 import java.nio.ByteBuffer;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,8 +32,6 @@ final class DataPath {
 
     /** Larger than any frame or UDP payload, so nothing is silently truncated. */
     private static final int BUFFER_BYTES = 65_536;
-    /** At most this many frames forwarded from the TAP by the switch-to-TAP thread after each of its writes. */
-    private static final int ANSWERS_PER_WRITE = 4;
     /** The largest frame an offload message carries, with its header, so the sealed message fits in one datagram. */
     private static final int MAX_OFFLOAD_FRAME = WireFormat.MAX_PLAINTEXT - VirtioNetHeader.LENGTH;
 
@@ -52,7 +50,7 @@ final class DataPath {
     private final LongSupplier clock;
     private final Object sealLock = new Object();
     /** Held from a TAP read to the send of what it read, by whichever thread forwards from the TAP. */
-    private final ReentrantLock tapLock = new ReentrantLock();
+    private final TapReaders tapReaders = new TapReaders();
     private final RttMeter rtt = new RttMeter();
 
     /**
@@ -93,14 +91,7 @@ final class DataPath {
         TapReader reader = new TapReader();
         try {
             while (owner.isRunning()) {
-                tapLock.lock();
-                try {
-                    while (reader.forwardOne()) {
-                        // until the TAP has nothing more
-                    }
-                } finally {
-                    tapLock.unlock();
-                }
+                tapReaders.forwardWaiting(reader);
                 tap.awaitFrame(SecureLink.TAP_POLL_MILLIS);
             }
         } catch (RuntimeException e) {
@@ -108,8 +99,8 @@ final class DataPath {
         }
     }
 
-    /** One thread's buffers for forwarding frames from the TAP to the switch; use under {@link #tapLock}. */
-    private final class TapReader implements OffloadSender.Out {
+    /** One thread's buffers for forwarding frames from the TAP to the switch; used through {@link #tapReaders}. */
+    private final class TapReader implements TapReaders.Reader, OffloadSender.Out {
 
         private final ByteBuffer frame = ByteBuffer.allocateDirect(prefix + BUFFER_BYTES);
         private final ByteBuffer message = ByteBuffer.allocateDirect(prefix + BUFFER_BYTES + WireFormat.DATA_OVERHEAD);
@@ -117,8 +108,8 @@ final class DataPath {
                 : new OffloadSender(maxFrameLength, MAX_OFFLOAD_FRAME, sessions::switchTakesOffload, counters, this);
         private Session session;
 
-        /** Forwards the frame waiting on the TAP, if any, without waiting; false when none was waiting. */
-        boolean forwardOne() {
+        @Override
+        public boolean forwardOne() {
             int length = tap.readNow(frame);
             if (length == 0) {
                 return false;
@@ -212,17 +203,10 @@ final class DataPath {
         }
     }
 
-    /** After a frame went onto the TAP: forwards a few frames waiting there, unless the TAP-to-switch thread is at it. */
+    /** After a frame went onto the TAP: forwards what the kernel answered ({@link TapReaders#forwardAnswers}). */
     private void forwardAnswers(boolean wrote, TapReader answers) {
-        if (!wrote || !tapLock.tryLock()) {
-            return;
-        }
-        try {
-            for (int i = 0; i < ANSWERS_PER_WRITE && answers.forwardOne(); i++) {
-                // a bounded few, so that receiving from the switch keeps up
-            }
-        } finally {
-            tapLock.unlock();
+        if (wrote) {
+            tapReaders.forwardAnswers(answers);
         }
     }
 

@@ -17,16 +17,6 @@ public interface FrameDevice {
     /** Waits up to {@code timeoutMillis} until a frame may be read; false when none came in that time. */
     boolean awaitFrame(int timeoutMillis);
 
-    /**
-     * Waits up to {@code timeoutMillis} for a frame and reads it into {@code frame}, as {@link #readNow} does. Returns
-     * the frame's length, or 0 when none came. Under load a frame is usually waiting already: it is read first, and
-     * the wait only happens when there is none, which saves a system call per frame when it matters.
-     */
-    default int read(ByteBuffer frame, int timeoutMillis) {
-        int length = readNow(frame);
-        return length > 0 || !awaitFrame(timeoutMillis) ? length : readNow(frame);
-    }
-
     /** Writes the bytes between the buffer's position and limit as one frame; false if it was refused. */
     boolean write(ByteBuffer frame);
 
