@@ -15,6 +15,7 @@ import dev.vswitch.protocol.offload.PlainOffloadFrame;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.vport.tap.MemoryTap;
 import dev.vswitch.vport.values.HostPort;
+import dev.vswitch.vport.tap.TestFrames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -263,14 +264,7 @@ class VportOffloadTest {
 
     /** A frame of {@code length} bytes that needs nothing done: addresses, an unused EtherType, counting bytes. */
     private static byte[] frame(long destination, long source, int length) {
-        ByteBuffer frame = ByteBuffer.allocate(length);
-        EthernetFrame.writeMac(frame, EthernetFrame.DESTINATION_OFFSET, destination);
-        EthernetFrame.writeMac(frame, EthernetFrame.SOURCE_OFFSET, source);
-        frame.putShort(EthernetFrame.ETHER_TYPE_OFFSET, (short) 0x88B6);
-        for (int i = EthernetFrame.HEADER_LENGTH; i < length; i++) {
-            frame.put(i, (byte) i);
-        }
-        return frame.array();
+        return TestFrames.frame(destination, source, 0x88B6, length);
     }
 
     /** The frame as a TAP with IFF_VNET_HDR takes and gives it when there is nothing to do: behind an all-zero header. */

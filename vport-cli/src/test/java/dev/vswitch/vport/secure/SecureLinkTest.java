@@ -25,6 +25,7 @@ import dev.vswitch.vport.status.StatusDirectory;
 import dev.vswitch.vport.status.StatusPublisher;
 import dev.vswitch.vport.status.VportStatus;
 import dev.vswitch.vport.tap.MemoryTap;
+import dev.vswitch.vport.tap.TestFrames;
 import dev.vswitch.vport.values.HostPort;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -495,14 +496,7 @@ class SecureLinkTest {
     }
 
     private static byte[] frame(long destination, long source, int length) {
-        ByteBuffer frame = ByteBuffer.allocate(length);
-        EthernetFrame.writeMac(frame, EthernetFrame.DESTINATION_OFFSET, destination);
-        EthernetFrame.writeMac(frame, EthernetFrame.SOURCE_OFFSET, source);
-        frame.putShort(EthernetFrame.ETHER_TYPE_OFFSET, (short) 0x0800);
-        for (int i = EthernetFrame.HEADER_LENGTH; i < length; i++) {
-            frame.put(i, (byte) i);
-        }
-        return frame.array();
+        return TestFrames.frame(destination, source, 0x0800, length);
     }
 
     @FunctionalInterface
