@@ -20,14 +20,7 @@ class FileTransferTest {
         Topology net = lab.topology(2);
         net.startSwitch();
         net.startVports();
-        Path file = dir.resolve("random.bin");
-        Transfer.writeRandomFile(file, SIZE);
 
-        Transfer.Outcome outcome = Transfer.run(net, net.host(1), net.host(2), file, dir.resolve("received.bin"),
-                TRANSFER_TIMEOUT);
-
-        System.out.printf("transfer of %d MiB took %.1f s (%.1f MiB/s, with the sender's start-up)%n",
-                SIZE >> 20, outcome.elapsed().toMillis() / 1e3, outcome.mebibytesPerSecond(SIZE));
-        outcome.assertIntact();
+        Transfer.randomBytes(net, net.host(1), net.host(2), SIZE, dir, "random", TRANSFER_TIMEOUT);
     }
 }

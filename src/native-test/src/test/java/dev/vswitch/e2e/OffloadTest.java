@@ -70,14 +70,9 @@ class OffloadTest {
         assertTrue(offloadCounts(receiver)[1] > 0, "the receiving legacy vport got no offload frame from the switch");
     }
 
-    /** Sends {@code SIZE} random bytes from {@code from} to {@code to}, through files in {@code dir} named after {@code name}. */
+    /** {@code SIZE} random bytes from {@code from} to {@code to}, checked as {@link Transfer#randomBytes} does. */
     private static void transfer(Topology net, Host from, Host to, Path dir, String name) {
-        Path file = dir.resolve(name + ".bin");
-        Transfer.writeRandomFile(file, SIZE);
-        Transfer.Outcome outcome = Transfer.run(net, from, to, file, dir.resolve(name + "-received.bin"), TRANSFER_TIMEOUT);
-        System.out.printf("offload transfer %s -> %s of %d MiB took %.1f s (%.1f MiB/s, with the sender's start-up)%n",
-                from, to, SIZE >> 20, outcome.elapsed().toMillis() / 1e3, outcome.mebibytesPerSecond(SIZE));
-        outcome.assertIntact();
+        Transfer.randomBytes(net, from, to, SIZE, dir, name, TRANSFER_TIMEOUT);
     }
 
     /** Offload messages {sent, received} from the vport's summary, printed when it stops. */

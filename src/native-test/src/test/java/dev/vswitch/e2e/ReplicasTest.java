@@ -94,12 +94,7 @@ class ReplicasTest {
             }
         }
 
-        Path file = dir.resolve("random.bin");
-        Transfer.writeRandomFile(file, SIZE);
-        Transfer.Outcome outcome = Transfer.run(net, net.host(1), net.host(2), file, dir.resolve("received.bin"), TRANSFER_TIMEOUT);
-        System.out.printf("replicas: transfer of %d MiB from h1 (replica 1) to h2 (replica 2) took %.1f s (%.1f MiB/s)%n",
-                SIZE >> 20, outcome.elapsed().toMillis() / 1e3, outcome.mebibytesPerSecond(SIZE));
-        outcome.assertIntact();
+        Transfer.randomBytes(net, net.host(1), net.host(2), SIZE, dir, "replica-1-to-replica-2", TRANSFER_TIMEOUT);
     }
 
     @Test
@@ -238,9 +233,7 @@ class ReplicasTest {
         Proc sender = net.startVport(net.host(1), offload.onReplicas(1));
         net.startVport(net.host(2), offload.onReplicas(2));
 
-        Path file = dir.resolve("random.bin");
-        Transfer.writeRandomFile(file, SIZE);
-        Transfer.run(net, net.host(1), net.host(2), file, dir.resolve("received.bin"), TRANSFER_TIMEOUT).assertIntact();
+        Transfer.randomBytes(net, net.host(1), net.host(2), SIZE, dir, "offload-across-replicas", TRANSFER_TIMEOUT);
 
         assertTrue(sender.stop(), sender + " did not stop");
         assertTrue(OFFLOAD_SENT.matcher(sender.log()).find(), "h1's vport sent no offload message: " + sender.log());

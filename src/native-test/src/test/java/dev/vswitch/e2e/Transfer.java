@@ -80,6 +80,20 @@ final class Transfer {
         return new Outcome(expected, digestLine(sending), digestLine(receiving), digestOf(received), elapsed);
     }
 
+    /**
+     * Sends {@code size} random bytes from {@code sender} to {@code receiver} through files in {@code dir} named after
+     * {@code name}, prints how long that took, and fails unless they arrived intact.
+     */
+    static Outcome randomBytes(Topology net, Host sender, Host receiver, int size, Path dir, String name, Duration timeout) {
+        Path file = dir.resolve(name + ".bin");
+        writeRandomFile(file, size);
+        Outcome outcome = run(net, sender, receiver, file, dir.resolve(name + "-received.bin"), timeout);
+        System.out.printf("transfer '%s' of %d MiB %s -> %s took %.1f s (%.1f MiB/s, with the sender's start-up)%n",
+                name, size >> 20, sender, receiver, outcome.elapsed().toMillis() / 1e3, outcome.mebibytesPerSecond(size));
+        outcome.assertIntact();
+        return outcome;
+    }
+
     /** "bytes=N sha256=HEX" of a file, in the form both transfer programs print. */
     private static String digestOf(Path file) {
         try {
