@@ -78,9 +78,13 @@ final class FrameForwarder {
             return;
         }
         if (length == 0 || Keepalive.kind(plain, frameOffset, length) == Keepalive.REQUEST) {
-            peer.takesOffload = offloaded;
             long source = length == 0 ? 0 : EthernetFrame.source(plain, frameOffset);
-            if (peer.network().lan().keepalive(peer, source, now) != null && length > 0) {
+            Port<PortEndpoint> port = peer.network().lan().keepalive(peer, source, now);
+            if (port == null) {
+                return;
+            }
+            port.takesOffload(offloaded);
+            if (length > 0) {
                 Keepalive.writeReply(plain.slice(frameOffset, Keepalive.LENGTH), source);
                 if (offloaded) {
                     VirtioNetHeader.writePlain(plain, 0);
@@ -161,9 +165,9 @@ final class FrameForwarder {
     private void forwardTo(Port<PortEndpoint> port) {
         int length = plain.limit() - frameOffset;
         int sent;
-        if (frameOffset > 0 && port.endpoint() instanceof Peer peer && peer.takesOffload) {
+        if (frameOffset > 0 && port.takesOffload()) {
             plain.position(0);
-            sent = seal(peer, WireFormat.TYPE_DATA_OFFLOAD, plain);
+            sent = seal(port.endpoint(), WireFormat.TYPE_DATA_OFFLOAD, plain);
         } else if (needsOffload) {
             segmentTarget = port;
             sent = segmenter.split(plain, 0, plain.limit(), 1, network.lan().settings().maxFrameSize(), sendSegment) > 0 ? 1 : 0;

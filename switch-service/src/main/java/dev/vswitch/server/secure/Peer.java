@@ -16,8 +16,6 @@ final class Peer implements PortEndpoint {
     private final SessionSlots sessions = new SessionSlots();
     InetSocketAddress address;
     byte[] lastTimestamp;
-    /** Its last keepalive came in an offload message: it takes them (vport --offload). Event loop only. */
-    boolean takesOffload;
 
     Peer(SecureNetwork network, String clientKey) {
         this.network = network;
