@@ -6,6 +6,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannelConfig;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.InternetProtocolFamily;
@@ -24,8 +26,8 @@ import java.nio.ByteBuffer;
  * <p>Netty rather than Vert.x's {@code DatagramSocket}, because the data path must not copy or allocate per
  * datagram: Vert.x copies every datagram into a heap buffer and sizes each read by the socket's receive
  * buffer (4 MiB, zeroed, per datagram), and resolves the destination host on every send. Here a datagram
- * is read into a pooled direct buffer, handed to {@link #onDatagram} as a {@link ByteBuffer} view and
- * released; replies are written into pooled direct buffers and flushed once per batch of reads, which on
+ * is read into a pooled direct buffer (on epoll up to 16 with one {@code recvmmsg}), handed to {@link #onDatagram} as a
+ * {@link ByteBuffer} view and released; replies are written into pooled direct buffers and flushed once per batch of reads, which on
  * the epoll transport becomes one {@code sendmmsg}. The kernel's send queue is the only queue: when it is
  * full, {@link #send} refuses the datagram, which the caller counts as a drop.
  */
@@ -37,6 +39,8 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
     private static final int TIMING_SAMPLE_MASK = 63;
     /** Every read can take the largest UDP payload; pooled, so its size costs nothing per datagram. */
     private static final int READ_BUFFER_BYTES = 65_536;
+    /** Datagrams one read takes at once on the epoll transport: one {@code recvmmsg} into one pooled buffer. */
+    private static final int DATAGRAMS_PER_READ = 16;
     /** Outgoing bytes Netty may hold beyond the kernel's send buffer before {@link #send} refuses more. */
     private static final WriteBufferWaterMark SEND_QUEUE = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
@@ -59,9 +63,15 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
         boolean ipv6 = config.host().contains(":");
         channel = ((VertxInternal) vertx).transport()
                 .datagramChannel(ipv6 ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
+        // On epoll a read buffer with room for several datagrams of the largest size makes Netty read them with one
+        // recvmmsg and hand each on as a slice of it; elsewhere one datagram per read.
+        boolean batchedReads = channel.config() instanceof EpollDatagramChannelConfig;
+        if (batchedReads) {
+            channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, READ_BUFFER_BYTES);
+        }
         channel.config()
                 .setAllocator(PooledByteBufAllocator.DEFAULT)
-                .setRecvByteBufAllocator(new FixedRecvByteBufAllocator(READ_BUFFER_BYTES))
+                .setRecvByteBufAllocator(new FixedRecvByteBufAllocator(READ_BUFFER_BYTES * (batchedReads ? DATAGRAMS_PER_READ : 1)))
                 .setReceiveBufferSize(config.socketBufferSize())
                 .setSendBufferSize(config.socketBufferSize())
                 .setWriteBufferWaterMark(SEND_QUEUE);
