@@ -69,6 +69,19 @@ public final class LinkCounters {
         bytesFromSwitch.addAndGet(bytes);
     }
 
+    /**
+     * Counts how writing a frame of {@code bytes} from the switch onto the TAP went: delivered, or dropped as
+     * {@link Drop#TAP_WRITE_FAILED}. Returns {@code written}.
+     */
+    public boolean tapWrite(boolean written, int bytes) {
+        if (written) {
+            deliveredFromSwitch(bytes);
+        } else {
+            drop(Drop.TAP_WRITE_FAILED);
+        }
+        return written;
+    }
+
     public void keepaliveSent() {
         keepalivesSent.incrementAndGet();
     }

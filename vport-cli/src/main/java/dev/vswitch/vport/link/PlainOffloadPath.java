@@ -128,7 +128,7 @@ final class PlainOffloadPath {
                 if (trace != null) {
                     trace.frame("switch->tap", datagram, length);
                 }
-                return write(packet.limit(VirtioNetHeader.LENGTH + length).position(0), length);
+                return counters.tapWrite(tap.write(packet.limit(VirtioNetHeader.LENGTH + length).position(0)), length);
             }
             if (PlainOffloadFrame.segmentFrameLength(datagram, 0, length) < 0) {
                 counters.drop(LinkCounters.Drop.MALFORMED);
@@ -141,16 +141,7 @@ final class PlainOffloadPath {
             if (!VirtioNetHeader.isPlain(datagram, PlainOffloadFrame.PACKET_OFFSET)) {
                 counters.receivedOffload();
             }
-            return write(datagram.limit(length).position(PlainOffloadFrame.PACKET_OFFSET), frameLength);
-        }
-
-        private boolean write(ByteBuffer tapPacket, int frameLength) {
-            if (tap.write(tapPacket)) {
-                counters.deliveredFromSwitch(frameLength);
-                return true;
-            }
-            counters.drop(LinkCounters.Drop.TAP_WRITE_FAILED);
-            return false;
+            return counters.tapWrite(tap.write(datagram.limit(length).position(PlainOffloadFrame.PACKET_OFFSET)), frameLength);
         }
     }
 }

@@ -128,12 +128,7 @@ public final class Vport implements AutoCloseable, LinkState.Source {
             trace.frame("switch->tap", frame, length);
         }
         frame.flip();
-        if (tap.write(frame)) {
-            counters.deliveredFromSwitch(length);
-            return true;
-        }
-        counters.drop(LinkCounters.Drop.TAP_WRITE_FAILED);
-        return false;
+        return counters.tapWrite(tap.write(frame), length);
     }
 
     /** A forwarding thread's own buffers for reading the TAP, as {@link TapReaders} wants them. */

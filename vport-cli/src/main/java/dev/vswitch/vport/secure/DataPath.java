@@ -270,11 +270,6 @@ final class DataPath {
         if (offloaded && !VirtioNetHeader.isPlain(plain, 0)) {
             counters.receivedOffload();
         }
-        if (tap.write(plain)) {
-            counters.deliveredFromSwitch(length);
-            return true;
-        }
-        counters.drop(LinkCounters.Drop.TAP_WRITE_FAILED);
-        return false;
+        return counters.tapWrite(tap.write(plain), length);
     }
 }

@@ -1,6 +1,8 @@
 package dev.vswitch.vport.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,16 @@ class LinkCountersTest {
         counters.drop(LinkCounters.Drop.SWITCH_UNREACHABLE);
         assertEquals("to switch 2 frames/160 bytes, from switch 1 frames/42 bytes, keepalives 2 sent/1 answered,"
                 + " dropped oversize=1 switch-unreachable=2", counters.summary());
+    }
+
+    @Test
+    void aTapWriteCountsAsDeliveredOrAsAFailedWrite() {
+        LinkCounters counters = new LinkCounters();
+        assertTrue(counters.tapWrite(true, 42));
+        assertFalse(counters.tapWrite(false, 60));
+        assertEquals(1, counters.framesFromSwitch());
+        assertEquals(42, counters.bytesFromSwitch());
+        assertEquals(1, counters.drops(LinkCounters.Drop.TAP_WRITE_FAILED));
     }
 
     @Test
