@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
@@ -140,20 +139,8 @@ class VportLinkStateTest {
         return started;
     }
 
-    @FunctionalInterface
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private void await(String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            if (condition.holds()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        fail("not within " + WAIT.toSeconds() + " s: " + what + "; " + counters.summary());
+    private void await(String what, Await.Condition condition) throws Exception {
+        Await.until(WAIT, what, counters::summary, condition);
     }
 
     /** A TAP on which nothing happens. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
@@ -32,7 +31,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -251,15 +249,8 @@ class VportOffloadTest {
         return kinds;
     }
 
-    private void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        fail("not within " + WAIT.toSeconds() + " s: " + what + "; " + counters.summary());
+    private void await(String what, Await.Condition condition) throws Exception {
+        Await.until(WAIT, what, counters::summary, condition);
     }
 
     /** A frame of {@code length} bytes that needs nothing done: addresses, an unused EtherType, counting bytes. */

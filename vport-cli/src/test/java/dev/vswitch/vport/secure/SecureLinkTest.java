@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Mtu;
@@ -16,6 +15,7 @@ import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.X25519;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
+import dev.vswitch.vport.link.Await;
 import dev.vswitch.vport.link.Endpoints;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
@@ -499,19 +499,7 @@ class SecureLinkTest {
         return TestFrames.frame(destination, source, 0x0800, length);
     }
 
-    @FunctionalInterface
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private void await(String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            if (condition.holds()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        fail("not within " + WAIT.toSeconds() + " s: " + what + "; log " + log.lines + "; " + counters.summary());
+    private void await(String what, Await.Condition condition) throws Exception {
+        Await.until(WAIT, what, () -> "log " + log.lines + "; " + counters.summary(), condition);
     }
 }
