@@ -1,5 +1,6 @@
 package dev.vswitch.protocol.wire;
 
+import dev.vswitch.protocol.Mtu;
 import dev.vswitch.protocol.noise.AeadAlgorithm;
 
 /**
@@ -52,10 +53,8 @@ public final class WireFormat {
     public static final int DATA_OVERHEAD = DATA_HEADER_LENGTH + TAG_LENGTH;
     public static final int DATA_COUNTER_OFFSET = HEADER_LENGTH + INDEX_LENGTH;
 
-    /** The largest UDP payload over IPv4, which bounds a whole data message. */
-    public static final int MAX_DATAGRAM_PAYLOAD = 65_507;
-    /** The largest plaintext a data message can carry. */
-    public static final int MAX_PLAINTEXT = MAX_DATAGRAM_PAYLOAD - DATA_OVERHEAD;
+    /** The largest plaintext a data message can carry: the whole message fits the largest UDP payload over IPv4. */
+    public static final int MAX_PLAINTEXT = Mtu.MAX_DATAGRAM - DATA_OVERHEAD;
 
     /** Sessions: the timers of WireGuard's protocol, for the same reasons. */
     public static final long REKEY_AFTER_MESSAGES = 1L << 60;
