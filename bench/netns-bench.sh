@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# End-to-end benchmark of vswitch's data path on one machine, against the kernel's own paths.
+# End-to-end benchmark of vswitch's data path on one machine, against the kernel's own paths and the user-space peers.
 #
 # Three network namespaces: a switch namespace and two hosts, each host wired to the switch namespace by a veth pair
-# (the "underlay"). Over that, five paths from host 1 to host 2 are measured with the same tools:
+# (the "underlay"). Over that, these paths from host 1 to host 2 are measured with the same tools:
 #   direct   a veth pair straight between the hosts: the ceiling of what one machine can do
+#   vde      VDE, when installed (Debian: vde2): vde_switch in the switch namespace, vde_plug2tap on each host, joined
+#            by Unix datagram sockets: a plaintext user-space switch with the same three processes as vswitch
+#   n2n      n2n 1.x, when installed (Debian: n2n): its supernode in the switch namespace and an edge on each host,
+#            Twofish-encrypted over the underlay. Measured before the hosts have routes to each other, so the edges
+#            cannot go peer to peer and every frame crosses the supernode, as every frame crosses vswitch's switch
 #   vxlan    kernel VXLAN between the hosts, its UDP routed through the switch namespace by the kernel, i.e. over the
 #            same two veth hops vswitch's UDP takes: what a kernel L2-over-UDP tunnel costs
 #   plain    vport --legacy on both hosts, the switch's plaintext legacy port (the seed's format)
@@ -13,8 +18,8 @@
 #   offload  as secure, with vport --offload: TCP segments of up to 64 KB from the TAP cross the switch as one message
 #            each (the underlay carries them as IP fragments)
 # For each: ping RTT (min/avg/p99), iperf3 TCP both ways, iperf3 UDP loss at fixed offered rates, frames/s on host 2's
-# interface; for plain and secure also CPU seconds and peak RSS of the switch and both vports, and the switch's own
-# frame counter. A fresh switch is started per mode, so its peak RSS belongs to that mode alone.
+# interface; for vswitch and the peers also CPU seconds and peak RSS of the switch and both ports' processes, and for
+# vswitch the switch's own frame counter. A fresh switch is started per mode, so its peak RSS belongs to that mode alone.
 #
 # Prints a table with ratios to the baselines, then one line "RESULT {json}" for machines.
 # Safety: everything lives in namespaces named vsb-<pid>-*, all addresses are in 198.18.0.0/15 (benchmarking range)
@@ -26,14 +31,17 @@ usage() {
   cat << 'EOF'
 Usage: sudo bench/netns-bench.sh [OPTIONS]
 
-Measures vswitch (plaintext and encrypted) against a direct veth and kernel VXLAN between two network namespaces.
+Measures vswitch (plaintext and encrypted) between two network namespaces against a direct veth, kernel VXLAN and,
+when installed, the user-space peers VDE (vde2) and n2n, in the same run.
 Needs root, iproute2, ping, iperf3, curl, python3 and a JDK 17+. Run from anywhere; it works in the repository root.
 
 Options:
   --no-build          use the existing quarkus-run.jar files instead of running 'mvn -B -q package -DskipTests'
   --quick             shorter run (about a minute): 50 pings, TCP 2 s, UDP 1 s at 100M and 1G, 1 s warm-up
   --modes LIST        vswitch modes to measure, comma-separated: plain,plain-offload,secure,offload (default: all)
-  --no-baselines      skip the direct veth and VXLAN paths (no ratios then)
+  --baselines LIST    paths to compare with, comma-separated: direct,vde,n2n,vxlan (default: all; vde and n2n only
+                      when installed, e.g. apt-get install vde2 n2n; '' for none, and no ratios then)
+  --no-baselines      the same as --baselines ''
   --pings N           pings per path (default 200)
   --ping-interval MS  milliseconds between pings, 1-1000 (default 10); the longer the idle time between them, the
                       colder each hop's thread, CPU and caches when the next arrives
@@ -62,7 +70,7 @@ EOF
 
 BUILD=1
 MODES=plain,plain-offload,secure,offload
-BASELINES=1
+BASELINES=direct,vde,n2n,vxlan
 PINGS=200
 PING_INTERVAL_MS=10
 TCP_SECONDS=5
@@ -89,7 +97,8 @@ while (($#)); do
     --no-build) BUILD=0 ;;
     --quick) PINGS=50 TCP_SECONDS=2 UDP_SECONDS=1 UDP_RATES=100M,1G WARMUP=1 ;;
     --modes) MODES=${2:?--modes needs a value}; shift ;;
-    --no-baselines) BASELINES=0 ;;
+    --baselines) BASELINES=${2?}; shift ;;
+    --no-baselines) BASELINES="" ;;
     --pings) PINGS=${2:?}; shift ;;
     --ping-interval) PING_INTERVAL_MS=${2:?}; shift ;;
     --tcp-seconds) TCP_SECONDS=${2:?}; shift ;;
@@ -118,6 +127,10 @@ IFS=, read -ra MODE_LIST <<< "$MODES"
 for mode in "${MODE_LIST[@]}"; do
   [[ $mode =~ ^(plain|plain-offload|secure|offload)$ ]] \
     || die "--modes takes plain, plain-offload, secure and/or offload, got '$mode'"
+done
+IFS=, read -ra BASELINE_LIST <<< "$BASELINES"
+for baseline in "${BASELINE_LIST[@]}"; do
+  [[ $baseline =~ ^(direct|vde|n2n|vxlan)$ ]] || die "--baselines takes direct, vde, n2n and/or vxlan, got '$baseline'"
 done
 IFS=, read -ra RATE_LIST <<< "$UDP_RATES"
 declare -A UNIT=([K]=1000 [M]=1000000 [G]=1000000000)
@@ -164,13 +177,15 @@ NS_H1="vsb-$$-h1"
 NS_H2="vsb-$$-h2"
 PORT=9999        # the switch's secure port
 LEGACY_PORT=9998 # its plaintext port, opened in the plain modes only
+N2N_PORT=7654    # n2n's supernode
 IPERF_PORT=5201
 READY_SECONDS=60
 WORK=$(mktemp -d /tmp/vsb-netns-bench.XXXXXX)
 RAW=$WORK/raw # what each measurement wrote, read by the report at the end
 mkdir -p "$RAW"
 PIDS=()                  # every background process we started, for the cleanup
-declare -A MODE_PIDS=()  # role (switch, vport1, vport2) -> pid, while a vswitch mode runs
+declare -A MODE_PIDS=()  # role (switch, vport1, vport2) -> pid, while vswitch or a peer runs
+VSWITCH_RUNS=0           # 1 while a vswitch mode runs: its switch then has metrics to read
 HZ=$(getconf CLK_TCK)    # /proc/PID/stat counts CPU time in these ticks
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -235,6 +250,7 @@ wait_for() {
   return 1
 }
 has_line() { grep -F -- "$2" "$1" 2> /dev/null | grep -qF -- "${3:-}"; }
+has_link() { ip -n "$1" link show "$2" > /dev/null 2>&1; }
 pings_once() { in_ns "$1" ping -c 1 -W 1 "$2" > /dev/null 2>&1; }
 listens() { [[ -n $(in_ns "$NS_H2" ss -H -l -t -n "sport = :$IPERF_PORT") ]]; }
 
@@ -257,7 +273,8 @@ done
 # ---- measurements --------------------------------------------------------------------------------------------------
 
 # Writes a snapshot of the counters to $1 as key=value lines: packets through host 2's end of the path ($PATH_DEV),
-# CPU ticks (user, system) and peak RSS of each process of the running mode, and the switch's frame counter.
+# CPU ticks (user, system) and peak RSS of each process in MODE_PIDS, and, while a vswitch mode runs, the switch's
+# frame counter.
 probe() {
   local out=$1 role stat fields metrics
   {
@@ -271,7 +288,7 @@ probe() {
       echo "cpu_sys_ticks_$role=${fields[12]}"  # stime
       echo "hwm_kb_$role=$(awk '/^VmHWM:/ {print $2}' "/proc/${MODE_PIDS[$role]}/status")"
     done
-    if [[ -n ${MODE_PIDS[switch]:-} ]]; then
+    if ((VSWITCH_RUNS)); then
       metrics=$(in_ns "$NS_SW" curl -sf --max-time 5 http://127.0.0.1:8080/q/metrics) # fails the run if it fails
       echo "switch_frames=$(awk '/^vswitch_frames_received_total/ {sum += $2} END {printf "%d", sum}' <<< "$metrics")"
     fi
@@ -367,7 +384,40 @@ measure_path() {
   probe "$dir/all.after"
 }
 
-if ((BASELINES)); then
+# Stops the processes in MODE_PIDS: the ports' first, so that none of them sees its switch go away.
+stop_mode() {
+  stop_pid "${MODE_PIDS[vport1]}"
+  stop_pid "${MODE_PIDS[vport2]}"
+  stop_pid "${MODE_PIDS[switch]}"
+  MODE_PIDS=()
+  VSWITCH_RUNS=0
+}
+
+# Whether baseline $1 was asked for and, for a peer, its programs ${@:2} are installed (it says so when not).
+wanted() {
+  local baseline=$1 program
+  [[ ,$BASELINES, == *,$baseline,* ]] || return 1
+  shift
+  for program in "$@"; do
+    if ! command -v "$program" > /dev/null; then
+      step "baseline $baseline skipped: no $program (Debian/Ubuntu: apt-get install ${PACKAGE[$baseline]})"
+      return 1
+    fi
+  done
+}
+declare -A PACKAGE=([vde]=vde2 [n2n]=n2n)
+
+# Adds address 198.19.$2.N/24 to device $1 on host N and brings it up, for N = 1 and 2.
+overlay_addresses() {
+  local n ns_var
+  for n in 1 2; do
+    ns_var=NS_H$n
+    ip -n "${!ns_var}" address add "198.19.$2.$n/24" dev "$1"
+    ip -n "${!ns_var}" link set "$1" up
+  done
+}
+
+if wanted direct; then
   step "baseline: direct veth between the hosts (198.18.3.1 - 198.18.3.2)"
   ip -n "$NS_H1" link add vsb-d type veth peer name vsb-d netns "$NS_H2"
   for n in 1 2; do
@@ -377,7 +427,44 @@ if ((BASELINES)); then
   done
   wait_for "the direct veth" pings_once "$NS_H1" 198.18.3.2
   measure_path direct vsb-d 198.18.3.2
+fi
 
+if wanted vde vde_switch vde_plug2tap; then
+  step "baseline: VDE, vde_switch in $NS_SW and vde_plug2tap on each host (overlay 198.19.4.0/24)"
+  # as a daemon, because in the foreground vde_switch reads commands from stdin and quits at its end
+  in_ns "$NS_SW" vde_switch --sock "$WORK/vde.ctl" --daemon --pidfile "$WORK/vde.pid"
+  wait_for "vde_switch's pid file" test -s "$WORK/vde.pid"
+  PIDS+=("$(< "$WORK/vde.pid")")
+  MODE_PIDS=([switch]=$(< "$WORK/vde.pid"))
+  for n in 1 2; do
+    ns_var=NS_H$n
+    start_bg "${!ns_var}" "vde-plug$n" vde_plug2tap --sock "$WORK/vde.ctl" vsb-vde
+    MODE_PIDS[vport$n]=$LAST_PID
+    wait_for "vde_plug2tap $n's TAP" has_link "${!ns_var}" vsb-vde
+  done
+  overlay_addresses vsb-vde 4
+  wait_for "a ping across VDE" pings_once "$NS_H1" 198.19.4.2
+  measure_path vde vsb-vde 198.19.4.2
+  stop_mode
+fi
+
+if wanted n2n supernode edge; then
+  step "baseline: n2n, its supernode in $NS_SW and an edge on each host (overlay 198.19.5.0/24)"
+  start_bg "$NS_SW" n2n-supernode supernode -l "$N2N_PORT"
+  MODE_PIDS=([switch]=$LAST_PID)
+  for n in 1 2; do
+    ns_var=NS_H$n
+    # the edge names its TAP and sets its address itself; -k turns on n2n's Twofish encryption
+    start_bg "${!ns_var}" "n2n-edge$n" edge -d vsb-n2n -a "198.19.5.$n" -s 255.255.255.0 -c vsb -k vsb-bench-key \
+      -l "198.18.$n.1:$N2N_PORT"
+    MODE_PIDS[vport$n]=$LAST_PID
+  done
+  wait_for "a ping across n2n" pings_once "$NS_H1" 198.19.5.2
+  measure_path n2n vsb-n2n 198.19.5.2
+  stop_mode
+fi
+
+if wanted vxlan; then
   step "baseline: kernel VXLAN (VNI 42, overlay 198.19.3.0/24) over the underlay, routed by the switch namespace"
   ip netns exec "$NS_SW" sysctl -qw net.ipv4.ip_forward=1
   ip -n "$NS_H1" route add 198.18.2.0/24 via 198.18.1.1
@@ -387,9 +474,8 @@ if ((BASELINES)); then
     # "dev" lets the kernel size the MTU for the 50 bytes of encapsulation (1450), so outer packets never fragment
     ip -n "${!ns_var}" link add vsb-vx type vxlan id 42 dstport 4789 dev vsb-sw \
       local "198.18.$n.2" remote "198.18.$((3 - n)).2"
-    ip -n "${!ns_var}" address add "198.19.3.$n/24" dev vsb-vx
-    ip -n "${!ns_var}" link set vsb-vx up
   done
+  overlay_addresses vsb-vx 3
   wait_for "the VXLAN tunnel" pings_once "$NS_H1" 198.19.3.2
   measure_path vxlan vsb-vx 198.19.3.2
 fi
@@ -404,6 +490,7 @@ run_mode() {
   [[ -z $VPORT_MTU ]] || props+=(-Dvswitch.max-frame-size=$((VPORT_MTU + 18)))
   start_bg "$NS_SW" "$mode-switch" java "${SWITCH_JVM[@]}" "${props[@]}" -jar "$SWITCH_JAR"
   MODE_PIDS=([switch]=$LAST_PID)
+  VSWITCH_RUNS=1
   wait_for "the switch to listen" has_line "$WORK/$mode-switch.log" "vswitch listening on udp"
   wait_for "the switch's metrics" in_ns "$NS_SW" curl -sf -o /dev/null --max-time 2 http://127.0.0.1:8080/q/metrics
 
@@ -437,10 +524,7 @@ run_mode() {
   soak "$mode"
 
   step "$mode: stopping the vports and the switch"
-  stop_pid "${MODE_PIDS[vport1]}"
-  stop_pid "${MODE_PIDS[vport2]}"
-  stop_pid "${MODE_PIDS[switch]}"
-  MODE_PIDS=()
+  stop_mode
 }
 
 subnet=10 # overlays 198.19.10.0/24 and up: clear of the VXLAN baseline's 198.19.3.0/24
@@ -462,8 +546,10 @@ import json, math, os, re, sys
 hz = int(hz)
 rates = [r for r in rates.split(",") if r]
 UDP_LENGTH = 1300  # the script's iperf3 -l for UDP
-LABEL = {"direct": "direct veth", "vxlan": "kernel VXLAN", "plain": "vswitch plain", "plain-offload": "vswitch plain+offload",
-         "secure": "vswitch secure", "offload": "vswitch offload"}
+LABEL = {"direct": "direct veth", "vde": "VDE (plaintext)", "n2n": "n2n (Twofish)", "vxlan": "kernel VXLAN",
+         "plain": "vswitch plain", "plain-offload": "vswitch plain+offload", "secure": "vswitch secure",
+         "offload": "vswitch offload"}
+BASES = ("direct", "vde", "n2n", "vxlan")
 ROLES = ["switch", "vport1", "vport2"]
 
 
@@ -499,14 +585,15 @@ def cpu_seconds(before, after, role, kind):
 
 
 def window(d, name):
-    """Counter deltas over one test: frames/s on host 2's interface and through the switch, CPU per process."""
+    """Counter deltas over one test: frames/s on host 2's interface and through vswitch's switch, CPU per process."""
     before, after = snapshot(f"{d}/{name}.before"), snapshot(f"{d}/{name}.after")
     seconds = after["time"] - before["time"]
-    out = {"wall_s": round(seconds, 2),
-           "iface_frames_per_s": round((after["iface_packets"] - before["iface_packets"]) / seconds)}
+    out = {"wall_s": round(seconds, 2), "iface_frames": int(after["iface_packets"] - before["iface_packets"])}
+    out["iface_frames_per_s"] = round(out["iface_frames"] / seconds)
     if "switch_frames" in after:
         out["switch_frames"] = int(after["switch_frames"] - before["switch_frames"])
         out["switch_frames_per_s"] = round(out["switch_frames"] / seconds)
+    if "cpu_user_ticks_switch" in after:
         out["cpu_s"] = {role: {kind: round(cpu_seconds(before, after, role, kind), 2) for kind in ("user", "sys")}
                         for role in ROLES}
     return out, after
@@ -547,7 +634,7 @@ for name in LABEL:
                                  "peak_rss_mb": round(last[f"hwm_kb_{role}"] / 1024, 1)}
                           for role, c in everything["cpu_s"].items()}
         files = [f"{jfr_dir}/{name}-{role}.jfr" for role in ROLES]
-        if jfr_dir and all(os.path.isfile(f) for f in files):
+        if jfr_dir and "switch_frames" in r["tcp_fwd"]["window"] and all(os.path.isfile(f) for f in files):
             r["jfr"] = {"files": files, "switch_frames": r["tcp_fwd"]["window"]["switch_frames"]}
     results[name] = r
 
@@ -566,7 +653,7 @@ ratios = {f"{mode}/{base}": {
     "tcp_fwd": ratio(get(results, mode, "tcp_fwd", "mbit_s"), get(results, base, "tcp_fwd", "mbit_s")),
     "tcp_rev": ratio(get(results, mode, "tcp_rev", "mbit_s"), get(results, base, "tcp_rev", "mbit_s")),
     "ping_avg": ratio(get(results, mode, "ping", "avg_ms"), get(results, base, "ping", "avg_ms"))}
-    for mode in ("plain", "plain-offload", "secure", "offload") for base in ("vxlan", "direct") if mode in results and base in results}
+    for mode in ("plain", "plain-offload", "secure", "offload") for base in BASES if mode in results and base in results}
 
 
 def fmt(v, spec="{:.0f}"):
@@ -613,13 +700,15 @@ if procs:
     print(f"{'':<21} " + " ".join(f"{role:>7}" for role in ROLES * 3))
     for name, r in procs.items():
         w = r["tcp_fwd"]["window"]
-        per_frame = [1e6 * sum(w["cpu_s"][role].values()) / w["switch_frames"] if w["switch_frames"] else None
-                     for role in ROLES]
+        frames = w.get("switch_frames", w["iface_frames"])
+        per_frame = [1e6 * sum(w["cpu_s"][role].values()) / frames if frames else None for role in ROLES]
         cells = [r["processes"][role]["cpu_user_s"] + r["processes"][role]["cpu_sys_s"] for role in ROLES]
         print(f"{LABEL[name]:<21} " + " ".join(f"{c:>7.1f}" for c in cells) + "   "
               + " ".join(f"{r['processes'][role]['peak_rss_mb']:>6.0f}" for role in ROLES) + "   "
               + " ".join(f"{fmt(v):>7}" for v in per_frame))
-    print("(frames: those the switch received during TCP 1->2, data one way and ACKs the other)")
+    print("(switch, vport1, vport2: for VDE vde_switch and vde_plug2tap, for n2n the supernode and the edges; frames:")
+    print(" those vswitch's switch received during TCP 1->2, data one way and ACKs the other, or for a peer those")
+    print(" through host 2's interface, which are the same frames)")
     for name, r in procs.items():
         if "jfr" in r:
             print(f"JFR of {name}, TCP 1->2 with {r['jfr']['switch_frames']} frames: {' '.join(r['jfr']['files'])}")
