@@ -3,6 +3,7 @@ package dev.vswitch.server;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.offload.PlainOffloadFrame;
 import dev.vswitch.switching.DropReason;
+import io.netty.buffer.PooledByteBufAllocatorMetric;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -33,6 +34,8 @@ class LegacyOffloadPortTest {
     private static final AtomicLong MACS = new AtomicLong(0x02_00_00_00_30_00L);
     private static final int GSO_SIZE = 1000;
     private static final int SEGMENTS = 5;
+    /** A TCP payload whose offload frame comes close to the largest UDP payload. */
+    private static final int LARGEST_PAYLOAD = 65_000;
 
     @Inject
     SwitchService switchService;
@@ -113,6 +116,21 @@ class LegacyOffloadPortTest {
         long after = switchService.inspect(SwitchService.LEGACY_NETWORK, n -> n.counters().drops(DropReason.MALFORMED),
                 Duration.ofSeconds(2));
         assertEquals(malformed + 3, after);
+    }
+
+    @Test
+    void theLargestMessagesAreReadAndSentFromOnePooledChunk() throws Exception {
+        byte[] largest = new byte[LARGEST_PAYLOAD];
+        new Random(12).nextBytes(largest);
+        for (int i = 0; i < 20; i++) {
+            byte[] whole = offloadFrame(superFrame(sender.mac, offloadPeer.mac, largest, GSO_SIZE));
+            sender.send(whole);
+            assertArrayEquals(whole, offloadPeer.receive());
+        }
+        PooledByteBufAllocatorMetric pool = DatagramVerticle.BUFFERS.metric();
+        assertEquals(0, pool.directArenas().get(0).numHugeAllocations(),
+                "no read or send buffer is too large for the pool, so none is allocated and zeroed afresh");
+        assertEquals(pool.chunkSize(), pool.usedDirectMemory(), "one chunk, kept, serves them all");
     }
 
     /** A vport socket whose keepalive the switch answered, in kind. */
