@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end benchmark of vswitch's data path on one machine, against the kernel's own paths and the user-space peers.
 #
-# Three network namespaces: a switch namespace and two hosts, each host wired to the switch namespace by a veth pair
-# (the "underlay"). Over that, these paths from host 1 to host 2 are measured with the same tools:
+# A switch namespace and two hosts (--hosts: more), each host wired to the switch namespace by a veth pair (the
+# "underlay"). Over that, these paths from host 1 to host 2 are measured with the same tools:
 #   direct   a veth pair straight between the hosts: the ceiling of what one machine can do
 #   vde      VDE, when installed (Debian: vde2): vde_switch in the switch namespace, vde_plug2tap on each host, joined
 #            by Unix datagram sockets: a plaintext user-space switch with the same three processes as vswitch
@@ -20,6 +20,8 @@
 # For each: ping RTT (min/avg/p99), iperf3 TCP both ways, iperf3 UDP loss at fixed offered rates, frames/s on host 2's
 # interface; for vswitch and the peers also CPU seconds and peak RSS of the switch and both ports' processes, and for
 # vswitch the switch's own frame counter. A fresh switch is started per mode, so its peak RSS belongs to that mode alone.
+# With more than two hosts, every vswitch mode also carries TCP between all host pairs at once (1->2, 3->4, ...):
+# what one switch forwards for several flows, and what it costs it.
 #
 # Prints a table with ratios to the baselines, then one line "RESULT {json}" for machines.
 # Safety: everything lives in namespaces named vsb-<pid>-*, all addresses are in 198.18.0.0/15 (benchmarking range)
@@ -39,6 +41,8 @@ Options:
   --no-build          use the existing quarkus-run.jar files instead of running 'mvn -B -q package -DskipTests'
   --quick             shorter run (about a minute): 50 pings, TCP 2 s, UDP 1 s at 100M and 1G, 1 s warm-up
   --modes LIST        vswitch modes to measure, comma-separated: plain,plain-offload,secure,offload (default: all)
+  --hosts N           host namespaces, an even number from 2 to 8 (default 2); with more than 2, each vswitch mode
+                      also runs TCP 1->2, 3->4, ... at once for the TCP run's length and reports their sum
   --baselines LIST    paths to compare with, comma-separated: direct,vde,n2n,vxlan (default: all; vde and n2n only
                       when installed, e.g. apt-get install vde2 n2n; '' for none, and no ratios then)
   --no-baselines      the same as --baselines ''
@@ -70,6 +74,7 @@ EOF
 
 BUILD=1
 MODES=plain,plain-offload,secure,offload
+HOSTS=2
 BASELINES=direct,vde,n2n,vxlan
 PINGS=200
 PING_INTERVAL_MS=10
@@ -97,6 +102,7 @@ while (($#)); do
     --no-build) BUILD=0 ;;
     --quick) PINGS=50 TCP_SECONDS=2 UDP_SECONDS=1 UDP_RATES=100M,1G WARMUP=1 ;;
     --modes) MODES=${2:?--modes needs a value}; shift ;;
+    --hosts) HOSTS=${2:?}; shift ;;
     --baselines) BASELINES=${2?}; shift ;;
     --no-baselines) BASELINES="" ;;
     --pings) PINGS=${2:?}; shift ;;
@@ -114,6 +120,9 @@ while (($#)); do
   esac
   shift
 done
+bounded --hosts "$HOSTS" 2 8
+HOSTS=$((10#$HOSTS))
+((HOSTS % 2 == 0)) || die "--hosts wants an even number: the hosts pair up, 1->2, 3->4, ..."
 bounded --pings "$PINGS" 1 2000
 bounded --ping-interval "$PING_INTERVAL_MS" 1 1000
 PING_INTERVAL_MS=$((10#$PING_INTERVAL_MS))
@@ -173,8 +182,10 @@ fi
 # ---- topology and bookkeeping --------------------------------------------------------------------------------------
 
 NS_SW="vsb-$$-sw"
-NS_H1="vsb-$$-h1"
-NS_H2="vsb-$$-h2"
+HOST_NUMBERS=($(seq "$HOSTS"))
+for n in "${HOST_NUMBERS[@]}"; do
+  declare "NS_H$n=vsb-$$-h$n" # host n's namespace; ${!ns_var} with ns_var=NS_H$n reads it
+done
 PORT=9999        # the switch's secure port
 LEGACY_PORT=9998 # its plaintext port, opened in the plain modes only
 N2N_PORT=7654    # n2n's supernode
@@ -217,7 +228,13 @@ cleanup() {
     done
   fi
   for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
-  for ns in "$NS_H1" "$NS_H2" "$NS_SW"; do
+  for n in "${HOST_NUMBERS[@]}" sw; do
+    if [[ $n == sw ]]; then
+      ns=$NS_SW
+    else
+      ns_var=NS_H$n
+      ns=${!ns_var}
+    fi
     ip netns pids "$ns" 2> /dev/null | xargs -r kill -KILL 2> /dev/null || true
     ip netns del "$ns" 2> /dev/null || true
   done
@@ -252,15 +269,18 @@ wait_for() {
 has_line() { grep -F -- "$2" "$1" 2> /dev/null | grep -qF -- "${3:-}"; }
 has_link() { ip -n "$1" link show "$2" > /dev/null 2>&1; }
 pings_once() { in_ns "$1" ping -c 1 -W 1 "$2" > /dev/null 2>&1; }
-listens() { [[ -n $(in_ns "$NS_H2" ss -H -l -t -n "sport = :$IPERF_PORT") ]]; }
+listens() { [[ -n $(in_ns "${1:-$NS_H2}" ss -H -l -t -n "sport = :$IPERF_PORT") ]]; }
 
-step "namespaces $NS_SW, $NS_H1, $NS_H2; work folder $WORK; load average $LOAD_START"
-for ns in "$NS_SW" "$NS_H1" "$NS_H2"; do
-  ip netns add "$ns"
-  ip -n "$ns" link set lo up
+step "namespaces $NS_SW and vsb-$$-h1 to h$HOSTS; work folder $WORK; load average $LOAD_START"
+ip netns add "$NS_SW"
+ip -n "$NS_SW" link set lo up
+for n in "${HOST_NUMBERS[@]}"; do
+  ns_var=NS_H$n
+  ip netns add "${!ns_var}"
+  ip -n "${!ns_var}" link set lo up
 done
 # Underlay: host N is 198.18.N.2, the switch namespace 198.18.N.1 on the other end.
-for n in 1 2; do
+for n in "${HOST_NUMBERS[@]}"; do
   ns_var=NS_H$n
   ip -n "$NS_SW" link add "vsb-h$n" type veth peer name vsb-sw netns "${!ns_var}"
   ip -n "$NS_SW" address add "198.18.$n.1/24" dev "vsb-h$n"
@@ -386,8 +406,10 @@ measure_path() {
 
 # Stops the processes in MODE_PIDS: the ports' first, so that none of them sees its switch go away.
 stop_mode() {
-  stop_pid "${MODE_PIDS[vport1]}"
-  stop_pid "${MODE_PIDS[vport2]}"
+  local role
+  for role in "${!MODE_PIDS[@]}"; do
+    [[ $role == switch ]] || stop_pid "${MODE_PIDS[$role]}"
+  done
   stop_pid "${MODE_PIDS[switch]}"
   MODE_PIDS=()
   VSWITCH_RUNS=0
@@ -418,15 +440,15 @@ overlay_addresses() {
 }
 
 if wanted direct; then
-  step "baseline: direct veth between the hosts (198.18.3.1 - 198.18.3.2)"
+  step "baseline: direct veth between the hosts (198.18.100.1 - 198.18.100.2)"
   ip -n "$NS_H1" link add vsb-d type veth peer name vsb-d netns "$NS_H2"
   for n in 1 2; do
     ns_var=NS_H$n
-    ip -n "${!ns_var}" address add "198.18.3.$n/24" dev vsb-d
+    ip -n "${!ns_var}" address add "198.18.100.$n/24" dev vsb-d
     ip -n "${!ns_var}" link set vsb-d up
   done
-  wait_for "the direct veth" pings_once "$NS_H1" 198.18.3.2
-  measure_path direct vsb-d 198.18.3.2
+  wait_for "the direct veth" pings_once "$NS_H1" 198.18.100.2
+  measure_path direct vsb-d 198.18.100.2
 fi
 
 if wanted vde vde_switch vde_plug2tap; then
@@ -480,6 +502,29 @@ if wanted vxlan; then
   measure_path vxlan vsb-vx 198.19.3.2
 fi
 
+# TCP from every odd host to the next even one in overlay 198.19.$1.0/24, all pairs at once for $3 seconds; each
+# client's JSON to $2/<odd host>.json. A failed pair is recorded like a failed iperf run.
+pairs_tcp() {
+  local subnet=$1 dir=$2 seconds=$3 n ns_var servers=() clients=()
+  mkdir -p "$dir"
+  for ((n = 2; n <= HOSTS; n += 2)); do
+    ns_var=NS_H$n
+    start_bg "${!ns_var}" "iperf-server$n" timeout $((seconds + 30)) iperf3 -s -1 -B "198.19.$subnet.$n" -p "$IPERF_PORT"
+    servers+=("$LAST_PID")
+    wait_for "iperf3 server on host $n" listens "${!ns_var}"
+  done
+  for ((n = 1; n < HOSTS; n += 2)); do
+    ns_var=NS_H$n
+    in_ns "${!ns_var}" timeout $((seconds + 30)) iperf3 -c "198.19.$subnet.$((n + 1))" -p "$IPERF_PORT" -J \
+      --connect-timeout 5000 -t "$seconds" > "$dir/$n.json" 2> /dev/null &
+    clients+=($!)
+  done
+  for n in "${clients[@]}"; do
+    wait "$n" || echo "    an iperf3 client between host pairs failed: its pair shows as failed" >&2
+  done
+  for n in "${servers[@]}"; do stop_pid "$n"; done
+}
+
 # Starts a fresh switch and a vport on each host in mode $1 (plain, plain-offload, secure or offload), overlay
 # 198.19.$2.0/24, measures, and stops them all again.
 run_mode() {
@@ -494,7 +539,7 @@ run_mode() {
   wait_for "the switch to listen" has_line "$WORK/$mode-switch.log" "vswitch listening on udp"
   wait_for "the switch's metrics" in_ns "$NS_SW" curl -sf -o /dev/null --max-time 2 http://127.0.0.1:8080/q/metrics
 
-  for n in 1 2; do
+  for n in "${HOST_NUMBERS[@]}"; do
     ns_var=NS_H$n
     if [[ $mode == plain* ]]; then
       vport_args=(--legacy "198.18.$n.1:$LEGACY_PORT")
@@ -508,7 +553,7 @@ run_mode() {
       --tap vsb-tap --ip "198.19.$subnet.$n/24" --status-dir "$WORK/status-h$n" ${VPORT_MTU:+--mtu "$VPORT_MTU"}
     MODE_PIDS[vport$n]=$LAST_PID
   done
-  for n in 1 2; do
+  for n in "${HOST_NUMBERS[@]}"; do
     wait_for "vport $n to bring its TAP up" has_line "$WORK/$mode-vport$n.log" "vport:" " up"
     [[ $mode == plain* ]] || wait_for "vport $n's handshake" has_line "$WORK/$mode-vport$n.log" "connected to"
   done
@@ -516,11 +561,21 @@ run_mode() {
 
   if ((WARMUP)); then
     PATH_IP=198.19.$subnet.2 # the warm-up's iperf3 server
-    # unmeasured: lets the JIT compile the data path of all three JVMs before the figures count
+    # unmeasured: lets the JIT compile the data path of all the JVMs before the figures count
     step "$mode: ${WARMUP}s warm-up"
-    TCP_SECONDS=$WARMUP iperf "$WORK/warmup.json"
+    if ((HOSTS > 2)); then
+      pairs_tcp "$subnet" "$WORK/warmup-pairs" "$WARMUP"
+    else
+      TCP_SECONDS=$WARMUP iperf "$WORK/warmup.json"
+    fi
   fi
   measure_path "$mode" vsb-tap "198.19.$subnet.2"
+  if ((HOSTS > 2)); then
+    step "$mode: TCP ${TCP_SECONDS}s between $((HOSTS / 2)) host pairs at once"
+    probe "$RAW/$mode/pairs.before"
+    pairs_tcp "$subnet" "$RAW/$mode/pairs" "$TCP_SECONDS"
+    probe "$RAW/$mode/pairs.after"
+  fi
   soak "$mode"
 
   step "$mode: stopping the vports and the switch"
@@ -627,6 +682,14 @@ for name in LABEL:
                      received_pps=round(got / sent["seconds"]),
                      loss_percent=round(100 * (1 - got / sent["packets"]), 2) if sent["packets"] else None)
         r["udp"][rate] = u
+    if os.path.isdir(f"{d}/pairs"):  # --hosts above 2: TCP between all host pairs at once
+        flows = {}
+        for f in sorted(os.listdir(f"{d}/pairs"), key=lambda f: int(f.split(".")[0])):
+            j, first = iperf_json(f"{d}/pairs/{f}"), int(f.split(".")[0])
+            flows[f"{first}->{first + 1}"] = round(j["end"]["sum_received"]["bits_per_second"] / 1e6, 1) if j else None
+        r["pairs"] = {"flows_mbit_s": flows, "window": window(d, "pairs")[0]}
+        if all(v is not None for v in flows.values()):
+            r["pairs"]["sum_mbit_s"] = round(sum(flows.values()), 1)
     everything, last = window(d, "all")
     if "cpu_s" in everything:
         r["measured_wall_s"] = everything["wall_s"]
@@ -686,6 +749,17 @@ if rates:
                          f"{u['sent_mbit_s']:.0f} -> {u['received_mbit_s']:.0f} ({fmt(u['loss_percent'], '{:.1f}')}% lost)")
         print(f"{LABEL[name]:<21} " + " ".join(f"{c:>26}" for c in cells))
     print("(Mbit/s sent -> received; the sender may fall short of the offered rate when it runs out of CPU)")
+
+pairs = {n: r["pairs"] for n, r in results.items() if "pairs" in r}
+if pairs:
+    print()
+    print(f"{'TCP, all pairs at once':<22} {'sum':>6} {'per pair':>36} {'switch frames/s':>15} {'switch CPU s':>12}")
+    for name, p in pairs.items():
+        w = p["window"]
+        per_pair = " ".join(f"{k} {fmt(v)}" for k, v in p["flows_mbit_s"].items())
+        print(f"{LABEL[name]:<22} {fmt(p.get('sum_mbit_s')):>6} {per_pair:>36} {fmt(w.get('switch_frames_per_s')):>15} "
+              f"{sum(w['cpu_s']['switch'].values()):>12.2f}")
+    print(f"(Mbit/s; each pair host N -> N+1 for {tcp_s} s through the one switch)")
 
 if ratios:
     print()
