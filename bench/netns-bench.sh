@@ -47,8 +47,10 @@ Options:
                       when installed, e.g. apt-get install vde2 n2n; '' for none, and no ratios then)
   --no-baselines      the same as --baselines ''
   --pings N           pings per path (default 200)
-  --ping-interval MS  milliseconds between pings, 1-1000 (default 10); the longer the idle time between them, the
-                      colder each hop's thread, CPU and caches when the next arrives
+  --ping-interval LIST  milliseconds between pings, 1-1000, comma-separated for one series each (default 10); the
+                      longer the idle time between them, the colder each hop's thread, CPU and caches when the next
+                      arrives. The first series is the one in the main table and the ratios; with more than one, a
+                      table gives each path's average and median per spacing, e.g. --ping-interval 10,1
   --tcp-seconds N     length of each iperf3 TCP run, one per direction (default 5)
   --udp-seconds N     length of each iperf3 UDP run (default 3)
   --udp-rates LIST    offered UDP rates, comma-separated iperf3 -b values from 1K to 10G (default 100M,300M,1G;
@@ -77,7 +79,7 @@ MODES=plain,plain-offload,secure,offload
 HOSTS=2
 BASELINES=direct,vde,n2n,vxlan
 PINGS=200
-PING_INTERVAL_MS=10
+PING_INTERVALS=10
 TCP_SECONDS=5
 UDP_SECONDS=3
 UDP_RATES=100M,300M,1G
@@ -106,7 +108,7 @@ while (($#)); do
     --baselines) BASELINES=${2?}; shift ;;
     --no-baselines) BASELINES="" ;;
     --pings) PINGS=${2:?}; shift ;;
-    --ping-interval) PING_INTERVAL_MS=${2:?}; shift ;;
+    --ping-interval) PING_INTERVALS=${2:?}; shift ;;
     --tcp-seconds) TCP_SECONDS=${2:?}; shift ;;
     --udp-seconds) UDP_SECONDS=${2:?}; shift ;;
     --udp-rates) UDP_RATES=${2?}; shift ;;
@@ -124,9 +126,13 @@ bounded --hosts "$HOSTS" 2 8
 HOSTS=$((10#$HOSTS))
 ((HOSTS % 2 == 0)) || die "--hosts wants an even number: the hosts pair up, 1->2, 3->4, ..."
 bounded --pings "$PINGS" 1 2000
-bounded --ping-interval "$PING_INTERVAL_MS" 1 1000
-PING_INTERVAL_MS=$((10#$PING_INTERVAL_MS))
-PING_INTERVAL_S=$((PING_INTERVAL_MS / 1000)).$(printf '%03d' $((PING_INTERVAL_MS % 1000))) # ping -i wants seconds
+IFS=, read -ra PING_INTERVAL_LIST <<< "$PING_INTERVALS"
+((${#PING_INTERVAL_LIST[@]})) || die "--ping-interval wants at least one value"
+for i in "${!PING_INTERVAL_LIST[@]}"; do
+  bounded --ping-interval "${PING_INTERVAL_LIST[i]}" 1 1000
+  PING_INTERVAL_LIST[i]=$((10#${PING_INTERVAL_LIST[i]}))
+done
+PING_INTERVALS=$(IFS=,; echo "${PING_INTERVAL_LIST[*]}") # normalised, for the report
 bounded --tcp-seconds "$TCP_SECONDS" 1 60
 bounded --udp-seconds "$UDP_SECONDS" 1 60
 bounded --warmup "$WARMUP" 0 60
@@ -378,14 +384,16 @@ soak() {
 # Measures the path to host 2's address $3 on its device $2 and writes raw results under $RAW/$1.
 measure_path() {
   PATH_NAME=$1 PATH_DEV=$2 PATH_IP=$3 # global: probe, iperf, flight_recording use them
-  local dir=$RAW/$PATH_NAME rate
+  local dir=$RAW/$PATH_NAME rate ms
   mkdir -p "$dir"
   in_ns "$NS_H2" cat "/sys/class/net/$PATH_DEV/mtu" > "$dir/mtu"
   step "$PATH_NAME: $PINGS pings, TCP ${TCP_SECONDS}s each way${UDP_RATES:+, UDP ${UDP_SECONDS}s at $UDP_RATES}"
   probe "$dir/all.before"
-  # about PINGS * interval seconds; -w bounds it if replies stop
-  in_ns "$NS_H1" ping -n -c "$PINGS" -i "$PING_INTERVAL_S" -W 1 \
-    -w $((PINGS * PING_INTERVAL_MS / 1000 + 5)) "$PATH_IP" > "$dir/ping.txt" || true
+  for ms in "${PING_INTERVAL_LIST[@]}"; do
+    # about PINGS * interval seconds; -w bounds it if replies stop. ping -i wants seconds.
+    in_ns "$NS_H1" ping -n -c "$PINGS" -i "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))" -W 1 \
+      -w $((PINGS * ms / 1000 + 5)) "$PATH_IP" > "$dir/ping-$ms.txt" || true
+  done
   flight_recording start
   probe "$dir/tcp-fwd.before"
   iperf "$dir/tcp-fwd.json"
@@ -591,7 +599,7 @@ done
 
 # ---- report --------------------------------------------------------------------------------------------------------
 
-python3 - "$RAW" "$HZ" "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" "$PINGS" "$PING_INTERVAL_MS" "$TCP_SECONDS" \
+python3 - "$RAW" "$HZ" "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" "$PINGS" "$PING_INTERVALS" "$TCP_SECONDS" \
   "$UDP_SECONDS" "$UDP_RATES" "$WARMUP" "$(nproc)" "$(uname -r)" "$(java -version 2>&1 | head -n 1)" "$JAVA_OPTS" \
   "$JFR_DIR" << 'PY'
 import json, math, os, re, sys
@@ -599,6 +607,7 @@ import json, math, os, re, sys
 (raw, hz, load_start, load_end, pings, ping_ms, tcp_s, udp_s, rates, warmup, cpus, kernel, java, java_opts,
  jfr_dir) = sys.argv[1:]
 hz = int(hz)
+ping_intervals = [int(ms) for ms in ping_ms.split(",")]
 rates = [r for r in rates.split(",") if r]
 UDP_LENGTH = 1300  # the script's iperf3 -l for UDP
 LABEL = {"direct": "direct veth", "vde": "VDE (plaintext)", "n2n": "n2n (Twofish)", "vxlan": "kernel VXLAN",
@@ -659,7 +668,9 @@ for name in LABEL:
     d = os.path.join(raw, name)
     if not os.path.isdir(d):
         continue
-    r = {"mtu": int(open(f"{d}/mtu").read()), "ping": ping_stats(f"{d}/ping.txt")}
+    r = {"mtu": int(open(f"{d}/mtu").read()), "ping": ping_stats(f"{d}/ping-{ping_intervals[0]}.txt")}
+    if len(ping_intervals) > 1:
+        r["ping_by_interval_ms"] = {ms: ping_stats(f"{d}/ping-{ms}.txt") for ms in ping_intervals}
     for direction in ("fwd", "rev"):
         j = iperf_json(f"{d}/tcp-{direction}.json")
         t = {"window": window(d, f"tcp-{direction}")[0]}
@@ -725,7 +736,7 @@ def fmt(v, spec="{:.0f}"):
 
 print()
 print(f"vswitch netns benchmark: {cpus} CPUs, kernel {kernel}, {java}; load average {load_start} -> {load_end}")
-print(f"{pings} pings {ping_ms} ms apart, TCP {tcp_s} s per direction, UDP {udp_s} s per rate in {UDP_LENGTH}-byte "
+print(f"{pings} pings {' or '.join(map(str, ping_intervals))} ms apart, TCP {tcp_s} s per direction, UDP {udp_s} s per rate in {UDP_LENGTH}-byte "
       f"datagrams, warm-up {warmup} s" + (f", JVM options '{java_opts}'" if java_opts else ", the downloads' JVM options")
       + (", JFR recording during TCP 1->2" if jfr_dir else ""))
 print()
@@ -737,6 +748,14 @@ for name, r in results.items():
     print(f"{LABEL[name]:<21} {r['mtu']:>4} {ping:>28} {fmt(get(r, 'tcp_fwd', 'mbit_s')):>9} "
           f"{fmt(get(r, 'tcp_rev', 'mbit_s')):>9} {fmt(get(r, 'tcp_fwd', 'window', 'iface_frames_per_s')):>9}")
 print("(TCP in Mbit/s; frames/s: both ways through host 2's interface during TCP 1->2)")
+
+if len(ping_intervals) > 1:
+    print()
+    print(f"{'ping avg (p50) ms':<21} " + " ".join(f"{f'{ms} ms apart':>16}" for ms in ping_intervals))
+    for name, r in results.items():
+        cells = [f"{p['avg_ms']:.3f} ({p['p50_ms']:.3f})" if p["received"] else "no replies"
+                 for p in (r["ping_by_interval_ms"][ms] for ms in ping_intervals)]
+        print(f"{LABEL[name]:<21} " + " ".join(f"{c:>16}" for c in cells))
 
 if rates:
     print()
@@ -789,7 +808,7 @@ if procs:
 
 result = {"version": 1,
           "host": {"cpus": int(cpus), "kernel": kernel, "java": java, "load_start": load_start, "load_end": load_end},
-          "settings": {"pings": int(pings), "ping_interval_ms": int(ping_ms), "tcp_seconds": int(tcp_s), "udp_seconds": int(udp_s), "udp_rates": rates,
+          "settings": {"pings": int(pings), "ping_interval_ms": ping_intervals[0], "ping_intervals_ms": ping_intervals, "tcp_seconds": int(tcp_s), "udp_seconds": int(udp_s), "udp_rates": rates,
                        "udp_length": UDP_LENGTH, "warmup_seconds": int(warmup), "java_opts": java_opts,
                        "jfr_dir": jfr_dir or None},
           "paths": results, "ratios": ratios}
