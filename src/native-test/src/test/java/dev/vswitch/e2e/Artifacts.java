@@ -89,7 +89,8 @@ final class Artifacts {
         }
     }
 
-    private static Path repo() {
+    /** The checkout under test. */
+    static Path repo() {
         String repo = System.getProperty("vswitch.repo");
         if (repo == null) {
             throw new IllegalStateException("system property vswitch.repo (the checkout's root) is not set; run the"

@@ -64,7 +64,7 @@ final class NetnsSupport {
         }
     }
 
-    private static boolean onPath(String tool) {
+    static boolean onPath(String tool) {
         String path = System.getenv().getOrDefault("PATH", "");
         return Stream.of(path.split(File.pathSeparator))
                 .filter(dir -> !dir.isEmpty())
