@@ -189,8 +189,9 @@ fi
 
 NS_SW="vsb-$$-sw"
 HOST_NUMBERS=($(seq "$HOSTS"))
+declare -a NS_HOST # host n's namespace is ${NS_HOST[n]}
 for n in "${HOST_NUMBERS[@]}"; do
-  declare "NS_H$n=vsb-$$-h$n" # host n's namespace; ${!ns_var} with ns_var=NS_H$n reads it
+  NS_HOST[n]="vsb-$$-h$n"
 done
 PORT=9999        # the switch's secure port
 LEGACY_PORT=9998 # its plaintext port, opened in the plain modes only
@@ -234,13 +235,7 @@ cleanup() {
     done
   fi
   for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
-  for n in "${HOST_NUMBERS[@]}" sw; do
-    if [[ $n == sw ]]; then
-      ns=$NS_SW
-    else
-      ns_var=NS_H$n
-      ns=${!ns_var}
-    fi
+  for ns in "${NS_HOST[@]}" "$NS_SW"; do
     ip netns pids "$ns" 2> /dev/null | xargs -r kill -KILL 2> /dev/null || true
     ip netns del "$ns" 2> /dev/null || true
   done
@@ -275,25 +270,23 @@ wait_for() {
 has_line() { grep -F -- "$2" "$1" 2> /dev/null | grep -qF -- "${3:-}"; }
 has_link() { ip -n "$1" link show "$2" > /dev/null 2>&1; }
 pings_once() { in_ns "$1" ping -c 1 -W 1 "$2" > /dev/null 2>&1; }
-listens() { [[ -n $(in_ns "${1:-$NS_H2}" ss -H -l -t -n "sport = :$IPERF_PORT") ]]; }
+listens() { [[ -n $(in_ns "${1:-${NS_HOST[2]}}" ss -H -l -t -n "sport = :$IPERF_PORT") ]]; }
 
 step "namespaces $NS_SW and vsb-$$-h1 to h$HOSTS; work folder $WORK; load average $LOAD_START"
 ip netns add "$NS_SW"
 ip -n "$NS_SW" link set lo up
 for n in "${HOST_NUMBERS[@]}"; do
-  ns_var=NS_H$n
-  ip netns add "${!ns_var}"
-  ip -n "${!ns_var}" link set lo up
+  ip netns add "${NS_HOST[n]}"
+  ip -n "${NS_HOST[n]}" link set lo up
 done
 # Underlay: host N is 198.18.N.2, the switch namespace 198.18.N.1 on the other end.
 for n in "${HOST_NUMBERS[@]}"; do
-  ns_var=NS_H$n
-  ip -n "$NS_SW" link add "vsb-h$n" type veth peer name vsb-sw netns "${!ns_var}"
+  ip -n "$NS_SW" link add "vsb-h$n" type veth peer name vsb-sw netns "${NS_HOST[n]}"
   ip -n "$NS_SW" address add "198.18.$n.1/24" dev "vsb-h$n"
   ip -n "$NS_SW" link set "vsb-h$n" up
-  ip -n "${!ns_var}" address add "198.18.$n.2/24" dev vsb-sw
-  ip -n "${!ns_var}" link set vsb-sw up
-  wait_for "underlay link $n" pings_once "${!ns_var}" "198.18.$n.1"
+  ip -n "${NS_HOST[n]}" address add "198.18.$n.2/24" dev vsb-sw
+  ip -n "${NS_HOST[n]}" link set vsb-sw up
+  wait_for "underlay link $n" pings_once "${NS_HOST[n]}" "198.18.$n.1"
 done
 
 # ---- measurements --------------------------------------------------------------------------------------------------
@@ -305,8 +298,8 @@ probe() {
   local out=$1 role stat fields metrics
   {
     echo "time=$(date +%s.%N)"
-    echo "iface_packets=$(($(in_ns "$NS_H2" cat "/sys/class/net/$PATH_DEV/statistics/rx_packets") \
-      + $(in_ns "$NS_H2" cat "/sys/class/net/$PATH_DEV/statistics/tx_packets")))"
+    echo "iface_packets=$(($(in_ns "${NS_HOST[2]}" cat "/sys/class/net/$PATH_DEV/statistics/rx_packets") \
+      + $(in_ns "${NS_HOST[2]}" cat "/sys/class/net/$PATH_DEV/statistics/tx_packets")))"
     for role in "${!MODE_PIDS[@]}"; do
       stat=$(< "/proc/${MODE_PIDS[$role]}/stat")
       read -ra fields <<< "${stat##*) }" # after the command name, which may hold blanks: field 3 is fields[0]
@@ -328,10 +321,10 @@ iperf() {
   local out=$1 seconds=$TCP_SECONDS server
   shift
   [[ " $* " == *" -u "* ]] && seconds=$UDP_SECONDS
-  start_bg "$NS_H2" iperf-server timeout $((seconds + 30)) iperf3 -s -1 -B "$PATH_IP" -p "$IPERF_PORT"
+  start_bg "${NS_HOST[2]}" iperf-server timeout $((seconds + 30)) iperf3 -s -1 -B "$PATH_IP" -p "$IPERF_PORT"
   server=$LAST_PID
   wait_for "iperf3 server" listens
-  in_ns "$NS_H1" timeout $((seconds + 30)) iperf3 -c "$PATH_IP" -p "$IPERF_PORT" -J --connect-timeout 5000 \
+  in_ns "${NS_HOST[1]}" timeout $((seconds + 30)) iperf3 -c "$PATH_IP" -p "$IPERF_PORT" -J --connect-timeout 5000 \
     -t "$seconds" "$@" > "$out" 2> /dev/null || echo "    iperf3 $* failed: its figures show as - or 'failed'" >&2
   stop_pid "$server"
 }
@@ -386,12 +379,12 @@ measure_path() {
   PATH_NAME=$1 PATH_DEV=$2 PATH_IP=$3 # global: probe, iperf, flight_recording use them
   local dir=$RAW/$PATH_NAME rate ms
   mkdir -p "$dir"
-  in_ns "$NS_H2" cat "/sys/class/net/$PATH_DEV/mtu" > "$dir/mtu"
+  in_ns "${NS_HOST[2]}" cat "/sys/class/net/$PATH_DEV/mtu" > "$dir/mtu"
   step "$PATH_NAME: $PINGS pings, TCP ${TCP_SECONDS}s each way${UDP_RATES:+, UDP ${UDP_SECONDS}s at $UDP_RATES}"
   probe "$dir/all.before"
   for ms in "${PING_INTERVAL_LIST[@]}"; do
     # about PINGS * interval seconds; -w bounds it if replies stop. ping -i wants seconds.
-    in_ns "$NS_H1" ping -n -c "$PINGS" -i "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))" -W 1 \
+    in_ns "${NS_HOST[1]}" ping -n -c "$PINGS" -i "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))" -W 1 \
       -w $((PINGS * ms / 1000 + 5)) "$PATH_IP" > "$dir/ping-$ms.txt" || true
   done
   flight_recording start
@@ -439,23 +432,21 @@ declare -A PACKAGE=([vde]=vde2 [n2n]=n2n)
 
 # Adds address 198.19.$2.N/24 to device $1 on host N and brings it up, for N = 1 and 2.
 overlay_addresses() {
-  local n ns_var
+  local n
   for n in 1 2; do
-    ns_var=NS_H$n
-    ip -n "${!ns_var}" address add "198.19.$2.$n/24" dev "$1"
-    ip -n "${!ns_var}" link set "$1" up
+    ip -n "${NS_HOST[n]}" address add "198.19.$2.$n/24" dev "$1"
+    ip -n "${NS_HOST[n]}" link set "$1" up
   done
 }
 
 if wanted direct; then
   step "baseline: direct veth between the hosts (198.18.100.1 - 198.18.100.2)"
-  ip -n "$NS_H1" link add vsb-d type veth peer name vsb-d netns "$NS_H2"
+  ip -n "${NS_HOST[1]}" link add vsb-d type veth peer name vsb-d netns "${NS_HOST[2]}"
   for n in 1 2; do
-    ns_var=NS_H$n
-    ip -n "${!ns_var}" address add "198.18.100.$n/24" dev vsb-d
-    ip -n "${!ns_var}" link set vsb-d up
+    ip -n "${NS_HOST[n]}" address add "198.18.100.$n/24" dev vsb-d
+    ip -n "${NS_HOST[n]}" link set vsb-d up
   done
-  wait_for "the direct veth" pings_once "$NS_H1" 198.18.100.2
+  wait_for "the direct veth" pings_once "${NS_HOST[1]}" 198.18.100.2
   measure_path direct vsb-d 198.18.100.2
 fi
 
@@ -467,13 +458,12 @@ if wanted vde vde_switch vde_plug2tap; then
   PIDS+=("$(< "$WORK/vde.pid")")
   MODE_PIDS=([switch]=$(< "$WORK/vde.pid"))
   for n in 1 2; do
-    ns_var=NS_H$n
-    start_bg "${!ns_var}" "vde-plug$n" vde_plug2tap --sock "$WORK/vde.ctl" vsb-vde
+    start_bg "${NS_HOST[n]}" "vde-plug$n" vde_plug2tap --sock "$WORK/vde.ctl" vsb-vde
     MODE_PIDS[vport$n]=$LAST_PID
-    wait_for "vde_plug2tap $n's TAP" has_link "${!ns_var}" vsb-vde
+    wait_for "vde_plug2tap $n's TAP" has_link "${NS_HOST[n]}" vsb-vde
   done
   overlay_addresses vsb-vde 4
-  wait_for "a ping across VDE" pings_once "$NS_H1" 198.19.4.2
+  wait_for "a ping across VDE" pings_once "${NS_HOST[1]}" 198.19.4.2
   measure_path vde vsb-vde 198.19.4.2
   stop_mode
 fi
@@ -483,13 +473,12 @@ if wanted n2n supernode edge; then
   start_bg "$NS_SW" n2n-supernode supernode -l "$N2N_PORT"
   MODE_PIDS=([switch]=$LAST_PID)
   for n in 1 2; do
-    ns_var=NS_H$n
     # the edge names its TAP and sets its address itself; -k turns on n2n's Twofish encryption
-    start_bg "${!ns_var}" "n2n-edge$n" edge -d vsb-n2n -a "198.19.5.$n" -s 255.255.255.0 -c vsb -k vsb-bench-key \
+    start_bg "${NS_HOST[n]}" "n2n-edge$n" edge -d vsb-n2n -a "198.19.5.$n" -s 255.255.255.0 -c vsb -k vsb-bench-key \
       -l "198.18.$n.1:$N2N_PORT"
     MODE_PIDS[vport$n]=$LAST_PID
   done
-  wait_for "a ping across n2n" pings_once "$NS_H1" 198.19.5.2
+  wait_for "a ping across n2n" pings_once "${NS_HOST[1]}" 198.19.5.2
   measure_path n2n vsb-n2n 198.19.5.2
   stop_mode
 fi
@@ -497,33 +486,30 @@ fi
 if wanted vxlan; then
   step "baseline: kernel VXLAN (VNI 42, overlay 198.19.3.0/24) over the underlay, routed by the switch namespace"
   ip netns exec "$NS_SW" sysctl -qw net.ipv4.ip_forward=1
-  ip -n "$NS_H1" route add 198.18.2.0/24 via 198.18.1.1
-  ip -n "$NS_H2" route add 198.18.1.0/24 via 198.18.2.1
+  ip -n "${NS_HOST[1]}" route add 198.18.2.0/24 via 198.18.1.1
+  ip -n "${NS_HOST[2]}" route add 198.18.1.0/24 via 198.18.2.1
   for n in 1 2; do
-    ns_var=NS_H$n
     # "dev" lets the kernel size the MTU for the 50 bytes of encapsulation (1450), so outer packets never fragment
-    ip -n "${!ns_var}" link add vsb-vx type vxlan id 42 dstport 4789 dev vsb-sw \
+    ip -n "${NS_HOST[n]}" link add vsb-vx type vxlan id 42 dstport 4789 dev vsb-sw \
       local "198.18.$n.2" remote "198.18.$((3 - n)).2"
   done
   overlay_addresses vsb-vx 3
-  wait_for "the VXLAN tunnel" pings_once "$NS_H1" 198.19.3.2
+  wait_for "the VXLAN tunnel" pings_once "${NS_HOST[1]}" 198.19.3.2
   measure_path vxlan vsb-vx 198.19.3.2
 fi
 
 # TCP from every odd host to the next even one in overlay 198.19.$1.0/24, all pairs at once for $3 seconds; each
 # client's JSON to $2/<odd host>.json. A failed pair is recorded like a failed iperf run.
 pairs_tcp() {
-  local subnet=$1 dir=$2 seconds=$3 n ns_var servers=() clients=()
+  local subnet=$1 dir=$2 seconds=$3 n servers=() clients=()
   mkdir -p "$dir"
   for ((n = 2; n <= HOSTS; n += 2)); do
-    ns_var=NS_H$n
-    start_bg "${!ns_var}" "iperf-server$n" timeout $((seconds + 30)) iperf3 -s -1 -B "198.19.$subnet.$n" -p "$IPERF_PORT"
+    start_bg "${NS_HOST[n]}" "iperf-server$n" timeout $((seconds + 30)) iperf3 -s -1 -B "198.19.$subnet.$n" -p "$IPERF_PORT"
     servers+=("$LAST_PID")
-    wait_for "iperf3 server on host $n" listens "${!ns_var}"
+    wait_for "iperf3 server on host $n" listens "${NS_HOST[n]}"
   done
   for ((n = 1; n < HOSTS; n += 2)); do
-    ns_var=NS_H$n
-    in_ns "${!ns_var}" timeout $((seconds + 30)) iperf3 -c "198.19.$subnet.$((n + 1))" -p "$IPERF_PORT" -J \
+    in_ns "${NS_HOST[n]}" timeout $((seconds + 30)) iperf3 -c "198.19.$subnet.$((n + 1))" -p "$IPERF_PORT" -J \
       --connect-timeout 5000 -t "$seconds" > "$dir/$n.json" 2> /dev/null &
     clients+=($!)
   done
@@ -536,7 +522,7 @@ pairs_tcp() {
 # Starts a fresh switch and a vport on each host in mode $1 (plain, plain-offload, secure or offload), overlay
 # 198.19.$2.0/24, measures, and stops them all again.
 run_mode() {
-  local mode=$1 subnet=$2 keys=$WORK/keys-$1 n ns_var vport_args
+  local mode=$1 subnet=$2 keys=$WORK/keys-$1 n vport_args
   step "$mode: starting the switch in $NS_SW"
   local props=(-Dvswitch.port=$PORT -Dvswitch.host=0.0.0.0 -Dvswitch.key-dir="$keys" -Dquarkus.http.port=8080)
   [[ $mode == plain* ]] && props+=(-Dvswitch.legacy-port=$LEGACY_PORT)
@@ -548,7 +534,6 @@ run_mode() {
   wait_for "the switch's metrics" in_ns "$NS_SW" curl -sf -o /dev/null --max-time 2 http://127.0.0.1:8080/q/metrics
 
   for n in "${HOST_NUMBERS[@]}"; do
-    ns_var=NS_H$n
     if [[ $mode == plain* ]]; then
       vport_args=(--legacy "198.18.$n.1:$LEGACY_PORT")
     else
@@ -557,7 +542,7 @@ run_mode() {
       vport_args=(--token-file "$keys/tokens/default.token" --key-file "$WORK/$mode-h$n.key" "198.18.$n.1:$PORT")
     fi
     [[ $mode == *offload ]] && vport_args+=(--offload)
-    start_bg "${!ns_var}" "$mode-vport$n" java "${VPORT_JVM[@]}" -jar "$VPORT_JAR" connect "${vport_args[@]}" \
+    start_bg "${NS_HOST[n]}" "$mode-vport$n" java "${VPORT_JVM[@]}" -jar "$VPORT_JAR" connect "${vport_args[@]}" \
       --tap vsb-tap --ip "198.19.$subnet.$n/24" --status-dir "$WORK/status-h$n" ${VPORT_MTU:+--mtu "$VPORT_MTU"}
     MODE_PIDS[vport$n]=$LAST_PID
   done
@@ -565,7 +550,7 @@ run_mode() {
     wait_for "vport $n to bring its TAP up" has_line "$WORK/$mode-vport$n.log" "vport:" " up"
     [[ $mode == plain* ]] || wait_for "vport $n's handshake" has_line "$WORK/$mode-vport$n.log" "connected to"
   done
-  wait_for "a ping across the $mode virtual LAN" pings_once "$NS_H1" "198.19.$subnet.2"
+  wait_for "a ping across the $mode virtual LAN" pings_once "${NS_HOST[1]}" "198.19.$subnet.2"
 
   if ((WARMUP)); then
     PATH_IP=198.19.$subnet.2 # the warm-up's iperf3 server
