@@ -295,11 +295,12 @@ done
 # CPU ticks (user, system) and peak RSS of each process in MODE_PIDS, and, while a vswitch mode runs, the switch's
 # frame counter.
 probe() {
-  local out=$1 role stat fields metrics
+  local out=$1 role stat fields metrics rx tx
   {
     echo "time=$(date +%s.%N)"
-    echo "iface_packets=$(($(in_ns "${NS_HOST[2]}" cat "/sys/class/net/$PATH_DEV/statistics/rx_packets") \
-      + $(in_ns "${NS_HOST[2]}" cat "/sys/class/net/$PATH_DEV/statistics/tx_packets")))"
+    rx=$(in_ns "${NS_HOST[2]}" cat "/sys/class/net/$PATH_DEV/statistics/rx_packets")
+    tx=$(in_ns "${NS_HOST[2]}" cat "/sys/class/net/$PATH_DEV/statistics/tx_packets")
+    echo "iface_packets=$((rx + tx))"
     for role in "${!MODE_PIDS[@]}"; do
       stat=$(< "/proc/${MODE_PIDS[$role]}/stat")
       read -ra fields <<< "${stat##*) }" # after the command name, which may hold blanks: field 3 is fields[0]
