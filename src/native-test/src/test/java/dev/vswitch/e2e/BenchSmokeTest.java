@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -92,19 +91,9 @@ class BenchSmokeTest {
 
     /** Missing tools skip the test on a developer's machine; with VSWITCH_REQUIRE_TOOLS=1 (CI) they fail it. */
     private static void requireTools() {
-        List<String> missing = new ArrayList<>();
-        TOOLS.forEach((tool, debianPackage) -> {
-            if (!NetnsSupport.onPath(tool)) {
-                missing.add(tool + " (Debian package " + debianPackage + ")");
-            }
-        });
-        if (missing.isEmpty()) {
-            return;
+        List<String> missing = NetnsSupport.missingCommands(TOOLS);
+        if (!missing.isEmpty()) {
+            NetnsSupport.skipOrFail("VSWITCH_REQUIRE_TOOLS", "the benchmark's smoke test needs " + String.join(", ", missing));
         }
-        String reason = "the benchmark's smoke test needs " + String.join(", ", missing);
-        if ("1".equals(System.getenv("VSWITCH_REQUIRE_TOOLS"))) {
-            Assertions.fail(reason + ", and VSWITCH_REQUIRE_TOOLS=1 forbids skipping");
-        }
-        Assumptions.abort(reason);
     }
 }

@@ -29,14 +29,28 @@ final class NetnsSupport {
 
     static void require() {
         List<String> missing = missing();
-        if (missing.isEmpty()) {
-            return;
+        if (!missing.isEmpty()) {
+            skipOrFail(REQUIRE_VARIABLE, "end-to-end tests need " + String.join(", ", missing));
         }
-        String reason = "end-to-end tests need " + String.join(", ", missing);
-        if ("1".equals(System.getenv(REQUIRE_VARIABLE))) {
-            Assertions.fail(reason + " (" + REQUIRE_VARIABLE + "=1, so this is a failure, not a skip)");
+    }
+
+    /** Skips the running test with {@code reason}; where {@code variable} is 1 (as CI sets it), fails it instead. */
+    static void skipOrFail(String variable, String reason) {
+        if ("1".equals(System.getenv(variable))) {
+            Assertions.fail(reason + " (" + variable + "=1, so this is a failure, not a skip)");
         }
-        Assumptions.abort(reason + "; skipped (set " + REQUIRE_VARIABLE + "=1 to fail instead)");
+        Assumptions.abort(reason + "; skipped (set " + variable + "=1 to fail instead)");
+    }
+
+    /** The commands of {@code tools} (command to Debian package) that are not on the PATH, each named with its package. */
+    static List<String> missingCommands(Map<String, String> tools) {
+        List<String> missing = new ArrayList<>();
+        tools.forEach((tool, debianPackage) -> {
+            if (!onPath(tool)) {
+                missing.add("the " + tool + " command (Debian package " + debianPackage + ")");
+            }
+        });
+        return missing;
     }
 
     private static List<String> missing() {
@@ -47,11 +61,7 @@ final class NetnsSupport {
         if (!Files.exists(Path.of("/dev/net/tun"))) {
             missing.add("/dev/net/tun (modprobe tun)");
         }
-        TOOLS.forEach((tool, debianPackage) -> {
-            if (!onPath(tool)) {
-                missing.add("the " + tool + " command (Debian package " + debianPackage + ")");
-            }
-        });
+        missing.addAll(missingCommands(TOOLS));
         return missing;
     }
 
@@ -64,7 +74,7 @@ final class NetnsSupport {
         }
     }
 
-    static boolean onPath(String tool) {
+    private static boolean onPath(String tool) {
         String path = System.getenv().getOrDefault("PATH", "");
         return Stream.of(path.split(File.pathSeparator))
                 .filter(dir -> !dir.isEmpty())
