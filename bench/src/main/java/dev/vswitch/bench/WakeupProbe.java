@@ -116,12 +116,13 @@ public final class WakeupProbe {
 
     /** Like ping's interval: asleep, or for a polling client, busy until the time is up. */
     private static void pause(long micros, boolean spin) {
-        long end = System.nanoTime() + micros * 1000;
+        long nanos = micros * 1000;
         if (!spin) {
-            LockSupport.parkNanos(micros * 1000);
+            LockSupport.parkNanos(nanos);
             return;
         }
-        while (System.nanoTime() < end) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() - end < 0) {
             Thread.onSpinWait();
         }
     }
