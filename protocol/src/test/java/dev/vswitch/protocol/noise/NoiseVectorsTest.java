@@ -7,9 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NoiseVectorsTest {
 
     private static final HexFormat HEX = HexFormat.of();
+    private static final String VECTORS = "/noise-vectors/cacophony-25519-sha256.json";
 
     @TestFactory
     Stream<DynamicTest> everyVectorReproducesByteForByte() throws IOException {
@@ -105,15 +105,15 @@ class NoiseVectorsTest {
     }
 
     static List<JsonNode> vectors() throws IOException {
-        Path file = Path.of(System.getProperty("vswitch.shared.dir", "../../shared"), "noise-vectors",
-                "cacophony-25519-sha256.json");
-        if (!Files.isReadable(file)) {
-            throw new IllegalStateException("Noise test vectors not found at " + file.toAbsolutePath().normalize()
-                    + ": the repository's sibling folder ../shared must be present");
+        // In the repository with their source and licence (noise-vectors/README.md beside the file).
+        try (InputStream in = NoiseVectorsTest.class.getResourceAsStream(VECTORS)) {
+            if (in == null) {
+                throw new IllegalStateException("Noise test vectors missing from the test classpath: " + VECTORS);
+            }
+            List<JsonNode> vectors = new ArrayList<>();
+            new ObjectMapper().readTree(in).get("vectors").forEach(vectors::add);
+            return vectors;
         }
-        List<JsonNode> vectors = new ArrayList<>();
-        new ObjectMapper().readTree(file.toFile()).get("vectors").forEach(vectors::add);
-        return vectors;
     }
 
     @Test
