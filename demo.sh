@@ -88,8 +88,8 @@ has_line() { grep -F -- "$2" "$1" | grep -qF -- "${3:-}"; }
 listens() { [[ -n $(ip netns exec "$1" ss -H -l -t -n sport = ":$2") ]]; }
 
 if [[ ! -f $SWITCH_JAR || ! -f $VPORT_JAR ]]; then
-  step "Building the switch and vport (their jars are missing)"
-  run mvn -B -q install -DskipTests
+  step "Building the switch and vport (their jars are missing; a few minutes the first time)"
+  run mvn -B -q package -DskipTests -pl switch-service,vport-cli -am
 fi
 
 step "Creating namespaces: $NS_SW for the switch, $NS_H1 and $NS_H2 for two hosts"
