@@ -1,5 +1,6 @@
 package dev.vswitch.vport.cli;
 
+import dev.vswitch.vport.ExitCode;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,7 +12,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code vport}: with a switch address it behaves like {@code vport connect --legacy}, as the seed's vport did. */
+/**
+ * {@code vport}: with a switch address it behaves like {@code vport connect --legacy}, as the seed's vport did; with no
+ * arguments at all it prints the help, which is what a newcomer typing the bare name wants.
+ */
 @TopCommand
 @Command(name = "vport", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         subcommands = {ConnectCommand.class, StatusCommand.class, KeygenCommand.class, PubkeyCommand.class, TransferCommand.class,
@@ -41,6 +45,10 @@ public class VportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (spec.commandLine().getParseResult().originalArgs().isEmpty()) {
+            spec.commandLine().usage(spec.commandLine().getOut());
+            return ExitCode.OK.code();
+        }
         if (hostOrTarget == null) {
             throw new ParameterException(spec.commandLine(), "missing switch address: give HOST PORT for the seed's plain format,"
                     + " or use 'vport connect --token-file FILE' for the secure protocol");

@@ -184,11 +184,21 @@ class CommandLineTest {
     }
 
     @Test
-    @Launch(value = {}, exitCode = 2)
-    void theSeedsFormWithoutAddressIsAUsageError(LaunchResult result) {
+    @Launch(value = {})
+    void noArgumentsAtAllPrintTheHelp(LaunchResult result) {
+        String help = result.getOutput();
+        assertTrue(help.startsWith("Usage: vport"), help);
+        assertTrue(help.contains("connect") && help.contains("status") && help.contains("Exit codes:"), help);
+        assertEquals("", result.getErrorOutput().strip());
+    }
+
+    @Test
+    @Launch(value = {"--tap", "vsw0"}, exitCode = 2)
+    void theSeedsFormWithOptionsButNoAddressIsAUsageError(LaunchResult result) {
         assertOneErrorLine(result, null);
         assertTrue(result.getErrorOutput().contains("vport connect --token-file FILE"), result.getErrorOutput());
     }
+
 
     @Test
     void aDamagedTokenIsExit9InOneLineThatNeverShowsTheToken(QuarkusMainLauncher launcher, @TempDir Path dir) throws Exception {
