@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
             "  rtt 0.41 ms (avg 0.45 ms), in 1.2 MiB / 3400 frames,",
             "  out 300.0 KiB / 1200 frames",
             "in = from the switch to the TAP, out = from the TAP to the switch (Ethernet frames, without protocol overhead).",
-            "Without --tap: the one vport that runs; when several run, they are listed and one has to be picked."
+            "Without --tap: the one vport that runs, or, when several run, one line for each (exit 0 when all are connected,"
+                    + " else 11); --all lists every one even when only one runs."
         },
         footerHeading = "%nStatus file (--json prints it as it is; mode 0644, no token or keys in it):%n",
         footer = {
@@ -73,62 +75,94 @@ public class StatusCommand implements Callable<Integer> {
             description = "Where the vports publish their status (vport connect --status-dir).")
     Path statusDir;
 
-    @Option(names = "--json", description = "Print the status file itself (JSON) instead of the summary line.")
+    @Option(names = "--json", description = {"Print the status file itself (JSON) instead of the summary line.",
+        "Several vports (or --all): a JSON array of their status files, in TAP name order."})
     boolean json;
+
+    @Option(names = "--all", description = "List every vport that runs, even when only one does (--json: always an array,"
+            + " [] when none runs).")
+    boolean all;
 
     @Override
     public Integer call() {
         StatusDirectory directory = new StatusDirectory(statusDir);
         if (tap != null) {
+            if (all) {
+                throw new ParameterException(spec.commandLine(), "give --tap NAME for one vport or --all for every one, not both");
+            }
             return show(read(directory, tap).orElseThrow(() -> new VportException(ExitCode.NOT_RUNNING,
                     "no vport running for tap " + tap + " (no " + directory.fileOf(tap) + ")")));
         }
         List<String> taps = taps(directory);
-        if (taps.isEmpty()) {
-            throw new VportException(ExitCode.NOT_RUNNING, "no vport running (no status file in " + directory.dir() + ")");
-        }
-        if (taps.size() == 1) {
+        if (taps.size() == 1 && !all) {
             return show(read(directory, taps.get(0)).orElseThrow(() -> new VportException(ExitCode.NOT_RUNNING,
                     "no vport running (no status file in " + directory.dir() + ")")));
         }
+        List<StatusDirectory.Entry> running = running(directory, taps);
+        if (running.isEmpty()) {
+            if (all && json) {
+                out().println("[]");
+                out().flush();
+            }
+            throw new VportException(ExitCode.NOT_RUNNING, taps.isEmpty() ? "no vport running (no status file in " + directory.dir() + ")"
+                    : "no vport running: the status files in " + directory.dir() + " (" + String.join(", ", taps)
+                            + ") are left from vports that have ended");
+        }
+        return running.size() == 1 && !all ? show(running.get(0)) : list(running);
+    }
+
+    /** The status files of {@code taps} whose vports still run; damaged or unreadable ones are left out. */
+    private static List<StatusDirectory.Entry> running(StatusDirectory directory, List<String> taps) {
         List<StatusDirectory.Entry> running = new ArrayList<>();
         for (String name : taps) {
             try {
                 directory.read(name).filter(entry -> StatusDirectory.isRunning(entry.status())).ifPresent(running::add);
             } catch (IOException | IllegalArgumentException e) {
-                // Damaged or unreadable: not a vport to choose; '--tap NAME' reports what is wrong with it.
+                // Not a vport to list; '--tap NAME' reports what is wrong with its file.
             }
         }
-        if (running.size() == 1) {
-            return show(running.get(0));
-        }
-        if (running.isEmpty()) {
-            throw new VportException(ExitCode.NOT_RUNNING, "no vport running: the status files in " + directory.dir() + " ("
-                    + String.join(", ", taps) + ") are left from vports that have ended");
-        }
-        if (!json) {
-            running.forEach(entry -> out().println(entry.status().summary()));
-            out().flush();
-        }
-        throw new ParameterException(spec.commandLine(), "several vports are running ("
-                + String.join(", ", running.stream().map(entry -> entry.status().tap()).toList()) + "): pick one with --tap NAME");
+        return running;
     }
 
+    /** One vport: its line or its file; exit 0 when it is connected. */
     private int show(StatusDirectory.Entry entry) {
         VportStatus status = entry.status();
         if (!StatusDirectory.isRunning(status)) {
             throw new VportException(ExitCode.NOT_RUNNING, "no vport running for tap " + status.tap() + " (" + entry.file()
                     + " is left from pid " + status.pid() + ", which has ended)");
         }
-        Duration age = status.updatedAt() == null ? Duration.ZERO : Duration.between(status.updatedAt(), Instant.now());
-        boolean stale = age.compareTo(STALE_AFTER) > 0;
+        out().println(json ? entry.text().strip() : summary(entry));
+        out().flush();
+        return isConnected(entry) ? ExitCode.OK.code() : ExitCode.NOT_CONNECTED.code();
+    }
+
+    /**
+     * Several vports: a line each, or a JSON array of their files. Exit 0 when every one is connected, else 11, so that
+     * scripts read the exit code of a list as they read that of one vport.
+     */
+    private int list(List<StatusDirectory.Entry> running) {
         if (json) {
-            out().println(entry.text().strip());
+            out().println(running.stream().map(entry -> entry.text().strip()).collect(Collectors.joining(",\n", "[\n", "\n]")));
         } else {
-            out().println(status.summary() + (stale ? "; status not updated for " + age.toSeconds() + " s (is the vport hung?)" : ""));
+            running.forEach(entry -> out().println(summary(entry)));
         }
         out().flush();
-        return status.connected() && !stale ? ExitCode.OK.code() : ExitCode.NOT_CONNECTED.code();
+        return running.stream().allMatch(StatusCommand::isConnected) ? ExitCode.OK.code() : ExitCode.NOT_CONNECTED.code();
+    }
+
+    private static String summary(StatusDirectory.Entry entry) {
+        Duration age = age(entry.status());
+        return entry.status().summary()
+                + (age.compareTo(STALE_AFTER) > 0 ? "; status not updated for " + age.toSeconds() + " s (is the vport hung?)" : "");
+    }
+
+    /** Connected, and the file is fresh: a vport that hangs stops rewriting it. */
+    private static boolean isConnected(StatusDirectory.Entry entry) {
+        return entry.status().connected() && age(entry.status()).compareTo(STALE_AFTER) <= 0;
+    }
+
+    private static Duration age(VportStatus status) {
+        return status.updatedAt() == null ? Duration.ZERO : Duration.between(status.updatedAt(), Instant.now());
     }
 
     private static Optional<StatusDirectory.Entry> read(StatusDirectory directory, String tap) {
