@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,10 +30,13 @@ public class TransferReceiveCommand implements Callable<Integer> {
             description = "How long to wait for a sender, and the longest pause in the transfer.")
     int timeoutSeconds;
 
+    @Mixin
+    ProgressOption progressOption;
+
     @Override
     public Integer call() throws IOException {
         HostPort address = HostPortArguments.parse(bind, port);
-        System.out.println(FileReceiver.receive(address, out, Duration.ofSeconds(timeoutSeconds)));
+        System.out.println(FileReceiver.receive(address, out, Duration.ofSeconds(timeoutSeconds), progressOption.progress("received")));
         return ExitCode.OK.code();
     }
 }

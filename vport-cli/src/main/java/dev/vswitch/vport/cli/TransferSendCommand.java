@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,10 +30,13 @@ public class TransferSendCommand implements Callable<Integer> {
             description = "How long to keep trying to connect, and the longest pause in the transfer.")
     int timeoutSeconds;
 
+    @Mixin
+    ProgressOption progressOption;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         HostPort target = HostPortArguments.parse(host, port);
-        System.out.println(FileSender.send(target, file, Duration.ofSeconds(timeoutSeconds)));
+        System.out.println(FileSender.send(target, file, Duration.ofSeconds(timeoutSeconds), progressOption.progress("sent")));
         return ExitCode.OK.code();
     }
 }

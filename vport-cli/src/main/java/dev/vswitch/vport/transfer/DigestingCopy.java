@@ -14,17 +14,24 @@ final class DigestingCopy {
     private DigestingCopy() {
     }
 
-    static TransferResult copy(InputStream in, OutputStream out) throws IOException {
+    /** Copies all of {@code in}, telling {@code progress} as it goes; {@code expectedBytes} is negative when unknown. */
+    static TransferResult copy(InputStream in, OutputStream out, long expectedBytes, CopyProgress progress) throws IOException {
         MessageDigest sha256 = sha256();
         byte[] buffer = new byte[BUFFER_BYTES];
         long total = 0;
         int count;
-        while ((count = in.read(buffer)) >= 0) {
-            out.write(buffer, 0, count);
-            sha256.update(buffer, 0, count);
-            total += count;
+        progress.started(expectedBytes);
+        try {
+            while ((count = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, count);
+                sha256.update(buffer, 0, count);
+                total += count;
+                progress.copied(total);
+            }
+            out.flush();
+        } finally {
+            progress.finished();
         }
-        out.flush();
         return TransferResult.of(total, sha256.digest());
     }
 

@@ -27,8 +27,8 @@ public final class FileReceiver {
     private FileReceiver() {
     }
 
-    /** {@code timeout} bounds both the wait for a sender and any pause in the data. */
-    public static TransferResult receive(HostPort bind, Path out, Duration timeout) throws IOException {
+    /** {@code timeout} bounds both the wait for a sender and any pause in the data; {@code progress} hears how far it is. */
+    public static TransferResult receive(HostPort bind, Path out, Duration timeout, CopyProgress progress) throws IOException {
         Path directory = out.toAbsolutePath().getParent();
         if (!Files.isDirectory(directory) || !Files.isWritable(directory)) {
             throw new VportException(ExitCode.BAD_VALUE, "cannot write " + out + ": " + directory + " is not a writable directory");
@@ -45,7 +45,7 @@ public final class FileReceiver {
             try (sender) {
                 sender.setSoTimeout((int) timeout.toMillis());
                 LOG.infof("receiving from %s", sender.getRemoteSocketAddress());
-                return writeAtomically(sender, out, directory);
+                return writeAtomically(sender, out, directory, progress);
             } catch (SocketTimeoutException e) {
                 throw new VportException(ExitCode.TIMED_OUT, "sender stalled: no data for " + timeout.toSeconds() + " s");
             }
@@ -67,12 +67,12 @@ public final class FileReceiver {
         }
     }
 
-    private static TransferResult writeAtomically(Socket sender, Path out, Path directory) throws IOException {
+    private static TransferResult writeAtomically(Socket sender, Path out, Path directory, CopyProgress progress) throws IOException {
         Path partial = Files.createTempFile(directory, "." + out.getFileName() + ".", ".part");
         try {
             TransferResult result;
             try (OutputStream file = Files.newOutputStream(partial)) {
-                result = DigestingCopy.copy(sender.getInputStream(), file);
+                result = DigestingCopy.copy(sender.getInputStream(), file, -1, progress);
             }
             Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return result;

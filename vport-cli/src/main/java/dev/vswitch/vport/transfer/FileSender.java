@@ -27,15 +27,16 @@ public final class FileSender {
     private FileSender() {
     }
 
-    /** Sends {@code file} to {@code target}, then waits for the receiver to close, which it does once the file is written. */
-    public static TransferResult send(HostPort target, Path file, Duration timeout) throws IOException, InterruptedException {
+    /** Sends {@code file} to {@code target}, telling {@code progress} how far it is, then waits for the receiver to close, which it does once the file is written. */
+    public static TransferResult send(HostPort target, Path file, Duration timeout, CopyProgress progress)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new VportException(ExitCode.BAD_VALUE, "cannot read " + file + ": not a readable file");
         }
         InetSocketAddress address = target.resolve();
         try (Socket socket = connect(target, address, timeout); InputStream in = Files.newInputStream(file)) {
             socket.setSoTimeout((int) timeout.toMillis());
-            TransferResult result = DigestingCopy.copy(in, socket.getOutputStream());
+            TransferResult result = DigestingCopy.copy(in, socket.getOutputStream(), Files.size(file), progress);
             socket.shutdownOutput();
             InputStream fromReceiver = socket.getInputStream();
             while (fromReceiver.read() >= 0) {

@@ -113,6 +113,8 @@ class CommandLineTest {
             assertEquals(0, result.exitCode());
             assertTrue(result.getOutput().contains("Default: 60"), result.getOutput());
             assertTrue(result.getOutput().contains("no peer connected within --timeout"), result.getOutput());
+            assertTrue(oneLine(result.getOutput()).contains("--progress=WHEN Show a progress line")
+                    && result.getOutput().contains("auto, always, never"), result.getOutput());
             assertFalse(result.getOutput().contains("CAP_NET_ADMIN"), result.getOutput());
         }
     }
@@ -286,7 +288,8 @@ class CommandLineTest {
                 List.of("connect", "--legacy", "::1:9999"),
                 List.of("connect", "--token", token("127.0.0.1:9999", null).encode(), "127.0.0.1:0"),
                 List.of("127.0.0.1", "port"),
-                List.of("transfer", "send", "127.0.0.1", "70000", "file"));
+                List.of("transfer", "send", "127.0.0.1", "70000", "file"),
+                List.of("transfer", "send", "--progress", "sometimes", "127.0.0.1", "5000", "file"));
         for (List<String> args : badValues) {
             LaunchResult result = launcher.launch(args.toArray(String[]::new));
             assertEquals(6, result.exitCode(), args + ": " + result.getErrorOutput());

@@ -9,10 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
 import dev.vswitch.vport.values.HostPort;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -41,8 +44,13 @@ class TransferTest {
         HostPort address = new HostPort("127.0.0.1", freePort());
 
         CompletableFuture<TransferResult> receiving = CompletableFuture.supplyAsync(() -> receive(address, out, TIMEOUT));
-        TransferResult sent = FileSender.send(address, file, TIMEOUT);
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+        TerminalProgress progress = new TerminalProgress(new PrintStream(terminal, true, StandardCharsets.UTF_8), "sent", System::nanoTime);
+        TransferResult sent = FileSender.send(address, file, TIMEOUT, progress);
         TransferResult received = receiving.get(30, TimeUnit.SECONDS);
+        String shown = terminal.toString(StandardCharsets.UTF_8);
+        String lastDrawn = shown.substring(shown.lastIndexOf('\r') + 1);
+        assertTrue(lastDrawn.startsWith("sent 3.2 MB of 3.2 MB (100%), ") && lastDrawn.endsWith(" MB/s\n"), shown);
 
         String expectedHash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         assertEquals("bytes=" + data.length + " sha256=" + expectedHash, sent.toString());
@@ -58,7 +66,7 @@ class TransferTest {
 
         CompletableFuture<TransferResult> sending = CompletableFuture.supplyAsync(() -> send(address, file));
         Thread.sleep(1200);
-        TransferResult received = FileReceiver.receive(address, out, TIMEOUT);
+        TransferResult received = FileReceiver.receive(address, out, TIMEOUT, CopyProgress.NONE);
 
         assertEquals(received, sending.get(30, TimeUnit.SECONDS));
         assertEquals("hello over the virtual LAN\n", Files.readString(out));
@@ -68,7 +76,7 @@ class TransferTest {
     void aReceiverWithoutSenderTimesOutAndLeavesNoFile() throws Exception {
         Path out = dir.resolve("never.bin");
         VportException e = assertThrows(VportException.class,
-                () -> FileReceiver.receive(new HostPort("127.0.0.1", freePort()), out, Duration.ofSeconds(1)));
+                () -> FileReceiver.receive(new HostPort("127.0.0.1", freePort()), out, Duration.ofSeconds(1), CopyProgress.NONE));
         assertEquals(ExitCode.TIMED_OUT, e.exitCode());
         assertFalse(Files.exists(out));
         try (var leftovers = Files.list(dir)) {
@@ -81,7 +89,7 @@ class TransferTest {
         Path file = Files.writeString(dir.resolve("x"), "x");
         long start = System.nanoTime();
         VportException e = assertThrows(VportException.class,
-                () -> FileSender.send(new HostPort("127.0.0.1", freePort()), file, Duration.ofSeconds(1)));
+                () -> FileSender.send(new HostPort("127.0.0.1", freePort()), file, Duration.ofSeconds(1), CopyProgress.NONE));
         assertEquals(ExitCode.TIMED_OUT, e.exitCode());
         double seconds = (System.nanoTime() - start) / 1e9;
         assertTrue(seconds >= 0.9 && seconds < 5, "gave up after " + seconds + " s");
@@ -91,14 +99,14 @@ class TransferTest {
     void aMissingFileOrDirectoryIsABadValue() {
         HostPort address = new HostPort("127.0.0.1", 9);
         assertEquals(ExitCode.BAD_VALUE, assertThrows(VportException.class,
-                () -> FileSender.send(address, dir.resolve("missing"), TIMEOUT)).exitCode());
+                () -> FileSender.send(address, dir.resolve("missing"), TIMEOUT, CopyProgress.NONE)).exitCode());
         assertEquals(ExitCode.BAD_VALUE, assertThrows(VportException.class,
-                () -> FileReceiver.receive(address, dir.resolve("no/such/dir/out"), TIMEOUT)).exitCode());
+                () -> FileReceiver.receive(address, dir.resolve("no/such/dir/out"), TIMEOUT, CopyProgress.NONE)).exitCode());
     }
 
     private static TransferResult receive(HostPort address, Path out, Duration timeout) {
         try {
-            return FileReceiver.receive(address, out, timeout);
+            return FileReceiver.receive(address, out, timeout, CopyProgress.NONE);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -106,7 +114,7 @@ class TransferTest {
 
     private static TransferResult send(HostPort address, Path file) {
         try {
-            return FileSender.send(address, file, TIMEOUT);
+            return FileSender.send(address, file, TIMEOUT, CopyProgress.NONE);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
