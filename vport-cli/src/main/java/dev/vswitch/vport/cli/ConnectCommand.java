@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
  * several switches (replicas of one switch) may be given, to fail over between them.
  */
 @Command(name = "connect", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        defaultValueProvider = ConfigFileDefaults.class,
         description = {
             "Joins this machine to the switch's virtual LAN until Ctrl-C or SIGTERM.",
             "Secure protocol (the default way in): give the network's join token with --token-file or --token. Frames are"
@@ -32,7 +33,12 @@ import picocli.CommandLine.Spec;
                     + " frames flow, at most --keepalive + 4 s on an idle link), vport moves on to the next, and so on in turn."
                     + " A host name with several addresses counts as one switch per address.",
             "Creates the TAP interface, configures it, and forwards Ethernet frames between it and the switch.",
-            "On stop it removes the TAP and prints what it forwarded. Needs root or CAP_NET_ADMIN."
+            "On stop it removes the TAP and prints what it forwarded. Needs root or CAP_NET_ADMIN: as a service, use the"
+                    + " systemd unit vport@NAME (share/systemd/ in the download), which runs it as user vport with only that"
+                    + " capability; by hand, 'setpriv --reuid=vport --regid=vport --init-groups --inh-caps=+net_admin"
+                    + " --ambient-caps=+net_admin vport connect ...'.",
+            "Secrets: the join token and the private key are read from files (--token-file, --key-file), so neither needs to"
+                    + " be on a command line, where every user could see it."
         })
 public class ConnectCommand implements Callable<Integer> {
 
@@ -45,13 +51,26 @@ public class ConnectCommand implements Callable<Integer> {
     @Mixin
     ConnectOptions options;
 
-    @Parameters(arity = "0..*", paramLabel = "HOST:PORT",
+    @Parameters(arity = "0..*", paramLabel = "HOST:PORT", descriptionKey = ConfigFileDefaults.SWITCH_KEY,
             description = {"The switch: HOST:PORT (an IPv6 address in brackets, like [::1]:9999), or HOST followed by PORT.",
                 "With a token: overrides the switch address the token names (e.g. in Kubernetes, where the token names the pod);"
                         + " several (separate arguments, or a comma list HOST:PORT,HOST:PORT) are replicas of one switch,"
                         + " tried in this order (see Failover above).",
                 "With --legacy: the one switch, required."})
     List<String> switches = new ArrayList<>();
+
+    @Option(names = ConfigFileDefaults.OPTION, paramLabel = "FILE",
+            description = {"Read the settings from FILE, e.g. /etc/vport/lab.conf (the systemd unit vport@lab does): one"
+                    + " key=value a line, # for comments, keys named after the long options without dashes, and switch= for"
+                    + " the switches (HOST:PORT, comma-separated for several replicas). For example:",
+                "  token-file=/etc/vport/lab.token",
+                "  switch=sw1.example.net:9999,sw2.example.net:9999",
+                "  tap=lab0",
+                "  ip=10.1.1.101/24",
+                "  mtu=1406",
+                "Options on the command line win over the file. A relative path is relative to FILE's folder. The file holds"
+                        + " no secret (token= is refused: name the token's file with token-file=); an unknown key is an error."})
+    Path config;
 
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "File with the network's join token (vsw1.…), e.g. the switch's tokens/NAME.token. Blanks around it are ignored.")
