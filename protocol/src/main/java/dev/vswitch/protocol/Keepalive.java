@@ -18,12 +18,18 @@ import java.nio.ByteBuffer;
  * <p>Kinds 0x03 and 0x04 are the same request and reply from a vport with {@code --offload}: the request says that the
  * vport takes {@link dev.vswitch.protocol.offload.PlainOffloadFrame}s, the reply that the switch does too. The seed
  * neither answers nor sends them, so a vport that talks to it never sends an offload frame.
+ *
+ * <p>In the secure protocol the switch's reply is {@link #REPLY_WITH_MAX_FRAME_LENGTH} bytes: two more after the kind
+ * carry the largest frame the switch forwards (big-endian), so that a vport whose TAP MTU is larger learns it and can
+ * say so instead of losing every larger frame silently. The plain format keeps the seed's 19 bytes.
  */
 public final class Keepalive {
 
     public static final int ETHER_TYPE = 0x88B5;
     public static final int MAGIC = 0x56534B41; // "VSKA"
     public static final int LENGTH = EthernetFrame.HEADER_LENGTH + 5;
+    /** A reply that also names the switch's largest frame. */
+    public static final int REPLY_WITH_MAX_FRAME_LENGTH = LENGTH + 2;
     public static final byte REQUEST = 1;
     public static final byte REPLY = 2;
     public static final byte REQUEST_OFFLOAD = 3;
@@ -37,13 +43,21 @@ public final class Keepalive {
 
     /** The kind of keepalive in {@code frame[offset, offset+length)}, or 0 when it is not a keepalive. */
     public static byte kind(ByteBuffer frame, int offset, int length) {
-        if (length != LENGTH
+        if ((length != LENGTH && length != REPLY_WITH_MAX_FRAME_LENGTH)
                 || EthernetFrame.etherType(frame, offset) != ETHER_TYPE
                 || frame.getInt(offset + MAGIC_OFFSET) != MAGIC) {
             return 0;
         }
         byte kind = frame.get(offset + KIND_OFFSET);
+        if (length == REPLY_WITH_MAX_FRAME_LENGTH && isRequest(kind)) {
+            return 0;
+        }
         return kind >= REQUEST && kind <= REPLY_OFFLOAD ? kind : 0;
+    }
+
+    /** The largest frame the switch forwards, from a reply that names it; 0 when it does not. */
+    public static int maxFrameOf(ByteBuffer frame, int offset, int length) {
+        return length == REPLY_WITH_MAX_FRAME_LENGTH ? Short.toUnsignedInt(frame.getShort(offset + LENGTH)) : 0;
     }
 
     public static boolean isRequest(byte kind) {
@@ -73,6 +87,16 @@ public final class Keepalive {
     /** A reply that also says whether the switch takes offload frames from this vport. */
     public static void writeReply(ByteBuffer out, long vportMac, boolean offload) {
         write(out, vportMac, MacAddress.ZERO, offload ? REPLY_OFFLOAD : REPLY);
+    }
+
+    /**
+     * A reply that also names {@code maxFrame}, the largest frame the switch forwards ({@link #REPLY_WITH_MAX_FRAME_LENGTH}
+     * bytes); the buffer is left flipped for sending.
+     */
+    public static void writeReply(ByteBuffer out, long vportMac, boolean offload, int maxFrame) {
+        writeReply(out, vportMac, offload);
+        out.limit(REPLY_WITH_MAX_FRAME_LENGTH);
+        out.putShort(LENGTH, (short) Math.min(maxFrame, 0xFFFF));
     }
 
     private static void write(ByteBuffer out, long destination, long source, byte kind) {

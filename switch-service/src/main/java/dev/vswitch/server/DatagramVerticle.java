@@ -15,8 +15,10 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import org.jboss.logging.Logger;
 
 /**
  * A UDP port of the switch: one Netty datagram channel on this verticle's event loop, so its packets, the
@@ -32,6 +34,9 @@ import java.nio.ByteBuffer;
  * full, {@link #send} refuses the datagram, which the caller counts as a drop.
  */
 public abstract class DatagramVerticle extends AbstractVerticle implements DatagramSender {
+
+    private static final Logger LOG = Logger.getLogger(DatagramVerticle.class);
+    private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private static final long SWEEP_INTERVAL_MS = 1000;
     private static final long SWEEP_INTERVAL_NANOS = SWEEP_INTERVAL_MS * 1_000_000;
@@ -63,6 +68,7 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
     private final PortTimings timings;
     private DatagramChannel channel;
     private boolean reading;
+    private long lastFailureLogNanos = Long.MIN_VALUE / 2;
     private int datagrams;
     private long lastSweepNanos;
 
@@ -202,7 +208,13 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // ICMP errors from vanished vports surface here: nothing to do, the port ages out.
+            // ICMP errors from vanished vports surface here (IOExceptions): nothing to do, the port ages out. Anything
+            // else is a bug in handling one datagram: said, at most every 10 s, rather than swallowed.
+            long now = System.nanoTime();
+            if (!(cause instanceof IOException) && now - lastFailureLogNanos >= FAILURE_LOG_INTERVAL_NANOS) {
+                lastFailureLogNanos = now;
+                LOG.errorf(cause, "a datagram on udp port %d could not be handled; it was dropped", boundPort());
+            }
         }
     }
 }

@@ -153,6 +153,14 @@ public interface SwitchConfig {
         /** Source addresses tracked for rate limiting; new sources are refused while all are busy. */
         @WithDefault("65536")
         int maxTrackedSources();
+
+        /**
+         * Answer a refused initiation with a 12-byte refusal that says why (another switch's key, unknown network, not on
+         * the allow-list, key in use), within the sender's rate limit, so the vport can tell its user what to fix.
+         * {@code false} keeps the switch silent to those who cannot join, at the cost of "no answer" for every mistake.
+         */
+        @WithDefault("true")
+        boolean explainRefusals();
     }
 
     /** One isolated virtual LAN. */

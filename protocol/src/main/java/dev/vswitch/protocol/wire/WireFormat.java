@@ -21,6 +21,8 @@ public final class WireFormat {
      * message type is authenticated (it is the associated data), so a type 4 cannot be passed off as a type 5.
      */
     public static final byte TYPE_DATA_OFFLOAD = 5;
+    /** The switch will not take an initiation, and says why ({@link HandshakeRefusal}); unauthenticated, for diagnosis only. */
+    public static final byte TYPE_HANDSHAKE_REFUSED = 6;
 
     /** Noise protocol of the handshake: AES-256-GCM won the AEAD benchmark on JDK 17 (bench/RESULTS.md). */
     public static final String NOISE_PROTOCOL = "Noise_IKpsk2_25519_AESGCM_SHA256";
@@ -77,6 +79,7 @@ public final class WireFormat {
             case TYPE_INITIATION -> INITIATION_LENGTH;
             case TYPE_RESPONSE -> RESPONSE_LENGTH;
             case TYPE_COOKIE_REPLY -> COOKIE_REPLY_LENGTH;
+            case TYPE_HANDSHAKE_REFUSED -> HandshakeRefusal.LENGTH;
             case TYPE_DATA, TYPE_DATA_OFFLOAD -> -1;
             default -> 0;
         };

@@ -85,11 +85,14 @@ final class FrameForwarder {
             }
             port.takesOffload(offloaded);
             if (length > 0) {
-                Keepalive.writeReply(plain.slice(frameOffset, Keepalive.LENGTH), source);
+                // The reply names the largest frame this switch forwards, so a vport with a larger MTU can say so.
+                plain.limit(frameOffset + Keepalive.REPLY_WITH_MAX_FRAME_LENGTH);
+                Keepalive.writeReply(plain.slice(frameOffset, Keepalive.REPLY_WITH_MAX_FRAME_LENGTH), source, false,
+                        peer.network().lan().settings().maxFrameSize());
                 if (offloaded) {
                     VirtioNetHeader.writePlain(plain, 0);
                 }
-                plain.position(0).limit(frameOffset + Keepalive.LENGTH);
+                plain.position(0).limit(frameOffset + Keepalive.REPLY_WITH_MAX_FRAME_LENGTH);
                 seal(peer, offloaded ? WireFormat.TYPE_DATA_OFFLOAD : WireFormat.TYPE_DATA, plain);
             }
             return;

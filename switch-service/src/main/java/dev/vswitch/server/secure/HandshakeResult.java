@@ -23,7 +23,9 @@ public enum HandshakeResult {
     /** The client key is not on the network's allow-list (never added, or revoked). */
     CLIENT_NOT_ALLOWED,
     /** Timestamp not newer than the last accepted one from this key: a replayed initiation. */
-    REPLAYED;
+    REPLAYED,
+    /** From a vport whose session another vport with the same key replaced, while that one is live: two machines, one key. */
+    KEY_IN_USE;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -16,6 +16,13 @@ final class Peer implements PortEndpoint {
     private final SessionSlots sessions = new SessionSlots();
     InetSocketAddress address;
     byte[] lastTimestamp;
+    /** When its last authentic data message arrived. */
+    long lastHeardNanos;
+    /**
+     * The address of a vport with this key whose live session a newer one replaced, or null: a second machine with the same
+     * key. Its handshakes are refused while this key's session keeps being heard from elsewhere.
+     */
+    InetSocketAddress displaced;
 
     Peer(SecureNetwork network, String clientKey) {
         this.network = network;

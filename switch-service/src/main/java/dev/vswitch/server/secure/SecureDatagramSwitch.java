@@ -3,11 +3,14 @@ package dev.vswitch.server.secure;
 import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.NoiseException;
 import dev.vswitch.protocol.wire.CookieJar;
+import dev.vswitch.protocol.wire.HandshakeRefusal;
+import dev.vswitch.protocol.wire.HandshakeRefusal.Reason;
 import dev.vswitch.protocol.wire.HandshakeResponder;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.Timestamp;
 import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.server.DatagramVerticle;
+import dev.vswitch.server.Endpoints;
 import dev.vswitch.server.PortObservers;
 import dev.vswitch.server.SwitchConfig;
 import dev.vswitch.server.cluster.ClusterSettings;
@@ -29,6 +32,8 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * The secure port: handshakes (rate-limited, cookies under load), then authenticated and encrypted data
@@ -36,8 +41,22 @@ import java.util.Map;
  * its own core and a session belongs to exactly one network. With clustering on, the same port carries the
  * trunks to the other replicas ({@link ReplicaMesh}), whose sessions carry every network's frames, each
  * tagged with its network. Everything runs on this verticle's event loop.
+ *
+ * <p>An initiation it will not take is counted by reason, logged (rate-limited, {@link RefusalLog}) and, unless
+ * {@code vswitch.handshakes.explain-refusals} is off, answered with a 12-byte {@link HandshakeRefusal} within the
+ * sender's rate limit, so the vport can tell its user what to fix.
+ *
+ * <p>One client key, one vport: when a handshake from a new address replaces a session still heard from another one
+ * within {@link #KEY_IN_USE_NANOS}, the new vport keeps the port, the old session is dropped, and the old address's
+ * handshakes are refused ({@link Reason#KEY_IN_USE}) for as long as the new one stays live. A vport that restarted or
+ * moved never comes back from its old address, so it is not affected.
  */
 public final class SecureDatagramSwitch extends DatagramVerticle {
+
+    /** How recently a key's session must have been heard for a handshake from elsewhere to count as a second vport. */
+    static final long KEY_IN_USE_NANOS = 15_000_000_000L;
+
+    private static final Logger LOG = Logger.getLogger(SecureDatagramSwitch.class);
 
     private final Map<String, SecureNetwork> networks;
     private final HandshakeResponder responder;
@@ -48,6 +67,8 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     private final FrameForwarder forwarder;
     private final ClusterSettings cluster;
     private final ReplicaMesh mesh;
+    private final boolean explainRefusals;
+    private final RefusalLog refusalLog = new RefusalLog();
 
     /** @param cluster the cluster settings, or null when clustering is off */
     public SecureDatagramSwitch(SwitchConfig config, SwitchKeys keys, SwitchSettings settings, ClusterSettings cluster,
@@ -65,6 +86,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         SwitchConfig.Handshakes limits = config.handshakes();
         this.guard = new HandshakeGuard(limits.perSourcePerSecond(), limits.perSourceBurst(),
                 limits.loadThresholdPerSecond(), limits.maxTrackedSources());
+        this.explainRefusals = limits.explainRefusals();
         this.sessions = new SessionTable(random);
         this.forwarder = new FrameForwarder(networks.values().toArray(SecureNetwork[]::new), observers.captures(),
                 counters, this);
@@ -140,6 +162,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
                     counters.dropped(PacketDrop.UNEXPECTED_TYPE);
                 }
             }
+            case WireFormat.TYPE_HANDSHAKE_REFUSED -> counters.dropped(PacketDrop.UNEXPECTED_TYPE);
             default -> counters.dropped(PacketDrop.MALFORMED);
         }
     }
@@ -147,6 +170,11 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     private void onInitiation(byte[] message, InetSocketAddress sender, long now) {
         if (!responder.mac1Valid(message)) {
             counters.handshake(HandshakeResult.BAD_MAC1);
+            // Only within the source's rate limit: a refusal is small, but a flood of junk must not become a flood of them.
+            boolean answer = explainRefusals && guard.allow(sender.getAddress().getHostAddress(), now);
+            refuse(message, sender, Reason.UNKNOWN_SWITCH_KEY, now, answer, () -> "refused a handshake from "
+                    + Endpoints.text(sender) + ": it was made for another switch's key (a join token from another"
+                    + " switch, or this switch's key changed: hand out this switch's tokens again)");
             return;
         }
         if (guard.countAndCheckLoad(now) && !mac2Valid(message, sender, now)) {
@@ -171,18 +199,35 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
             return;
         }
         SecureNetwork network = networks.get(initiation.network());
+        String clientKey = Keys.encode(initiation.initiatorStatic());
+        String name = RefusalLog.printable(initiation.network());
         if (network == null) {
             counters.handshake(HandshakeResult.UNKNOWN_NETWORK);
+            refuse(message, sender, Reason.UNKNOWN_NETWORK, now, explainRefusals, () -> "refused a handshake from " + Endpoints.text(sender)
+                    + " (key " + RefusalLog.fingerprint(clientKey) + "): this switch has no network '" + name
+                    + "' (its networks: " + String.join(", ", networks.keySet()) + ")");
             return;
         }
-        String clientKey = Keys.encode(initiation.initiatorStatic());
         if (!network.definition().admits(clientKey)) {
             counters.handshake(HandshakeResult.CLIENT_NOT_ALLOWED);
+            refuse(message, sender, Reason.CLIENT_NOT_ALLOWED, now, explainRefusals, () -> "refused a handshake from "
+                    + Endpoints.text(sender) + ": key " + RefusalLog.fingerprint(clientKey)
+                    + " is not on the allow-list of network '" + name + "' (vswitch.networks." + name + ".allowed-clients)");
             return;
         }
         Peer peer = network.peer(clientKey);
+        if (sender.equals(peer.displaced) && !sender.equals(peer.address) && now - peer.lastHeardNanos < KEY_IN_USE_NANOS) {
+            counters.handshake(HandshakeResult.KEY_IN_USE);
+            refuse(message, sender, Reason.KEY_IN_USE, now, explainRefusals, () -> "refused a handshake from " + Endpoints.text(sender)
+                    + ": key " + RefusalLog.fingerprint(clientKey) + " of network '" + name + "' is in use by the vport at "
+                    + peer.address() + " (two machines with one key? give each its own key file)");
+            return;
+        }
         if (!Timestamp.isNewer(initiation.timestamp(), peer.lastTimestamp)) {
             counters.handshake(HandshakeResult.REPLAYED);
+            refuse(message, sender, Reason.STALE_TIMESTAMP, now, explainRefusals, () -> "refused a handshake from " + Endpoints.text(sender)
+                    + ": key " + RefusalLog.fingerprint(clientKey) + " of network '" + name + "' sent a timestamp not newer"
+                    + " than its last accepted one (a replayed initiation, or that machine's clock went back)");
             return;
         }
         peer.lastTimestamp = initiation.timestamp();
@@ -231,14 +276,46 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         }
         Peer peer = (Peer) entry.owner();
         if (session == peer.sessions().pending()) {
+            boolean replacesLiveVport = peer.address != null && !sender.equals(peer.address)
+                    && peer.sessions().current() != null && now - peer.lastHeardNanos < KEY_IN_USE_NANOS;
             sessions.remove(peer.sessions().confirm(session));
             counters.handshake(HandshakeResult.CONFIRMED);
+            if (replacesLiveVport) {
+                replace(peer, sender);
+            }
         }
+        peer.lastHeardNanos = now;
         if (!sender.equals(peer.address)) {
             peer.address = sender; // authenticated, so the session may move: roaming, NAT rebinding
             counters.roamed();
         }
         forwarder.fromVport(peer, offloaded, now);
+    }
+
+    /**
+     * A new vport with this key proved itself while the old one's session was live: the old session goes, so the old
+     * vport's data no longer authenticates (and cannot pull the port back by roaming), and its handshakes are refused.
+     */
+    private void replace(Peer peer, InetSocketAddress newcomer) {
+        Session old = peer.sessions().dropPrevious();
+        sessions.remove(old);
+        peer.displaced = peer.address;
+        LOG.warnf("key %s of network '%s' connected from %s while its session from %s was live: the new one replaces it,"
+                        + " and handshakes from %s are refused while it stays (two machines with one key?)",
+                RefusalLog.fingerprint(peer.clientKey()), peer.network().definition().name(), Endpoints.text(newcomer),
+                peer.address(), peer.address());
+    }
+
+    /**
+     * Counts nothing (the caller has): logs the reason, rate-limited, and with {@code answer} sends the refusal (every
+     * caller has checked the sender's rate limit by then).
+     */
+    private void refuse(byte[] initiation, InetSocketAddress sender, Reason reason, long now, boolean answer,
+            Supplier<String> line) {
+        refusalLog.refused(reason, now, line);
+        if (answer) {
+            send(HandshakeRefusal.encode(HandshakeRefusal.senderIndexOf(initiation), reason), sender);
+        }
     }
 
     private void send(byte[] datagram, InetSocketAddress to) {

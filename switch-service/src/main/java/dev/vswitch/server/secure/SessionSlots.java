@@ -50,6 +50,13 @@ public final class SessionSlots {
         return retired;
     }
 
+    /** Takes the previous session out (it belonged to a vport that another one with the same key replaced); returns it, or null. */
+    public Session dropPrevious() {
+        Session dropped = previous;
+        previous = null;
+        return dropped;
+    }
+
     /** Drops {@code session} wherever it sits. */
     public void remove(Session session) {
         if (session == null) {

@@ -5,6 +5,7 @@ import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.keys.JoinToken;
 import dev.vswitch.protocol.noise.X25519;
 import dev.vswitch.protocol.wire.CookieJar;
+import dev.vswitch.protocol.wire.HandshakeRefusal;
 import dev.vswitch.protocol.wire.HandshakeInitiator;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
@@ -75,11 +76,36 @@ public final class SecureClient implements AutoCloseable {
         throw new AssertionError("no handshake after three attempts");
     }
 
-    /** Only sends the initiation; for tests of refusals. Returns the mac1 used. */
-    public byte[] sendInitiationOnly() throws IOException {
-        lastInitiation = initiator.initiation(RANDOM.nextInt(), Instant.now(), null);
-        sendRaw(lastInitiation);
-        return initiator.lastMac1();
+    /**
+     * Sends initiations (with a cookie when the switch is under load and asks for one) until the switch answers with a
+     * refusal, and returns its reason; the test fails on any other answer.
+     */
+    public HandshakeRefusal.Reason refusedHandshake() throws IOException {
+        byte[] cookie = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            lastInitiation = initiator.initiation(RANDOM.nextInt(), Instant.now(), cookie);
+            sendRaw(lastInitiation);
+            byte[] answer = receiveRaw();
+            if (answer[0] == WireFormat.TYPE_COOKIE_REPLY) {
+                cookie = CookieJar.openReply(answer, switchPublicKey, initiator.lastMac1());
+                continue;
+            }
+            return refusalOfLastInitiation(answer);
+        }
+        throw new AssertionError("no refusal after three attempts");
+    }
+
+    /** The refusal that answers the last initiation sent: its reason (the test fails on anything else). */
+    public HandshakeRefusal.Reason receiveRefusal() throws IOException {
+        return refusalOfLastInitiation(receiveRaw());
+    }
+
+    private HandshakeRefusal.Reason refusalOfLastInitiation(byte[] answer) {
+        if (WireFormat.typeOf(ByteBuffer.wrap(answer), 0, answer.length) != WireFormat.TYPE_HANDSHAKE_REFUSED
+                || HandshakeRefusal.receiverIndexOf(answer) != HandshakeRefusal.senderIndexOf(lastInitiation)) {
+            throw new AssertionError("expected a refusal of the last initiation, got type " + answer[0]);
+        }
+        return HandshakeRefusal.reasonOf(answer);
     }
 
     public void sendFrame(byte[] frame) throws IOException {

@@ -5,6 +5,7 @@ import dev.vswitch.protocol.keys.JoinToken;
 import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.NoiseException;
 import dev.vswitch.protocol.noise.X25519;
+import dev.vswitch.protocol.wire.HandshakeRefusal.Reason;
 import dev.vswitch.protocol.wire.MessageMacs;
 import dev.vswitch.server.SwitchService;
 import io.quarkus.test.junit.QuarkusTest;
@@ -91,10 +92,8 @@ class SecurePortTest {
                      X25519.generatePrivateKey(RANDOM), 2L);
              SecureClient member = new SecureClient(switchService.udpPort(), SecureClient.token("closed"), ALLOWED_CLIENT,
                      MACS.incrementAndGet())) {
-            lost.sendInitiationOnly();
-            assertTrue(lost.staysSilent());
-            stranger.sendInitiationOnly();
-            assertTrue(stranger.staysSilent());
+            assertEquals(Reason.UNKNOWN_NETWORK, lost.refusedHandshake(), "refused, and told why, in 12 bytes");
+            assertEquals(Reason.CLIENT_NOT_ALLOWED, stranger.refusedHandshake());
             member.handshake();
         }
         assertEquals(unknownNetwork + 1, counters.handshakes(HandshakeResult.UNKNOWN_NETWORK));
@@ -108,7 +107,7 @@ class SecurePortTest {
         long replayedData = counters.drops(PacketDrop.REPLAYED);
         try (SecureClient a = join("lab"); SecureClient b = join("lab")) {
             a.sendRaw(a.lastInitiation);
-            assertTrue(a.staysSilent(), "a replayed initiation gets no answer");
+            assertEquals(Reason.STALE_TIMESTAMP, a.receiveRefusal(), "a replayed initiation gets no session, only a refusal");
             a.sendFrame(a.frameTo(b.mac, 100));
             b.receiveFrame();
             a.sendRaw(a.lastData);
@@ -116,6 +115,40 @@ class SecurePortTest {
         }
         assertEquals(replayedHandshakes + 1, counters.handshakes(HandshakeResult.REPLAYED));
         assertEquals(replayedData + 1, counters.drops(PacketDrop.REPLAYED));
+    }
+
+    @Test
+    void anInitiationForAnotherSwitchsKeyIsRefusedSoTheVportCanSaySo() throws Exception {
+        long badMac = switchService.secureCounters().handshakes(HandshakeResult.BAD_MAC1);
+        JoinToken lab = SecureClient.token("lab");
+        JoinToken otherSwitch = new JoinToken(lab.endpoint(), X25519.publicKey(X25519.generatePrivateKey(RANDOM)), "lab",
+                lab.networkKey(), null);
+        try (SecureClient client = new SecureClient(switchService.udpPort(), otherSwitch, X25519.generatePrivateKey(RANDOM),
+                MACS.incrementAndGet())) {
+            assertEquals(Reason.UNKNOWN_SWITCH_KEY, client.refusedHandshake());
+        }
+        assertEquals(badMac + 1, switchService.secureCounters().handshakes(HandshakeResult.BAD_MAC1));
+    }
+
+    @Test
+    void aSecondVportWithTheSameKeyReplacesTheFirstWhoseHandshakesAreThenRefused() throws Exception {
+        long inUse = switchService.secureCounters().handshakes(HandshakeResult.KEY_IN_USE);
+        byte[] sharedKey = X25519.generatePrivateKey(RANDOM);
+        long mac = MACS.incrementAndGet();
+        try (SecureClient first = new SecureClient(switchService.udpPort(), SecureClient.token("lab"), sharedKey, mac);
+             SecureClient second = new SecureClient(switchService.udpPort(), SecureClient.token("lab"), sharedKey, mac);
+             SecureClient peer = join("lab")) {
+            first.handshake();
+            second.handshake();
+            byte[] frame = first.frameTo(peer.mac, 90);
+            first.sendFrame(frame);
+            assertTrue(peer.staysSilent(), "the replaced session no longer authenticates, so it cannot pull the port back");
+            assertEquals(Reason.KEY_IN_USE, first.refusedHandshake(), "and the first vport is told why");
+            byte[] fromSecond = second.frameTo(peer.mac, 90);
+            second.sendFrame(fromSecond);
+            assertArrayEquals(fromSecond, peer.receiveFrame(), "the second vport keeps the port");
+        }
+        assertEquals(inUse + 1, switchService.secureCounters().handshakes(HandshakeResult.KEY_IN_USE));
     }
 
     @Test
