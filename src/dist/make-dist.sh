@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs one program as a self-contained download for machines without Java: a jlinked runtime that holds
 # only the JDK modules the program needs, the Quarkus application, and a launcher, as
-#   MODULE/target/NAME-VERSION-linux-ARCH.tar.gz  (unpacks to NAME-VERSION/{bin,lib,share})
+#   MODULE/target/NAME-VERSION-linux-ARCH.tar.gz  (unpacks to NAME-VERSION/{bin,lib,share}; share/systemd has the
+#   program's systemd units from systemd/ here)
 # Maven runs it at `package` (exec-maven-plugin), after the Quarkus build made target/quarkus-app.
 #
 # usage: make-dist.sh NAME MODULE_DIR VERSION JDK MODULES TRAINING JVM_DEFAULTS
@@ -56,6 +57,10 @@ if ! eval "\"\$java\" $training" > "$target/dist/training.log" 2>&1; then
   echo "make-dist: the runtime cannot run $name; is a JDK module missing from: $modules? See $target/dist/training.log" >&2
   exit 1
 fi
+# systemd units (README, "Running as a service"): vswitch.service in the switch's download; vport@.service and an
+# example of its per-instance configuration file in vport's.
+mkdir -p "$stage/share/systemd"
+cp "$here/systemd/$name"[@.]* "$stage/share/systemd/"
 if [[ $name == vport ]]; then
   mkdir -p "$stage/share/bash-completion/completions"
   "$java" -jar "$jar" generate-completion > "$stage/share/bash-completion/completions/vport"
