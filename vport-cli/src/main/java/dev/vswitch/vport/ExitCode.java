@@ -28,7 +28,11 @@ public enum ExitCode {
     KEY_EXISTS(10, "keygen: the key file exists already (--force replaces it)", Scope.KEYS),
     NOT_CONNECTED(11, "status: the vport runs but is not connected (no answer from the switch within its --dead-after,"
             + " or its status is not being updated)", Scope.STATUS),
-    NOT_RUNNING(12, "status: no vport runs for the TAP (no status file, or the vport that wrote it has ended)", Scope.STATUS);
+    NOT_RUNNING(12, "status: no vport runs for the TAP (no status file, or the vport that wrote it has ended)", Scope.STATUS),
+    NO_SWITCH(13, "connect --give-up-after: no switch answered in time (nothing listens at its address, or no answer at all)",
+            Scope.CONNECT),
+    REFUSED(14, "connect --give-up-after: the switch refused this vport (a token from another switch, an unknown network,"
+            + " a key not on the allow-list or in use by another vport, a wrong network key)", Scope.CONNECT);
 
     /** Which commands can end with a code. */
     public enum Scope {

@@ -51,6 +51,12 @@ public class ConnectOptions {
             description = "Silence from the switch after which vport reports it, re-resolves its name and (secure) handshakes again.")
     int deadAfterSeconds;
 
+    @Option(names = "--give-up-after", paramLabel = "SECONDS", converter = ValueConverters.Seconds.class,
+            description = "Secure protocol: stop if no handshake has completed after this long, with the reason (nothing"
+                    + " listening, no answer, the switch's refusal, a wrong network key) and exit code 13 or 14."
+                    + " Default: keep trying until stopped, saying why each time the reason changes.")
+    Integer giveUpAfterSeconds;
+
     @Option(names = "--status-dir", paramLabel = "DIR", defaultValue = StatusDirectory.DEFAULT,
             description = "Where to publish this vport's state for 'vport status': DIR/<tap>.json, rewritten every second"
                     + " (mode 0644, no token or keys in it) and removed at stop. Created if missing; if it cannot be written,"
@@ -65,6 +71,7 @@ public class ConnectOptions {
         }
         int tapMtu = mtu != null ? mtu : secure != null ? Mtu.DEFAULT_TAP_MTU : Mtu.LEGACY_TAP_MTU;
         return new ConnectSettings(targets, tapName, ip, tapMtu, mac, verbose,
-                Duration.ofSeconds(keepaliveSeconds), Duration.ofSeconds(deadAfterSeconds), offload, secure, statusDir);
+                Duration.ofSeconds(keepaliveSeconds), Duration.ofSeconds(deadAfterSeconds),
+                giveUpAfterSeconds == null ? Duration.ZERO : Duration.ofSeconds(giveUpAfterSeconds), offload, secure, statusDir);
     }
 }

@@ -13,12 +13,13 @@ import java.util.List;
  * @param targets   the switch, or (secure protocol) several replicas of it in the order to try them
  * @param ip        null: assign no address
  * @param mac       null: keep the kernel's random MAC
+ * @param giveUpAfter with no first handshake after this long, stop (secure protocol); zero: never
  * @param offload   TCP segmentation and checksum offload through the TAP (--offload), in either protocol
  * @param secure    null: the seed's plain format (--legacy)
  * @param statusDir where the status file for {@code vport status} goes
  */
 record ConnectSettings(List<HostPort> targets, String tapName, Ipv4Cidr ip, int mtu, Long mac, boolean verbose,
-        Duration keepalive, Duration deadAfter, boolean offload, Secure secure, Path statusDir) {
+        Duration keepalive, Duration deadAfter, Duration giveUpAfter, boolean offload, Secure secure, Path statusDir) {
 
     ConnectSettings {
         targets = List.copyOf(targets);

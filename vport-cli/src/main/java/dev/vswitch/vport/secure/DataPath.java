@@ -15,6 +15,7 @@ import dev.vswitch.vport.link.Vport;
 import dev.vswitch.vport.tap.FrameDevice;
 import java.nio.ByteBuffer;
 import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
 
 /**
  * The data messages of a {@link SecureLink}: every frame from the TAP sealed into one, every authentic one opened onto
@@ -29,6 +30,8 @@ import java.util.function.LongSupplier;
  * Reading and sending happen under one lock, so frames still leave in the order the kernel handed them over.
  */
 final class DataPath {
+
+    private static final Logger LOG = Logger.getLogger(DataPath.class);
 
     /** Larger than any frame or UDP payload, so nothing is silently truncated. */
     private static final int BUFFER_BYTES = 65_536;
@@ -48,6 +51,9 @@ final class DataPath {
     /** Bytes before each frame in the TAP's reads and writes: a virtio_net_hdr with --offload, else none. */
     private final int prefix;
     private final LongSupplier clock;
+    private final int tapMtu;
+    /** Whether the switch's largest frame was checked against the TAP's MTU; only on the switch-to-TAP thread. */
+    private boolean maxFrameChecked;
     private final Object sealLock = new Object();
     /** Held from a TAP read to the send of what it read, by whichever thread forwards from the TAP. */
     private final TapReaders tapReaders = new TapReaders();
@@ -70,6 +76,7 @@ final class DataPath {
         this.maxFrameLength = Vport.maxFrameLength(settings.tapMtu());
         this.prefix = tap.offload() ? VirtioNetHeader.LENGTH : 0;
         this.clock = settings.clock();
+        this.tapMtu = settings.tapMtu();
     }
 
     RttMeter.Reading rttReading() {
@@ -195,6 +202,7 @@ final class DataPath {
                     case WireFormat.TYPE_DATA_OFFLOAD -> forwardAnswers(onData(datagram, plain, true), answers);
                     case WireFormat.TYPE_RESPONSE -> owner.onResponse(WireFormat.copyOf(datagram), confirmFrame, confirmMessage);
                     case WireFormat.TYPE_COOKIE_REPLY -> owner.onCookieReply(WireFormat.copyOf(datagram));
+                    case WireFormat.TYPE_HANDSHAKE_REFUSED -> owner.onRefusal(WireFormat.copyOf(datagram));
                     default -> counters.drop(LinkCounters.Drop.MALFORMED);
                 }
             }
@@ -257,6 +265,7 @@ final class DataPath {
             if (keepalive == Keepalive.REPLY) {
                 rtt.replyReceived(clock.getAsLong());
                 counters.keepaliveReceived();
+                onSwitchMaxFrame(Keepalive.maxFrameOf(plain, prefix, length));
             }
             return false;
         }
@@ -271,5 +280,22 @@ final class DataPath {
             counters.receivedOffload();
         }
         return counters.tapWrite(tap.write(plain), length);
+    }
+
+    /**
+     * The switch's keepalive reply named the largest frame it forwards ({@code 0}: it did not). A TAP whose MTU allows
+     * larger frames would lose every one of them silently at the switch, so the MTU comes down to fit, once, and says so.
+     */
+    private void onSwitchMaxFrame(int maxFrame) {
+        if (maxFrameChecked || maxFrame == 0) {
+            return;
+        }
+        maxFrameChecked = true;
+        int fitting = maxFrame - EthernetFrame.HEADER_LENGTH;
+        if (tapMtu > fitting) {
+            tap.setMtu(fitting);
+            LOG.warnf("the switch forwards frames of at most %d bytes, so the TAP's MTU %d would lose every longer frame:"
+                    + " MTU lowered to %d (give --mtu %d or less to start with it)", maxFrame, tapMtu, fitting, fitting);
+        }
     }
 }

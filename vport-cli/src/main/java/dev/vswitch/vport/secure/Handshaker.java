@@ -1,9 +1,12 @@
 package dev.vswitch.vport.secure;
 
 import dev.vswitch.protocol.keys.JoinToken;
+import dev.vswitch.protocol.keys.Keys;
+import dev.vswitch.protocol.noise.X25519;
 import dev.vswitch.protocol.noise.NoiseException;
 import dev.vswitch.protocol.wire.CookieJar;
 import dev.vswitch.protocol.wire.HandshakeInitiator;
+import dev.vswitch.protocol.wire.HandshakeRefusal;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
 import java.nio.ByteBuffer;
@@ -27,6 +30,7 @@ public final class Handshaker {
 
     private final HandshakeInitiator initiator;
     private final byte[] switchPublicKey;
+    private final String publicKey;
     private final SecureRandom random;
     private final Clock wallClock;
     private byte[] cookie;
@@ -44,8 +48,14 @@ public final class Handshaker {
     public Handshaker(JoinToken token, byte[] clientPrivateKey, SecureRandom random, Clock wallClock) {
         this.initiator = new HandshakeInitiator(clientPrivateKey, token.switchPublicKey(), token.networkKey(), token.network(), random);
         this.switchPublicKey = token.switchPublicKey();
+        this.publicKey = Keys.encode(X25519.publicKey(clientPrivateKey));
         this.random = random;
         this.wallClock = wallClock;
+    }
+
+    /** This vport's public key, as an operator lists it in allowed-clients. */
+    public String publicKey() {
+        return publicKey;
     }
 
     /** A new initiation (with mac2 if a usable cookie is at hand); from now on a response is awaited. */
@@ -55,6 +65,11 @@ public final class Handshaker {
         spent = false;
         lastInitiationNanos = nowNanos;
         return initiator.initiation(newIndex(), nextTimestamp(), usableCookie);
+    }
+
+    /** True when {@code refusal} (a {@link HandshakeRefusal} message) answers the initiation in progress. */
+    public synchronized boolean answersCurrent(byte[] refusal) {
+        return awaitingResponse && !spent && HandshakeRefusal.receiverIndexOf(refusal) == initiator.localIndex();
     }
 
     /** True between an initiation and the response that completes it. */

@@ -1,6 +1,7 @@
 package dev.vswitch.vport.secure;
 
 import dev.vswitch.protocol.noise.NoiseException;
+import dev.vswitch.protocol.wire.HandshakeRefusal;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.vport.ExitCode;
@@ -38,8 +39,9 @@ import org.jboss.logging.Logger;
  * dead switch is left about 5 s after it died (1 + 2 + 2 s); on an idle link the keepalive interval comes first.
  *
  * <p>Only changes of state are logged: connected (to which switch), waiting for an answer, moving on to another
- * switch, or answers that do not authenticate (a token with another network key than the switch's). None of them
- * ends the vport: it keeps trying until stopped.
+ * switch, or, until the first handshake completes, why the vport is not let in ({@link JoinTrouble}: nothing listening,
+ * no answer, the switch's refusal and its reason, an answer that does not authenticate). None of them ends the vport:
+ * it keeps trying until stopped, or with {@code --give-up-after} until that time has passed without a first handshake.
  *
  * <p>This class coordinates: its lifecycle, state and monitor timers. The forwarding threads run the {@link DataPath};
  * the sessions are a {@link SessionPair}, the switch's liveness a {@link Liveness}, and moves between switches a
@@ -78,15 +80,17 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
      * @param endpoints      the switch, or several replicas of it; the link is connected to the current one
      * @param handshakeRetry with one switch: how long to wait for a handshake response before starting over
      * @param failoverAfter  with several: how long to wait for a handshake response before trying the next switch
+     * @param giveUpAfter    with no first handshake after this long, stop with the reason; zero: never give up
      * @param clock          monotonic nanoseconds for every timer (sessions, keepalives, liveness); tests
      *                       advance it to exercise rekeying without waiting minutes
      */
     public record Settings(Endpoints endpoints, String network, int tapMtu, Duration keepalive, Duration deadAfter,
-            Duration handshakeRetry, Duration failoverAfter, LongSupplier clock) {
+            Duration handshakeRetry, Duration failoverAfter, Duration giveUpAfter, LongSupplier clock) {
 
-        public Settings(Endpoints endpoints, String network, int tapMtu, Duration keepalive, Duration deadAfter) {
+        public Settings(Endpoints endpoints, String network, int tapMtu, Duration keepalive, Duration deadAfter,
+                Duration giveUpAfter) {
             this(endpoints, network, tapMtu, keepalive, deadAfter, Duration.ofSeconds(WireFormat.REKEY_TIMEOUT_SECONDS),
-                    FAILOVER_AFTER, System::nanoTime);
+                    FAILOVER_AFTER, giveUpAfter, System::nanoTime);
         }
     }
 
@@ -99,7 +103,9 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         /** No authentic answer for --dead-after: handshaking again every few seconds. */
         SILENT,
         /** The switch answers, but its answer does not authenticate: retrying, which helps only if the switch changes. */
-        REJECTED
+        REJECTED,
+        /** The switch refused the handshake and said why: retrying, which helps once its operator (or the token) changes. */
+        REFUSED
     }
 
     private final SwitchLink link;
@@ -111,6 +117,8 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private final long deadAfterNanos;
     private final long retryNanos;
     private final long failoverNanos;
+    private final long giveUpNanos;
+    private final long startNanos;
     private final LongSupplier clock;
     private final SessionPair sessions = new SessionPair();
     private final Liveness liveness;
@@ -126,6 +134,10 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private State state = State.CONNECTING;
     /** The switch the last "connected to" line named; guarded by {@link #stateLock}. */
     private Endpoints.Endpoint connectedTo;
+    /** Why the vport is not let in, as last said; guarded by {@link #stateLock}. */
+    private JoinTrouble trouble;
+    /** The "port unreachable" count when the last initiation went out: a higher one since says nothing listens. */
+    private volatile long unreachableAtInitiation;
 
     /**
      * @param tapMac the TAP's actual MAC, the source of our keepalives
@@ -142,7 +154,9 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         this.deadAfterNanos = settings.deadAfter().toNanos();
         this.retryNanos = settings.handshakeRetry().toNanos();
         this.failoverNanos = settings.failoverAfter().toNanos();
+        this.giveUpNanos = settings.giveUpAfter().toNanos();
         this.clock = settings.clock();
+        this.startNanos = clock.getAsLong();
         this.liveness = new Liveness(settings.keepalive().toNanos(), clock.getAsLong());
         this.failover = new Failover(endpoints, link, handshaker);
         this.dataPath = new DataPath(this, tap, link, counters, settings, sessions, liveness, tapMac, trace);
@@ -193,7 +207,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
             case CONNECTING -> LinkState.Phase.CONNECTING;
             case CONNECTED -> connected ? LinkState.Phase.CONNECTED : LinkState.Phase.SILENT;
             case SILENT -> LinkState.Phase.SILENT;
-            case REJECTED -> LinkState.Phase.REJECTED;
+            case REJECTED, REFUSED -> LinkState.Phase.REJECTED;
         };
         long handshake = lastHandshakeNanos;
         return new LinkState(connected, phase, link.remote(), heard ? Duration.ofNanos(now - heardAt) : null,
@@ -218,15 +232,22 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
             long now = clock.getAsLong();
             Session session = sessions.retireExpired(now);
             liveness.noteSending(now, counters.framesToSwitch());
+            if (giveUpNanos > 0 && lastHandshakeNanos == NEVER && now - startNanos >= giveUpNanos) {
+                giveUp();
+                return;
+            }
             boolean dead = now - liveness.lastHeardNanos() >= deadAfterNanos;
             boolean several = endpoints.several();
-            if (dead && enterSilent()) {
+            if (dead && enterSilent(now)) {
                 if (!several) {
                     failover.followAddressChange(); // with several, unanswered handshakes move on already
                 }
                 sendInitiation(now);
             } else if (handshaker.awaitingResponse()) {
                 if (now - handshaker.lastInitiationNanos() >= (several ? failoverNanos : retryNanos)) {
+                    if (!several && lastHandshakeNanos == NEVER) {
+                        noteUnanswered();
+                    }
                     if (several) {
                         failover.failOver();
                     } else if (dead) {
@@ -246,7 +267,35 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     }
 
     private void sendInitiation(long now) {
+        unreachableAtInitiation = counters.drops(LinkCounters.Drop.SWITCH_UNREACHABLE);
         link.send(ByteBuffer.wrap(handshaker.initiation(now)));
+    }
+
+    /** What the silence since the last initiation says: nothing listens (port unreachable), or no answer at all. */
+    private JoinTrouble silence() {
+        String at = endpoints.current().toString();
+        return counters.drops(LinkCounters.Drop.SWITCH_UNREACHABLE) > unreachableAtInitiation
+                ? JoinTrouble.nothingListening(at)
+                : JoinTrouble.noAnswer(at);
+    }
+
+    /** A first handshake went unanswered: says why, once per change, unless the switch has said why itself. */
+    private void noteUnanswered() {
+        synchronized (stateLock) {
+            if (state == State.CONNECTING || state == State.SILENT) {
+                sayTrouble(silence());
+            }
+        }
+    }
+
+    /** --give-up-after passed without a first handshake: stops the vport with what is known of why. */
+    private void giveUp() {
+        JoinTrouble why;
+        synchronized (stateLock) {
+            why = trouble != null ? trouble : silence();
+        }
+        stopSignal.fail(new VportException(why.exitCode(), "gave up after "
+                + Duration.ofNanos(giveUpNanos).toSeconds() + " s (--give-up-after): " + why.line()));
     }
 
     // ---- the switch's handshake answers, on the switch-to-TAP thread -------------------------------
@@ -258,7 +307,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
             session = handshaker.onResponse(response, now);
         } catch (NoiseException e) {
             counters.handshakeFailed();
-            enterRejected();
+            enterRejected(State.REJECTED, JoinTrouble.wrongNetworkKey());
             return;
         }
         if (session == null) {
@@ -272,6 +321,18 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         failover.handshakeCompleted();
         dataPath.sendKeepalive(session, now, confirmFrame, confirmMessage); // the switch waits for this proof before it sends
         enterConnected(endpoints.current());
+    }
+
+    /** The switch refused our current initiation and said why: only ever told to the user (it is not authenticated). */
+    void onRefusal(byte[] refusal) {
+        HandshakeRefusal.Reason reason = HandshakeRefusal.reasonOf(refusal);
+        if (reason == null || !handshaker.answersCurrent(refusal)) {
+            counters.drop(reason == null ? LinkCounters.Drop.MALFORMED : LinkCounters.Drop.UNKNOWN_SESSION);
+            return;
+        }
+        counters.handshakeFailed();
+        enterRejected(State.REFUSED, JoinTrouble.refused(reason, endpoints.current().toString(), network,
+                handshaker.publicKey()));
     }
 
     void onCookieReply(byte[] reply) {
@@ -292,29 +353,45 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
             if (state != State.CONNECTED || !to.equals(connectedTo)) {
                 state = State.CONNECTED;
                 connectedTo = to;
+                trouble = null;
                 LOG.infof("connected to %s (%snetwork %s)", to.target(), to.target().isLiteral() ? "" : to.ip() + ", ", network);
             }
         }
     }
 
-    private void enterRejected() {
+    /** The switch answered but will not let us in: {@code rejected} is REJECTED (wrong network key) or REFUSED. */
+    private void enterRejected(State rejected, JoinTrouble why) {
         synchronized (stateLock) {
-            if (state != State.REJECTED) {
-                state = State.REJECTED;
-                LOG.warn(HANDSHAKE_FAILED_LINE);
-            }
+            state = rejected;
+            sayTrouble(why);
         }
     }
 
-    /** True when the link just went silent (and says so); false when it was silent or rejected already. */
-    private boolean enterSilent() {
+    /** Logs {@code why} unless it is what was said last; holds {@link #stateLock}. */
+    private void sayTrouble(JoinTrouble why) {
+        if (!why.equals(trouble)) {
+            trouble = why;
+            LOG.warn(why.line());
+        }
+    }
+
+    /**
+     * True when the link just went silent (and says so); false when it was silent, rejected or refused already. Before
+     * the first handshake the line says what the silence means ({@link #silence}).
+     */
+    private boolean enterSilent(long now) {
         synchronized (stateLock) {
-            if (state == State.SILENT || state == State.REJECTED) {
+            if (state == State.SILENT || state == State.REJECTED || state == State.REFUSED) {
                 return false;
             }
+            boolean first = state == State.CONNECTING;
             state = State.SILENT;
-            LOG.warnf("waiting for handshake response from %s (no answer for %d s)", endpoints.current(),
-                    Duration.ofNanos(deadAfterNanos).toSeconds());
+            if (first && !endpoints.several()) {
+                sayTrouble(silence());
+            } else {
+                LOG.warnf("waiting for handshake response from %s (no answer for %d s)", endpoints.current(),
+                        Duration.ofNanos(deadAfterNanos).toSeconds());
+            }
             return true;
         }
     }

@@ -20,6 +20,9 @@ public interface FrameDevice {
     /** Writes the bytes between the buffer's position and limit as one frame; false if it was refused. */
     boolean write(ByteBuffer frame);
 
+    /** Sets the device's MTU, as when the switch turns out to forward smaller frames than the MTU allows. */
+    void setMtu(int mtu);
+
     /** True when every frame read and written starts with a virtio_net_hdr (TCP segmentation and checksum offload). */
     default boolean offload() {
         return false;

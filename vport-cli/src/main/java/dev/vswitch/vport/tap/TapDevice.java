@@ -81,6 +81,13 @@ public final class TapDevice implements FrameDevice, AutoCloseable {
         return offload;
     }
 
+    @Override
+    public void setMtu(int mtu) {
+        try (InterfaceConfigurator config = InterfaceConfigurator.forInterface(name)) {
+            config.setMtu(mtu);
+        }
+    }
+
     /** The interface name the kernel gave the device. */
     public String name() {
         return name;

@@ -146,6 +146,11 @@ class VportLinkStateTest {
     /** A TAP on which nothing happens. */
     private static final class IdleTap implements FrameDevice {
         @Override
+        public void setMtu(int mtu) {
+            throw new AssertionError("the plain format never changes the MTU");
+        }
+
+        @Override
         public int readNow(ByteBuffer frame) {
             return 0;
         }

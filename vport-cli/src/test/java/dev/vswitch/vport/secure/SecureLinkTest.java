@@ -13,8 +13,11 @@ import dev.vswitch.protocol.Mtu;
 import dev.vswitch.protocol.keys.JoinToken;
 import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.X25519;
+import dev.vswitch.protocol.wire.HandshakeRefusal;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
+import dev.vswitch.vport.ExitCode;
+import dev.vswitch.vport.VportException;
 import dev.vswitch.vport.link.Await;
 import dev.vswitch.vport.link.Endpoints;
 import dev.vswitch.vport.link.LinkCounters;
@@ -74,6 +77,8 @@ class SecureLinkTest {
     private SecureLink link;
     /** More switches of a test, closed after it. */
     private final List<AutoCloseable> replicas = new ArrayList<>();
+    /** --give-up-after of the links a test connects; zero: never. */
+    private Duration giveUpAfter = Duration.ZERO;
 
     @AfterEach
     void stopEverything() throws Exception {
@@ -320,9 +325,11 @@ class SecureLinkTest {
 
         tap.toVport.add(frame(PEER_MAC, TAP_MAC, 100));
         await("a frame without a session is dropped", () -> counters.drops(LinkCounters.Drop.NO_SESSION) == 1);
-        await("silence reported", () -> log.count("waiting for handshake response") == 1);
-        Thread.sleep(1_000); // several more retries
-        assertEquals(List.of("waiting for handshake response from 127.0.0.1:" + port + " (no answer for 2 s)"), log.lines);
+        await("silence reported", () -> log.count("no answer from the switch") == 1);
+        await("silent after --dead-after, six retries later", () -> link.state() == SecureLink.State.SILENT);
+        assertEquals(List.of("no answer from the switch at 127.0.0.1:" + port + " to any handshake: check that the host is up"
+                + " and reachable and that no firewall drops udp to it; a switch that explains no refusals"
+                + " (vswitch.handshakes.explain-refusals=false) is also silent to a token it does not know"), log.lines);
         assertEquals(SecureLink.State.SILENT, link.state());
         LinkState state = link.linkState();
         assertFalse(state.connected());
@@ -331,6 +338,84 @@ class SecureLinkTest {
         assertNull(state.sessionAge());
         assertNull(state.sinceHandshake());
         assertFalse(state.rtt().measured());
+    }
+
+    @Test
+    void nothingListeningIsToldApartFromSilenceAndGivingUpEndsWithItsExitCode() throws Exception {
+        int port;
+        try (DatagramSocket closed = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            port = closed.getLocalPort(); // closed again at once: the kernel answers "port unreachable" for it
+        }
+        giveUpAfter = Duration.ofSeconds(2);
+        link = connect(port, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(300));
+        VportException gaveUp = stopSignal.await();
+        String line = "nothing listens on udp 127.0.0.1:" + port + " (ICMP port unreachable): is the switch running there,"
+                + " and is this its port (vswitch.port, 9999 by default)?";
+        assertEquals(List.of(line), log.lines, "said once, however many attempts");
+        assertEquals(ExitCode.NO_SWITCH, gaveUp.exitCode());
+        assertEquals("gave up after 2 s (--give-up-after): " + line, gaveUp.getMessage());
+    }
+
+    @Test
+    void aRefusalIsToldWithItsReasonAndWhatToDoAndGivingUpEndsWithItsExitCode() throws Exception {
+        testSwitch = startSwitch(networkKey, 0);
+        testSwitch.refuseWith = HandshakeRefusal.Reason.CLIENT_NOT_ALLOWED;
+        giveUpAfter = Duration.ofSeconds(2);
+        link = connect(testSwitch.port(), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(300));
+        VportException gaveUp = stopSignal.await();
+        String publicKey = Keys.encode(X25519.publicKey(clientPrivate));
+        String line = "the switch at 127.0.0.1:" + testSwitch.port() + " refuses to let this vport in: this machine's key "
+                + publicKey + " is not on the allow-list of network 'lab'; ask the operator to add it to"
+                + " vswitch.networks.lab.allowed-clients";
+        assertEquals(List.of(line), log.lines);
+        assertEquals(SecureLink.State.REFUSED, link.state());
+        assertEquals(LinkState.Phase.REJECTED, link.linkState().phase());
+        assertEquals(ExitCode.REFUSED, gaveUp.exitCode());
+        assertTrue(testSwitch.initiations.get() >= 3, "it kept trying until it gave up");
+    }
+
+    @Test
+    void everyRefusalReasonSaysWhatToCheck() {
+        for (HandshakeRefusal.Reason reason : HandshakeRefusal.Reason.values()) {
+            JoinTrouble trouble = JoinTrouble.refused(reason, "192.0.2.1:9999", "lab", "KEY");
+            assertTrue(trouble.line().startsWith("the switch at 192.0.2.1:9999 refuses to let this vport in: "), trouble.line());
+            assertEquals(ExitCode.REFUSED, trouble.exitCode());
+        }
+        assertTrue(JoinTrouble.refused(HandshakeRefusal.Reason.UNKNOWN_SWITCH_KEY, "h:1", "lab", "K").line()
+                .contains("the token comes from another switch"));
+        assertTrue(JoinTrouble.refused(HandshakeRefusal.Reason.UNKNOWN_NETWORK, "h:1", "lab", "K").line()
+                .contains("it has no network 'lab'"));
+        assertTrue(JoinTrouble.refused(HandshakeRefusal.Reason.KEY_IN_USE, "h:1", "lab", "K").line()
+                .contains("another vport with this machine's key (K) is connected"));
+    }
+
+    @Test
+    void aRefusalOfAnotherInitiationIsDroppedNotBelieved() throws Exception {
+        silentSwitch = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        silentSwitch.setSoTimeout((int) WAIT.toMillis());
+        link = connect(silentSwitch.getLocalPort(), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30));
+        DatagramPacket initiation = new DatagramPacket(new byte[1024], 1024);
+        silentSwitch.receive(initiation);
+        byte[] forged = HandshakeRefusal.encode(ByteBuffer.wrap(initiation.getData()).getInt(WireFormat.HEADER_LENGTH) + 1,
+                HandshakeRefusal.Reason.KEY_IN_USE);
+        silentSwitch.send(new DatagramPacket(forged, forged.length, initiation.getSocketAddress()));
+        await("dropped", () -> counters.drops(LinkCounters.Drop.UNKNOWN_SESSION) == 1);
+        assertEquals(SecureLink.State.CONNECTING, link.state());
+        assertEquals(List.of(), log.lines);
+    }
+
+    @Test
+    void aTapMtuLargerThanTheSwitchForwardsIsLoweredToFitAndSaidOnce() throws Exception {
+        testSwitch = startSwitch(networkKey, 0);
+        testSwitch.maxFrame = 1200;
+        try (LogCapture dataPathLog = new LogCapture(DataPath.class)) {
+            link = connect(testSwitch.port(), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(5));
+            awaitConnected();
+            await("lowered", () -> tap.mtu == 1186);
+            await("more keepalives answered", () -> counters.keepalivesReceived() >= 3);
+            assertEquals(List.of("the switch forwards frames of at most 1200 bytes, so the TAP's MTU 1406 would lose every"
+                    + " longer frame: MTU lowered to 1186 (give --mtu 1186 or less to start with it)"), dataPathLog.lines);
+        }
     }
 
     @Test
@@ -484,7 +569,7 @@ class SecureLinkTest {
         JoinToken token = new JoinToken(switches.get(0).toString(), X25519.publicKey(switchPrivate), NETWORK, networkKey, null);
         Endpoints endpoints = Endpoints.resolve(switches);
         SecureLink.Settings settings = new SecureLink.Settings(endpoints, NETWORK, Mtu.DEFAULT_TAP_MTU, keepalive, deadAfter, retry,
-                failover, () -> System.nanoTime() + clockOffset.get());
+                failover, giveUpAfter, () -> System.nanoTime() + clockOffset.get());
         SecureLink started = new SecureLink(tap, SwitchLink.connect(endpoints.current().address(), counters), counters, settings,
                 new Handshaker(token, clientPrivate, random, Clock.systemUTC()), TAP_MAC, null, stopSignal);
         started.start();

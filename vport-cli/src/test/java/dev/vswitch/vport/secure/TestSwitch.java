@@ -8,6 +8,7 @@ import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.NoiseException;
 import dev.vswitch.protocol.noise.X25519;
 import dev.vswitch.protocol.wire.CookieJar;
+import dev.vswitch.protocol.wire.HandshakeRefusal;
 import dev.vswitch.protocol.wire.HandshakeResponder;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.Timestamp;
@@ -68,6 +69,10 @@ public final class TestSwitch implements AutoCloseable {
     public final BlockingQueue<Received> frames = new LinkedBlockingQueue<>();
     /** Answer initiations without a valid mac2 with a cookie reply, as a switch under load does. */
     public volatile boolean cookieMode;
+    /** Refuse every initiation with this reason, as a switch that will not let the client in does; null: accept. */
+    public volatile HandshakeRefusal.Reason refuseWith;
+    /** The largest frame this switch names in its keepalive replies; 0: the seed's 19-byte reply, naming none. */
+    public volatile int maxFrame;
 
     private final HandshakeResponder responder;
     private final CookieJar cookies;
@@ -201,6 +206,11 @@ public final class TestSwitch implements AutoCloseable {
         if (!responder.mac1Valid(message)) {
             return;
         }
+        HandshakeRefusal.Reason refusal = refuseWith;
+        if (refusal != null) {
+            channel.send(ByteBuffer.wrap(HandshakeRefusal.encode(HandshakeRefusal.senderIndexOf(message), refusal)), sender);
+            return;
+        }
         long now = System.nanoTime();
         byte[] address = sender.getAddress().getAddress();
         boolean mac2 = cookies.mac2Valid(message, address, sender.getPort(), now);
@@ -273,8 +283,12 @@ public final class TestSwitch implements AutoCloseable {
             return;
         }
         if (Keepalive.kind(plain, 0, length) == Keepalive.REQUEST) {
-            ByteBuffer reply = ByteBuffer.allocate(Keepalive.LENGTH);
-            Keepalive.writeReply(reply, EthernetFrame.source(plain, 0));
+            ByteBuffer reply = ByteBuffer.allocate(Keepalive.REPLY_WITH_MAX_FRAME_LENGTH);
+            if (maxFrame == 0) {
+                Keepalive.writeReply(reply, EthernetFrame.source(plain, 0));
+            } else {
+                Keepalive.writeReply(reply, EthernetFrame.source(plain, 0), false, maxFrame);
+            }
             seal(peer.current, reply, peer.address);
             keepalivesAnswered.incrementAndGet();
             return;

@@ -14,6 +14,8 @@ public final class MemoryTap implements FrameDevice {
 
     public final BlockingQueue<byte[]> toVport = new LinkedBlockingQueue<>();
     public final BlockingQueue<byte[]> written = new LinkedBlockingQueue<>();
+    /** The MTU vport set at run time, or 0. */
+    public volatile int mtu;
     private final boolean offload;
 
     public MemoryTap() {
@@ -56,6 +58,11 @@ public final class MemoryTap implements FrameDevice {
         frame.get(copy);
         written.add(copy);
         return true;
+    }
+
+    @Override
+    public void setMtu(int mtu) {
+        this.mtu = mtu;
     }
 
     @Override
