@@ -15,9 +15,10 @@ public enum ExitCode {
             Scope.CONNECT, Scope.TRANSFER, Scope.KEYS, Scope.STATUS),
     RUNTIME_ERROR(1, "unexpected runtime error (I/O failure, TAP removed, connection lost, status file unreadable or damaged)",
             Scope.CONNECT, Scope.TRANSFER, Scope.KEYS, Scope.STATUS),
-    USAGE(2, "usage error: unknown option, missing or extra argument, no mode given (--token, --token-file or --legacy),"
-            + " several vports running and no --tap given to status", Scope.CONNECT, Scope.TRANSFER, Scope.KEYS, Scope.STATUS),
-    NOT_PERMITTED(3, "not root and no CAP_NET_ADMIN: run with sudo, or setcap cap_net_admin+ep on the binary", Scope.CONNECT),
+    USAGE(2, "usage error: unknown option, missing or extra argument, no mode given (--token, --token-file or --legacy)",
+            Scope.CONNECT, Scope.TRANSFER, Scope.KEYS, Scope.STATUS),
+    NOT_PERMITTED(3, "not root and no CAP_NET_ADMIN: run with sudo, as the vport@NAME systemd unit, or with setpriv"
+            + " --ambient-caps=+net_admin (README)", Scope.CONNECT),
     NO_TUN_DEVICE(4, "no /dev/net/tun: load the driver with 'modprobe tun'", Scope.CONNECT),
     TAP_UNAVAILABLE(5, "TAP name in use, or taken by an interface that is not a TAP", Scope.CONNECT),
     BAD_VALUE(6, "bad value: address, port, CIDR, MAC, MTU, interface name or number", Scope.CONNECT, Scope.TRANSFER, Scope.STATUS),

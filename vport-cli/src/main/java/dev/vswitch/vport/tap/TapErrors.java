@@ -7,8 +7,10 @@ import dev.vswitch.vport.VportException;
 public final class TapErrors {
 
     static final String TUN_PATH = "/dev/net/tun";
-    private static final String PRIVILEGE_HINT =
-            "run vport with sudo, or grant the capability once with 'sudo setcap cap_net_admin+ep' on the binary";
+    /** setcap on the launcher does nothing (a script) and breaks the bundled java: the README explains, and the unit does it. */
+    private static final String PRIVILEGE_HINT = "run vport with sudo, as the vport@NAME systemd unit (CAP_NET_ADMIN as an"
+            + " ambient capability), or give the process CAP_NET_ADMIN with 'sudo setpriv --reuid=USER --regid=GROUP"
+            + " --init-groups --inh-caps=+net_admin --ambient-caps=+net_admin vport ...'";
 
     private TapErrors() {
     }

@@ -59,7 +59,7 @@ class CommandLineTest {
         assertTrue(oneLine(help).contains("Default: " + Mtu.DEFAULT_TAP_MTU + " in the secure protocol, " + Mtu.LEGACY_TAP_MTU + " with --legacy"), help);
         assertTrue(help.contains("Default: 5"), help);
         assertTrue(help.contains("Default: 15"), help);
-        assertTrue(help.contains("setcap cap_net_admin+ep"), help);
+        assertTrue(help.contains("setpriv --ambient-caps=+net_admin"), help);
         assertTrue(help.contains("modprobe tun"), help);
     }
 

@@ -36,7 +36,7 @@ class TapErrorsIT {
         BackgroundProcess vport = namespace.start("vport", Vports.vport(dropNetAdmin, "connect", "--legacy", "127.0.0.1:9", "--tap", "vsw0"));
         assertEquals(3, vport.awaitExit(EXIT), vport.describe());
         assertOneLine(vport, "not permitted to create TAP device vsw0 (needs CAP_NET_ADMIN)");
-        assertTrue(vport.stderr().contains("sudo") && vport.stderr().contains("setcap cap_net_admin+ep"), vport.describe());
+        assertTrue(vport.stderr().contains("sudo") && vport.stderr().contains("--ambient-caps=+net_admin"), vport.describe());
     }
 
     @Test

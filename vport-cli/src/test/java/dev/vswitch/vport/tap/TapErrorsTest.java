@@ -26,7 +26,7 @@ class TapErrorsTest {
             TapErrors.configFailed("set the MTU of", "tapyuan", LibC.EPERM)}) {
             assertEquals(ExitCode.NOT_PERMITTED, e.exitCode());
             assertTrue(e.getMessage().contains("sudo"), e.getMessage());
-            assertTrue(e.getMessage().contains("setcap cap_net_admin+ep"), e.getMessage());
+            assertTrue(e.getMessage().contains("--ambient-caps=+net_admin"), e.getMessage());
         }
     }
 
