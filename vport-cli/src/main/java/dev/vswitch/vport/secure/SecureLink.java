@@ -51,7 +51,8 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
 
     /** The one line for a switch whose answer did not authenticate. */
     public static final String HANDSHAKE_FAILED_LINE =
-            "handshake failed: the switch's answer did not authenticate — wrong network key or switch key in the token";
+            "handshake failed: the switch's answer did not authenticate — the token's network key is not the switch's"
+                    + " (a token from before the network's key changed?); get a new token from the switch";
 
     private static final Logger LOG = Logger.getLogger(SecureLink.class);
 
