@@ -45,8 +45,21 @@ public interface SwitchConfig {
     /** host:port at which vports reach this switch, written into join tokens. Default: this host's name and port. */
     Optional<String> publicEndpoint();
 
-    /** The networks, by name (1 to 32 bytes). When none is configured, one named "default" is created. */
+    /**
+     * The networks, by name (1 to 32 of A-Z a-z 0-9 . _ -). Network "default" exists besides them unless
+     * {@link #defaultNetwork()} is false. From the environment, a name of lower-case letters and digits maps
+     * directly (VSWITCH_NETWORKS_LAB_KEY); any other name needs its property written out, for example
+     * {@code vswitch.networks."my-lab".key=${MY_LAB_KEY}} in a configuration file.
+     */
     Map<String, NetworkConfig> networks();
+
+    /**
+     * Whether network "default" exists besides the networks configured under {@code vswitch.networks}, so that
+     * configuring a second network keeps the vports of the first connected. False removes it (unless it is
+     * configured there by name); at least one network must remain.
+     */
+    @WithDefault("true")
+    boolean defaultNetwork();
 
     /** Address to bind the UDP port to: {@code 0.0.0.0} is every IPv4 address, {@code ::} every address. */
     @WithDefault("0.0.0.0")

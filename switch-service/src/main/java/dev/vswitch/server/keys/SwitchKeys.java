@@ -50,16 +50,29 @@ public final class SwitchKeys {
                     : readOrCreate(dir.resolve("switch.key"), "switch key", random);
             List<NetworkDefinition> networks = new ArrayList<>();
             Map<String, SwitchConfig.NetworkConfig> configured = config.networks();
-            if (configured.isEmpty()) {
+            if (keepsDefaultBeside(config)) {
                 networks.add(define(DEFAULT_NETWORK, null, dir, random));
             }
             for (Map.Entry<String, SwitchConfig.NetworkConfig> entry : configured.entrySet()) {
                 networks.add(define(entry.getKey(), entry.getValue(), dir, random));
             }
+            if (networks.isEmpty()) {
+                throw new IllegalArgumentException("no network to serve: vswitch.default-network is false and no "
+                        + "vswitch.networks.NAME.key is configured; configure one, or drop vswitch.default-network=false");
+            }
             return new SwitchKeys(switchKey, networks, dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot use key directory " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot use the key folder " + dir.toAbsolutePath() + ": " + IoReason.of(e, dir)
+                    + "; set vswitch.key-dir (VSWITCH_KEY_DIR) to a folder this user can write", e);
         }
+    }
+
+    /**
+     * Whether network "default" is added to the configured networks: by default it is, so that configuring a
+     * second network does not cut off the vports of the first; {@code vswitch.default-network=false} removes it.
+     */
+    public static boolean keepsDefaultBeside(SwitchConfig config) {
+        return config.defaultNetwork() && !config.networks().containsKey(DEFAULT_NETWORK);
     }
 
     public byte[] privateKey() {
