@@ -35,6 +35,13 @@ class ManagementApiTest {
     }
 
     @Test
+    void theBearerSchemeIsCaseInsensitive() {
+        given().header("Authorization", "bearer " + TOKEN).when().get("/api/v1/networks").then().statusCode(200)
+                .body("name", hasItem("default"));
+        given().header("Authorization", "BEARER " + TOKEN).when().get("/api/v1/networks").then().statusCode(200);
+    }
+
+    @Test
     void networksPortsAndMacsShowTheLiveState() throws Exception {
         try (SecureClient a = SecureClient.joined(switchService.udpPort(), "lab", 0x02_00_00_00_30_01L);
              SecureClient b = SecureClient.joined(switchService.udpPort(), "lab", 0x02_00_00_00_30_02L)) {
