@@ -1,33 +1,40 @@
 package dev.vswitch.server;
 
 import dev.vswitch.protocol.keys.Keys;
+import dev.vswitch.server.api.ApiToken;
 import dev.vswitch.server.capture.Captures;
 import dev.vswitch.server.cluster.ClusterSettings;
 import dev.vswitch.server.keys.NetworkDefinition;
+import dev.vswitch.server.keys.NetworkVariables;
 import dev.vswitch.server.keys.SwitchKeys;
+import dev.vswitch.server.keys.TokenEndpoint;
 import dev.vswitch.server.metrics.PortSeries;
 import dev.vswitch.server.metrics.SwitchMetrics;
 import dev.vswitch.server.secure.SecureCounters;
 import dev.vswitch.server.secure.SecureDatagramSwitch;
 import dev.vswitch.switching.SwitchSettings;
 import dev.vswitch.switching.VirtualSwitch;
-import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import org.jboss.logging.Logger;
 
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -40,9 +47,9 @@ import java.util.function.Supplier;
 public class SwitchService {
 
     /** Exit code when the UDP port cannot be bound (in use, bad address, no permission). */
-    public static final int EXIT_CANNOT_BIND = 3;
+    public static final int EXIT_CANNOT_BIND = StartFailure.EXIT_UDP_BIND;
     /** Exit code when keys or networks are misconfigured or the key directory is unusable. */
-    public static final int EXIT_BAD_KEYS = 4;
+    public static final int EXIT_BAD_KEYS = StartFailure.EXIT_BAD_KEYS;
     /** The network that the legacy port forms. */
     public static final String LEGACY_NETWORK = "legacy";
     private static final Logger LOG = Logger.getLogger(SwitchService.class);
@@ -54,58 +61,100 @@ public class SwitchService {
     private final SwitchSettings settings;
     private final SwitchMetrics metrics;
     private final PortObservers observers;
+    private final ApiToken apiToken;
+    /** What start-up has to say, held back until the HTTP port is bound too, so no failure follows a "listening". */
+    private final List<Runnable> announcements = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean announced = new AtomicBoolean();
     private volatile SecureDatagramSwitch secure;
     private volatile LegacyDatagramSwitch legacy;
 
-    SwitchService(Vertx vertx, SwitchConfig config, SwitchMetrics metrics, Captures captures, PortSeries portSeries) {
+    SwitchService(Vertx vertx, SwitchConfig config, SwitchMetrics metrics, Captures captures, PortSeries portSeries,
+                  ApiToken apiToken) {
         this.vertx = vertx;
         this.config = config;
         this.metrics = metrics;
+        this.apiToken = apiToken;
         this.observers = new PortObservers(metrics, captures, portSeries);
         this.settings = new SwitchSettings(config.maxFrameSize(), config.macAgingTime(), config.portIdleTimeout(),
                 config.maxMacEntries(), config.maxPorts(), config.safety().toL2Safety());
     }
 
+    /**
+     * Loads the keys, makes the API token and binds the UDP ports; any failure ends start-up with a
+     * {@link StartFailure} (one line, its own exit code) before Quarkus reports the application started.
+     */
     void onStart(@Observes StartupEvent event) {
         SwitchKeys keys;
         ClusterSettings cluster;
+        String apiTokenSource;
         try {
             keys = SwitchKeys.load(config, new SecureRandom());
             cluster = ClusterSettings.from(config.cluster());
+            apiTokenSource = apiTokenSource();
         } catch (IllegalArgumentException | UncheckedIOException e) {
-            LOG.errorf("cannot start: %s", e.getMessage());
-            Quarkus.asyncExit(EXIT_BAD_KEYS);
-            return;
+            throw new StartFailure(StartFailure.EXIT_BAD_KEYS, "cannot start: " + e.getMessage());
         }
         SecureDatagramSwitch securePort = new SecureDatagramSwitch(config, keys, settings, cluster, new SecureRandom(),
                 observers);
         if (securePort.mesh() != null) {
             metrics.bindCluster(securePort.mesh());
         }
-        if (!deploy(securePort, config.port())) {
-            return;
-        }
+        deploy(securePort, config.port(), "vswitch.port (VSWITCH_PORT)");
         secure = securePort;
         metrics.bindSecurePort(securePort.counters());
         securePort.networkCounters().forEach(metrics::bindNetwork);
-        LOG.infof("vswitch listening on udp %s:%d (secure protocol v1), switch public key %s, networks %s; "
-                        + "max frame %d bytes, MAC ageing %ds", config.host(), securePort.boundPort(),
+        announcements.add(() -> LOG.infof("vswitch listening on udp %s:%d (secure protocol v1), switch public key %s, "
+                        + "networks %s; max frame %d bytes, MAC ageing %ds", config.host(), securePort.boundPort(),
                 Keys.encode(keys.publicKey()), keys.networks(), config.maxFrameSize(),
-                config.macAgingTime().toSeconds());
-        if (cluster != null) {
-            LOG.infof("replica %s of a cluster: trunks on the same port; %s", securePort.mesh().id(), cluster);
+                config.macAgingTime().toSeconds()));
+        if (SwitchKeys.keepsDefaultBeside(config) && !config.networks().isEmpty()) {
+            announcements.add(() -> LOG.infof("network '%s' is kept beside the configured networks, so its vports stay "
+                    + "connected; vswitch.default-network=false removes it", SwitchKeys.DEFAULT_NETWORK));
         }
-        announceTokens(keys, securePort.boundPort());
+        NetworkVariables.unapplied(System.getenv(), keys.networks().stream().map(NetworkDefinition::name).toList())
+                .forEach(warning -> announcements.add(() -> LOG.warn(warning)));
+        if (cluster != null) {
+            announcements.add(() -> LOG.infof("replica %s of a cluster: trunks on the same port; %s",
+                    securePort.mesh().id(), cluster));
+        }
+        prepareTokens(keys, securePort.boundPort());
+        announcements.add(() -> LOG.infof("management API token: %s", apiTokenSource));
         if (config.legacyPort().isPresent()) {
             LegacyDatagramSwitch legacyPort = new LegacyDatagramSwitch(config, config.legacyPort().getAsInt(),
                     new VirtualSwitch<>(LEGACY_NETWORK, settings), observers);
-            if (deploy(legacyPort, config.legacyPort().getAsInt())) {
-                legacy = legacyPort;
-                metrics.bindNetwork(LEGACY_NETWORK, legacyPort.network().counters());
-                LOG.warnf("legacy plaintext port udp %s:%d is open (seed format, network '%s'): anyone who can "
-                        + "reach it can join that network and read its traffic", config.host(), legacyPort.boundPort(),
-                        LEGACY_NETWORK);
+            deploy(legacyPort, config.legacyPort().getAsInt(), "vswitch.legacy-port (VSWITCH_LEGACY_PORT)");
+            legacy = legacyPort;
+            metrics.bindNetwork(LEGACY_NETWORK, legacyPort.network().counters());
+            announcements.add(() -> LOG.warnf("legacy plaintext port udp %s:%d is open (seed format, network '%s'): "
+                    + "anyone who can reach it can join that network and read its traffic", config.host(),
+                    legacyPort.boundPort(), LEGACY_NETWORK));
+        }
+    }
+
+    /**
+     * Makes the API token now, not at the first API request, so that the file the 401 answer points at exists.
+     * The bean is created behind a proxy, which may wrap its constructor's failure.
+     */
+    private String apiTokenSource() {
+        try {
+            return apiToken.source();
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof UncheckedIOException io) {
+                    throw io;
+                }
             }
+            throw e;
+        }
+    }
+
+    /**
+     * Says what started once every port is bound: the HTTP server starts after the StartupEvent, and announces
+     * itself asynchronously, so these lines come about when Quarkus's "started" line does, never before a failure.
+     */
+    void onHttpStarted(@ObservesAsync HttpServerStart event) {
+        if (secure != null && announced.compareAndSet(false, true)) {
+            announcements.forEach(Runnable::run);
         }
     }
 
@@ -194,32 +243,49 @@ public class SwitchService {
         }
     }
 
-    private boolean deploy(DatagramVerticle verticle, int port) {
+    /** Binds a UDP port, or ends start-up saying why and which setting to change. */
+    private void deploy(DatagramVerticle verticle, int port, String portSetting) {
         try {
             vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
         } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            LOG.errorf("cannot listen on udp %s:%d: %s", config.host(), port, cause.getMessage());
-            Quarkus.asyncExit(EXIT_CANNOT_BIND);
-            return false;
+            String reason = e instanceof TimeoutException ? "no answer within " + START_TIMEOUT.toSeconds() + " s"
+                    : StartFailure.osReason(e.getCause());
+            throw new StartFailure(StartFailure.EXIT_UDP_BIND, "cannot listen on udp " + config.host() + ":" + port
+                    + ": " + reason + "; " + bindHint(reason, portSetting));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            throw new StartFailure(StartFailure.EXIT_UDP_BIND, "interrupted while binding udp port " + port);
         }
     }
 
-    private void announceTokens(SwitchKeys keys, int port) {
-        Path dir = keys.writeTokens(SwitchKeys.endpoint(config, port));
+    private static String bindHint(String reason, String portSetting) {
+        if (reason.contains("in use")) {
+            return "set " + portSetting + " to a free port, or stop the program that holds this one";
+        }
+        if (reason.contains("assign requested address") || reason.contains("resolve")) {
+            return "set vswitch.host (VSWITCH_HOST) to an address of this machine, or 0.0.0.0 for all";
+        }
+        if (reason.contains("Permission denied")) {
+            return "ports below 1024 need CAP_NET_BIND_SERVICE; set " + portSetting + " above 1023";
+        }
+        return "check vswitch.host (VSWITCH_HOST) and " + portSetting;
+    }
+
+    /** Writes the join tokens now and says where once started, never what: a token holds the network key. */
+    private void prepareTokens(SwitchKeys keys, int port) {
+        String endpoint = SwitchKeys.endpoint(config, port);
+        Path dir = keys.writeTokens(endpoint);
         for (NetworkDefinition network : keys.networks()) {
             if (dir != null) {
-                LOG.infof("join token for network '%s': in %s (mode 0600); on a client: "
-                        + "sudo vport connect --token-file FILE", network.name(), dir.resolve(network.name() + ".token"));
+                announcements.add(() -> LOG.infof("join token for network '%s': in %s (mode 0600); on a client: "
+                        + "sudo vport connect --token-file FILE", network.name(), dir.resolve(network.name() + ".token")));
             } else {
-                LOG.warnf("cannot write the join token for network '%s' under %s: set vswitch.key-dir to a "
-                        + "writable directory", network.name(), config.keyDir());
+                announcements.add(() -> LOG.warnf("cannot write the join token for network '%s' under %s: set "
+                        + "vswitch.key-dir to a writable directory", network.name(), config.keyDir()));
             }
         }
+        TokenEndpoint.loopbackWarning(endpoint, InetAddress::getAllByName)
+                .ifPresent(warning -> announcements.add(() -> LOG.warn(warning)));
     }
 }
