@@ -174,6 +174,20 @@ public interface SwitchConfig {
          */
         @WithDefault("true")
         boolean explainRefusals();
+
+        /**
+         * Threads that do the handshakes' Diffie-Hellman, off the event loop that forwards frames, so that a flood of
+         * initiations never delays data.
+         */
+        @WithDefault("1")
+        int workers();
+
+        /**
+         * Initiations waiting for a worker, per queue (known sources, strangers); a full queue drops its oldest
+         * (counted {@code busy}).
+         */
+        @WithDefault("256")
+        int queue();
     }
 
     /** One isolated virtual LAN. */

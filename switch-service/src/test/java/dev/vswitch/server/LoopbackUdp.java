@@ -42,6 +42,19 @@ public final class LoopbackUdp implements AutoCloseable {
         return Arrays.copyOf(buffer, packet.getLength());
     }
 
+    /** The next datagram from the switch within {@code timeoutMillis}, or null when none came (lost, for load tests). */
+    public byte[] receiveWithin(int timeoutMillis) throws IOException {
+        byte[] buffer = new byte[65536];
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        socket.setSoTimeout(timeoutMillis);
+        try {
+            socket.receive(packet);
+        } catch (SocketTimeoutException e) {
+            return null;
+        }
+        return Arrays.copyOf(buffer, packet.getLength());
+    }
+
     /** True when no datagram arrives within a short quiet period. */
     public boolean staysSilent() throws IOException {
         socket.setSoTimeout(SILENCE_MS);

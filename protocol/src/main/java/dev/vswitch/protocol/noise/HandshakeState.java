@@ -42,7 +42,8 @@ public final class HandshakeState {
         this.random = builder.random;
         this.psks = builder.psks;
         this.localStatic = builder.localStatic;
-        this.localStaticPublic = localStatic == null ? null : X25519.publicKey(localStatic);
+        this.localStaticPublic = builder.localStaticPublic != null ? builder.localStaticPublic
+                : localStatic == null ? null : X25519.publicKey(localStatic);
         this.localEphemeral = builder.localEphemeral;
         this.localEphemeralPublic = localEphemeral == null ? null : X25519.publicKey(localEphemeral);
         this.remoteStatic = builder.remoteStatic;
@@ -225,6 +226,7 @@ public final class HandshakeState {
         private final boolean initiator;
         private byte[] prologue = new byte[0];
         private byte[] localStatic;
+        private byte[] localStaticPublic;
         private byte[] localEphemeral;
         private byte[] remoteStatic;
         private List<byte[]> psks = new ArrayList<>();
@@ -242,6 +244,17 @@ public final class HandshakeState {
 
         public Builder localStatic(byte[] privateKey) {
             localStatic = privateKey.clone();
+            localStaticPublic = null;
+            return this;
+        }
+
+        /**
+         * The local static key with its public key computed once by the caller: a responder that reads many initiations
+         * saves one X25519 scalar multiplication each (a quarter of the cost of junk that passes mac1).
+         */
+        public Builder localStatic(byte[] privateKey, byte[] publicKey) {
+            localStatic = privateKey;
+            localStaticPublic = publicKey;
             return this;
         }
 

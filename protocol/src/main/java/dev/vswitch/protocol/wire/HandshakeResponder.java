@@ -5,6 +5,7 @@ import dev.vswitch.protocol.noise.NoiseException;
 import dev.vswitch.protocol.noise.X25519;
 
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 
@@ -25,11 +26,21 @@ public final class HandshakeResponder {
     }
 
     private final byte[] localPrivate;
+    /** Computed once: every initiation read needs it, and X25519 is the expensive part of reading one. */
+    private final byte[] localPublic;
     private final byte[] mac1Key;
+    private final SecureRandom random;
 
     public HandshakeResponder(byte[] localPrivate) {
+        this(localPrivate, new SecureRandom());
+    }
+
+    /** @param random the source of the responder's ephemeral keys */
+    public HandshakeResponder(byte[] localPrivate, SecureRandom random) {
         this.localPrivate = localPrivate.clone();
-        this.mac1Key = MessageMacs.mac1Key(X25519.publicKey(localPrivate));
+        this.localPublic = X25519.publicKey(localPrivate);
+        this.mac1Key = MessageMacs.mac1Key(localPublic);
+        this.random = random;
     }
 
     /** The cheap first check of an initiation: does the sender know our public key? */
@@ -43,7 +54,7 @@ public final class HandshakeResponder {
             throw new NoiseException("initiation of wrong length");
         }
         HandshakeState state = HandshakeState.builder(WireFormat.NOISE_PROTOCOL, false)
-                .localStatic(localPrivate).build();
+                .localStatic(localPrivate, localPublic).random(random).build();
         int senderIndex = ByteBuffer.wrap(message).getInt(WireFormat.HEADER_LENGTH);
         int noiseStart = WireFormat.HEADER_LENGTH + WireFormat.INDEX_LENGTH;
         byte[] payload = state.readMessage(Arrays.copyOfRange(message, noiseStart, message.length - 2 * WireFormat.MAC_LENGTH));

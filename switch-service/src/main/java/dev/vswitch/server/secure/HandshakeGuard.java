@@ -2,7 +2,10 @@ package dev.vswitch.server.secure;
 
 import dev.vswitch.protocol.ratelimit.TokenBucket;
 
+import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -31,10 +34,14 @@ final class HandshakeGuard {
         this.maxTrackedSources = maxTrackedSources;
     }
 
-    /** Counts an initiation that passed mac1 and says whether the switch is under load now. */
+    /**
+     * Counts an initiation that passed mac1 and says whether the switch is under load now: in this second, or in the
+     * second just before. A busy second longer ago says nothing about now, so the load decays with time and not only
+     * with the next initiation.
+     */
     boolean countAndCheckLoad(long nowNanos) {
         if (nowNanos - windowStart >= SECOND) {
-            underLoad = inWindow > loadThresholdPerSecond;
+            underLoad = nowNanos - windowStart < 2 * SECOND && inWindow > loadThresholdPerSecond;
             windowStart = nowNanos;
             inWindow = 0;
         }
@@ -53,6 +60,21 @@ final class HandshakeGuard {
             bySource.put(source, bucket);
         }
         return bucket.tryTake(nowNanos);
+    }
+
+    /**
+     * The source a rate limit applies to: the address for IPv4, the /64 for IPv6, where one host commonly holds a whole
+     * /64 and could otherwise make itself unlimited buckets.
+     */
+    static String sourceOf(InetSocketAddress sender) {
+        byte[] address = sender.getAddress().getAddress();
+        return address.length == 16 ? HexFormat.of().formatHex(address, 0, 8) + "::/64" : sender.getAddress().getHostAddress();
+    }
+
+    /** The address bytes a cookie is bound to: the address for IPv4, the /64 for IPv6 (as {@link #sourceOf}). */
+    static byte[] cookieSource(InetSocketAddress sender) {
+        byte[] address = sender.getAddress().getAddress();
+        return address.length == 16 ? Arrays.copyOf(address, 8) : address;
     }
 
     /** Forgets sources whose bucket has refilled: they are no different from new ones. */

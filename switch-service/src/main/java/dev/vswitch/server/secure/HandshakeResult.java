@@ -25,7 +25,9 @@ public enum HandshakeResult {
     /** Timestamp not newer than the last accepted one from this key: a replayed initiation. */
     REPLAYED,
     /** From a vport whose session another vport with the same key replaced, while that one is live: two machines, one key. */
-    KEY_IN_USE;
+    KEY_IN_USE,
+    /** Dropped unread: the handshake workers' queue was full (a flood); the vport retries with a new one. */
+    BUSY;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

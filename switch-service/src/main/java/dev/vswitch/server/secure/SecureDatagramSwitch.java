@@ -29,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,8 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
 
     /** How recently a key's session must have been heard for a handshake from elsewhere to count as a second vport. */
     static final long KEY_IN_USE_NANOS = 15_000_000_000L;
+    /** How long a source whose handshake was confirmed counts as known (its rekeys come every two minutes). */
+    static final long KNOWN_SOURCE_NANOS = 10 * 60 * 1_000_000_000L;
 
     private static final Logger LOG = Logger.getLogger(SecureDatagramSwitch.class);
 
@@ -68,6 +71,10 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     private final ClusterSettings cluster;
     private final ReplicaMesh mesh;
     private final boolean explainRefusals;
+    private final HandshakeWorkers workers;
+    /** Where handshakes were confirmed lately, and when: their initiations go ahead of strangers'. Event loop only. */
+    private final Map<InetSocketAddress, Long> knownSources = new HashMap<>();
+    private final SecureRandom indexRandom;
     private final RefusalLog refusalLog = new RefusalLog();
 
     /** @param cluster the cluster settings, or null when clustering is off */
@@ -81,12 +88,14 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
                     endpoint -> endpoint.clientKey() != null ? endpoint.clientKey() : endpoint.address()));
             networks.put(definition.name(), network);
         }
-        this.responder = new HandshakeResponder(keys.privateKey());
+        this.responder = new HandshakeResponder(keys.privateKey(), random);
         this.cookies = new CookieJar(keys.publicKey(), random);
         SwitchConfig.Handshakes limits = config.handshakes();
         this.guard = new HandshakeGuard(limits.perSourcePerSecond(), limits.perSourceBurst(),
                 limits.loadThresholdPerSecond(), limits.maxTrackedSources());
         this.explainRefusals = limits.explainRefusals();
+        this.workers = new HandshakeWorkers(limits.workers(), limits.queue(), counters, this::readAndAnswer);
+        this.indexRandom = random;
         this.sessions = new SessionTable(random);
         this.forwarder = new FrameForwarder(networks.values().toArray(SecureNetwork[]::new), observers.captures(),
                 counters, this);
@@ -139,7 +148,14 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     }
 
     @Override
+    public void stop() {
+        workers.close();
+        super.stop();
+    }
+
+    @Override
     protected void listening() {
+        workers.start();
         if (mesh != null) {
             new PeerDiscovery(cluster, boundPort(), context, mesh::discovered).start();
         }
@@ -167,35 +183,53 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         }
     }
 
+    // ---- handshakes: the cheap checks on the event loop, the Diffie-Hellman on the workers -----------
+
+    /**
+     * 1. mac1 (one HMAC): else refused as made for another switch's key. 2. Under load, mac2 (a cookie): else a cookie
+     * reply. 3. The source's rate limit (its address, or its /64 for IPv6). 4. Queued for a handshake worker, known
+     * sources ahead of strangers; {@link #readAndAnswer} goes on from there, off this thread.
+     */
     private void onInitiation(byte[] message, InetSocketAddress sender, long now) {
         if (!responder.mac1Valid(message)) {
             counters.handshake(HandshakeResult.BAD_MAC1);
             // Only within the source's rate limit: a refusal is small, but a flood of junk must not become a flood of them.
-            boolean answer = explainRefusals && guard.allow(sender.getAddress().getHostAddress(), now);
+            boolean answer = explainRefusals && guard.allow(HandshakeGuard.sourceOf(sender), now);
             refuse(message, sender, Reason.UNKNOWN_SWITCH_KEY, now, answer, () -> "refused a handshake from "
                     + Endpoints.text(sender) + ": it was made for another switch's key (a join token from another"
                     + " switch, or this switch's key changed: hand out this switch's tokens again)");
             return;
         }
         if (guard.countAndCheckLoad(now) && !mac2Valid(message, sender, now)) {
-            int senderIndex = ByteBuffer.wrap(message).getInt(WireFormat.HEADER_LENGTH);
-            send(cookies.reply(message, senderIndex, addressBytes(sender), sender.getPort(), now), sender);
+            int senderIndex = HandshakeRefusal.senderIndexOf(message);
+            send(cookies.reply(message, senderIndex, HandshakeGuard.cookieSource(sender), sender.getPort(), now), sender);
             counters.handshake(HandshakeResult.COOKIE_SENT);
             return;
         }
-        if (!guard.allow(sender.getAddress().getHostAddress(), now)) {
+        if (!guard.allow(HandshakeGuard.sourceOf(sender), now)) {
             counters.handshake(HandshakeResult.RATE_LIMITED);
             return;
         }
+        workers.submit(new HandshakeWorkers.Job(message, sender, now), knownSources.containsKey(sender));
+    }
+
+    /**
+     * On a handshake worker: 5. decrypts the initiation (junk ends here, after one Diffie-Hellman). 6. Checks what needs
+     * no switching state: the network exists and admits the key. 7. Writes the response. 8. Hands it to the event loop
+     * ({@link #acceptOnEventLoop}). Reads only what never changes after construction ({@link #networks}, the keys).
+     */
+    private void readAndAnswer(HandshakeWorkers.Job job) {
+        InetSocketAddress sender = job.sender();
+        long now = job.receivedNanos();
         HandshakeResponder.Initiation initiation;
         try {
-            initiation = responder.readInitiation(message);
+            initiation = responder.readInitiation(job.message());
         } catch (NoiseException e) {
             counters.handshake(HandshakeResult.DECRYPT_FAILED);
             return;
         }
         if (mesh != null && ReplicaId.isTrunkName(initiation.network())) {
-            mesh.onInitiation(initiation, sender, now);
+            runOnEventLoop(() -> mesh.onInitiation(initiation, sender, now));
             return;
         }
         SecureNetwork network = networks.get(initiation.network());
@@ -203,36 +237,64 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         String name = RefusalLog.printable(initiation.network());
         if (network == null) {
             counters.handshake(HandshakeResult.UNKNOWN_NETWORK);
-            refuse(message, sender, Reason.UNKNOWN_NETWORK, now, explainRefusals, () -> "refused a handshake from " + Endpoints.text(sender)
-                    + " (key " + RefusalLog.fingerprint(clientKey) + "): this switch has no network '" + name
-                    + "' (its networks: " + String.join(", ", networks.keySet()) + ")");
+            runOnEventLoop(() -> refuse(job.message(), sender, Reason.UNKNOWN_NETWORK, now, explainRefusals,
+                    () -> "refused a handshake from " + Endpoints.text(sender) + " (key " + RefusalLog.fingerprint(clientKey)
+                            + "): this switch has no network '" + name + "' (its networks: "
+                            + String.join(", ", networks.keySet()) + ")"));
             return;
         }
         if (!network.definition().admits(clientKey)) {
             counters.handshake(HandshakeResult.CLIENT_NOT_ALLOWED);
-            refuse(message, sender, Reason.CLIENT_NOT_ALLOWED, now, explainRefusals, () -> "refused a handshake from "
-                    + Endpoints.text(sender) + ": key " + RefusalLog.fingerprint(clientKey)
-                    + " is not on the allow-list of network '" + name + "' (vswitch.networks." + name + ".allowed-clients)");
+            runOnEventLoop(() -> refuse(job.message(), sender, Reason.CLIENT_NOT_ALLOWED, now, explainRefusals,
+                    () -> "refused a handshake from " + Endpoints.text(sender) + ": key " + RefusalLog.fingerprint(clientKey)
+                            + " is not on the allow-list of network '" + name + "' (vswitch.networks." + name
+                            + ".allowed-clients)"));
             return;
         }
+        HandshakeResponder.Response response = responder.respond(initiation, network.definition().key(),
+                workerIndex(), now);
+        runOnEventLoop(() -> acceptOnEventLoop(job.message(), initiation, response, network, clientKey, sender, now));
+    }
+
+    /** A random session index, never 0; {@link #acceptOnEventLoop} drops the rare one already in use. */
+    private int workerIndex() {
+        int index;
+        do {
+            index = indexRandom.nextInt();
+        } while (index == 0);
+        return index;
+    }
+
+    /**
+     * Back on the event loop: 9. the checks that need the peers' state (key in use elsewhere, timestamp newer than the
+     * last accepted), then 10. the session is installed (pending until the client's first data) and the response sent.
+     */
+    private void acceptOnEventLoop(byte[] message, HandshakeResponder.Initiation initiation,
+            HandshakeResponder.Response response, SecureNetwork network, String clientKey, InetSocketAddress sender,
+            long now) {
+        if (sessions.get(response.session().localIndex()) != null) {
+            counters.handshake(HandshakeResult.BUSY); // one in four billion: the vport retries
+            return;
+        }
+        String name = network.definition().name();
         Peer peer = network.peer(clientKey);
         if (sender.equals(peer.displaced) && !sender.equals(peer.address) && now - peer.lastHeardNanos < KEY_IN_USE_NANOS) {
             counters.handshake(HandshakeResult.KEY_IN_USE);
-            refuse(message, sender, Reason.KEY_IN_USE, now, explainRefusals, () -> "refused a handshake from " + Endpoints.text(sender)
-                    + ": key " + RefusalLog.fingerprint(clientKey) + " of network '" + name + "' is in use by the vport at "
-                    + peer.address() + " (two machines with one key? give each its own key file)");
+            refuse(message, sender, Reason.KEY_IN_USE, now, explainRefusals, () -> "refused a handshake from "
+                    + Endpoints.text(sender) + ": key " + RefusalLog.fingerprint(clientKey) + " of network '" + name
+                    + "' is in use by the vport at " + peer.address() + " (two machines with one key? give each its own"
+                    + " key file)");
             return;
         }
         if (!Timestamp.isNewer(initiation.timestamp(), peer.lastTimestamp)) {
             counters.handshake(HandshakeResult.REPLAYED);
-            refuse(message, sender, Reason.STALE_TIMESTAMP, now, explainRefusals, () -> "refused a handshake from " + Endpoints.text(sender)
-                    + ": key " + RefusalLog.fingerprint(clientKey) + " of network '" + name + "' sent a timestamp not newer"
-                    + " than its last accepted one (a replayed initiation, or that machine's clock went back)");
+            refuse(message, sender, Reason.STALE_TIMESTAMP, now, explainRefusals, () -> "refused a handshake from "
+                    + Endpoints.text(sender) + ": key " + RefusalLog.fingerprint(clientKey) + " of network '" + name
+                    + "' sent a timestamp not newer than its last accepted one (a replayed initiation, or that"
+                    + " machine's clock went back)");
             return;
         }
         peer.lastTimestamp = initiation.timestamp();
-        HandshakeResponder.Response response = responder.respond(initiation, network.definition().key(),
-                sessions.newIndex(), now);
         sessions.add(response.session(), peer);
         sessions.remove(peer.sessions().replacePending(response.session()));
         if (peer.address == null) {
@@ -280,6 +342,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
                     && peer.sessions().current() != null && now - peer.lastHeardNanos < KEY_IN_USE_NANOS;
             sessions.remove(peer.sessions().confirm(session));
             counters.handshake(HandshakeResult.CONFIRMED);
+            knownSources.put(sender, now);
             if (replacesLiveVport) {
                 replace(peer, sender);
             }
@@ -288,6 +351,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         if (!sender.equals(peer.address)) {
             peer.address = sender; // authenticated, so the session may move: roaming, NAT rebinding
             counters.roamed();
+            knownSources.put(sender, now);
         }
         forwarder.fromVport(peer, offloaded, now);
     }
@@ -323,12 +387,13 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     }
 
     private boolean mac2Valid(byte[] message, InetSocketAddress sender, long now) {
-        return cookies.mac2Valid(message, addressBytes(sender), sender.getPort(), now);
+        return cookies.mac2Valid(message, HandshakeGuard.cookieSource(sender), sender.getPort(), now);
     }
 
     @Override
     protected void sweep(long now) {
         guard.sweep(now);
+        knownSources.values().removeIf(confirmed -> now - confirmed > KNOWN_SOURCE_NANOS);
         sessions.sweep(now, (entry, unconfirmed) -> {
             if (entry.owner() instanceof TrunkLink link) {
                 mesh.sessionRemoved(link, entry.session(), unconfirmed);
@@ -364,7 +429,4 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         peer.network().forget(peer);
     }
 
-    private static byte[] addressBytes(InetSocketAddress address) {
-        return address.getAddress().getAddress();
-    }
 }

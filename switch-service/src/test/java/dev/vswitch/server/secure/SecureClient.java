@@ -136,6 +136,12 @@ public final class SecureClient implements AutoCloseable {
         return open(receiveRaw());
     }
 
+    /** The next frame within {@code timeoutMillis}, or null when none came: for load tests, where one may be lost. */
+    public byte[] receiveFrameWithin(int timeoutMillis) throws IOException {
+        byte[] message = udp.receiveWithin(timeoutMillis);
+        return message == null ? null : open(message);
+    }
+
     private byte[] open(byte[] message) {
         ByteBuffer plain = ByteBuffer.allocate(message.length);
         Session.Verdict verdict = session.open(ByteBuffer.wrap(message), plain);
