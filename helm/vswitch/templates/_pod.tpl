@@ -2,15 +2,15 @@
 {{- define "vswitch.podTemplate" -}}
 metadata:
   labels:
-    {{- include "vswitch.labels" . | nindent 4 }}
+    {{- include "vswitch.podLabels" . | nindent 4 }}
     {{- with .Values.podLabels }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
   annotations:
-    # A changed setting or key restarts the switch.
-    checksum/config: {{ include (print $.Template.BasePath "/configmap.yaml") . | sha256sum }}
-    {{- if not .Values.existingSecret }}
-    checksum/secret: {{ include (print $.Template.BasePath "/secret.yaml") . | sha256sum }}
+    # A changed setting or key restarts the switch (the data only: a new chart version alone does not).
+    checksum/config: {{ include "vswitch.properties" . | sha256sum }}
+    {{- if ne .Values.keys.mode "existingSecret" }}
+    checksum/secret: {{ include "vswitch.secretData" . | sha256sum }}
     {{- end }}
     {{- with .Values.podAnnotations }}
     {{- toYaml . | nindent 4 }}
@@ -28,7 +28,8 @@ spec:
   {{- with .Values.priorityClassName }}
   priorityClassName: {{ . }}
   {{- end }}
-  terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
+  # The preStop wait, the switch's drain after SIGTERM, and time to close (values "drain").
+  terminationGracePeriodSeconds: {{ include "vswitch.terminationGracePeriodSeconds" . }}
   securityContext:
     {{- toYaml .Values.podSecurityContext | nindent 4 }}
   containers:
@@ -41,6 +42,9 @@ spec:
         # The settings, then the keys; quarkus.http.port and vswitch.port are in the first file.
         - name: SMALLRYE_CONFIG_LOCATIONS
           value: /etc/vswitch/config/vswitch.properties,/etc/vswitch/secret/vswitch-secret.properties
+        # After SIGTERM the switch reports not ready at once and keeps forwarding this long (drain.seconds).
+        - name: VSWITCH_SHUTDOWN_DRAIN
+          value: "{{ int .Values.drain.seconds }}s"
         {{- with .Values.switch.javaToolOptions }}
         - name: JAVA_TOOL_OPTIONS
           value: {{ . | quote }}
@@ -66,12 +70,25 @@ spec:
         - name: http
           containerPort: {{ .Values.switch.httpPort }}
           protocol: TCP
+        {{- if not (kindIs "invalid" .Values.switch.managementPort) }}
+        - name: management
+          containerPort: {{ .Values.switch.managementPort }}
+          protocol: TCP
+        {{- end }}
+      {{- if gt (int .Values.drain.preStopSeconds) 0 }}
+      lifecycle:
+        # Kubernetes has taken the pod out of the Services when this starts; the wait lets kube-proxy and the
+        # cloud's load balancer (its health check on /q/health/ready) catch up before SIGTERM starts the drain.
+        preStop:
+          exec:
+            command: ["sleep", "{{ int .Values.drain.preStopSeconds }}"]
+      {{- end }}
       {{- with .Values.probes.startup }}
       {{- if .enabled }}
       startupProbe:
         httpGet:
           path: /q/health/started
-          port: http
+          port: {{ include "vswitch.healthPortName" $ }}
         initialDelaySeconds: {{ .initialDelaySeconds }}
         periodSeconds: {{ .periodSeconds }}
         timeoutSeconds: {{ .timeoutSeconds }}
@@ -83,7 +100,7 @@ spec:
       livenessProbe:
         httpGet:
           path: /q/health/live
-          port: http
+          port: {{ include "vswitch.healthPortName" $ }}
         initialDelaySeconds: {{ .initialDelaySeconds }}
         periodSeconds: {{ .periodSeconds }}
         timeoutSeconds: {{ .timeoutSeconds }}
@@ -95,7 +112,7 @@ spec:
       readinessProbe:
         httpGet:
           path: /q/health/ready
-          port: http
+          port: {{ include "vswitch.healthPortName" $ }}
         initialDelaySeconds: {{ .initialDelaySeconds }}
         periodSeconds: {{ .periodSeconds }}
         timeoutSeconds: {{ .timeoutSeconds }}

@@ -79,6 +79,19 @@ final class ApiRules {
                 rules.budget(budget);
             } else if (object instanceof ServiceMonitor monitor) {
                 rules.monitor(monitor);
+            } else if (object instanceof io.fabric8.kubernetes.api.model.Pod pod) {
+                rules.require(pod.getSpec() != null, "spec is required");
+                if (pod.getSpec() != null) {
+                    rules.require(Set.of("Always", "OnFailure", "Never").contains(String.valueOf(pod.getSpec().getRestartPolicy())),
+                            "spec.restartPolicy must be Always, OnFailure or Never");
+                    rules.podSpec(pod.getSpec());
+                }
+            } else if (object instanceof io.fabric8.kubernetes.api.model.GenericKubernetesResource generic
+                    && "NetworkPolicy".equals(generic.getKind())) {
+                rules.networkPolicy(generic);
+            } else if (object instanceof io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule rule) {
+                rules.require(rule.getSpec() != null && rule.getSpec().getGroups() != null && !rule.getSpec().getGroups().isEmpty(),
+                        "spec.groups is required");
             }
         }
         return rules.problems;
@@ -390,6 +403,44 @@ final class ApiRules {
                 require(endpoint.getPath() == null || endpoint.getPath().startsWith("/"), "endpoint path must start with /");
                 require(endpoint.getScheme() == null || Set.of("http", "https", "HTTP", "HTTPS").contains(endpoint.getScheme()), "bad endpoint scheme");
             });
+        }
+    }
+
+    /** networking.k8s.io/v1 NetworkPolicy: peers with one kind of selector each, CIDRs, ports and protocols. */
+    private void networkPolicy(io.fabric8.kubernetes.api.model.GenericKubernetesResource policy) {
+        com.fasterxml.jackson.databind.JsonNode spec = new com.fasterxml.jackson.databind.ObjectMapper()
+                .valueToTree(policy.getAdditionalProperties().get("spec"));
+        require(spec != null && spec.has("podSelector"), "spec.podSelector is required");
+        if (spec == null) {
+            return;
+        }
+        for (com.fasterxml.jackson.databind.JsonNode type : spec.path("policyTypes")) {
+            require(Set.of("Ingress", "Egress").contains(type.asText()), "bad spec.policyTypes " + type);
+        }
+        for (com.fasterxml.jackson.databind.JsonNode rule : spec.path("ingress")) {
+            if (rule.has("from")) {
+                require(!rule.path("from").isEmpty(), "an ingress rule with an empty from lets everyone in: leave from out or name peers");
+            }
+            for (com.fasterxml.jackson.databind.JsonNode peer : rule.path("from")) {
+                boolean ipBlock = peer.has("ipBlock");
+                require(ipBlock ? peer.size() == 1 : (peer.has("podSelector") || peer.has("namespaceSelector")),
+                        "a peer is an ipBlock alone, or pod and/or namespace selectors: " + peer);
+                if (ipBlock) {
+                    require(CIDR.matcher(peer.path("ipBlock").path("cidr").asText()).matches(), "ipBlock.cidr '" + peer.path("ipBlock").path("cidr").asText() + "' is not a CIDR");
+                }
+                for (String selector : List.of("podSelector", "namespaceSelector")) {
+                    if (peer.has(selector)) {
+                        Map<String, String> labels = new java.util.HashMap<>();
+                        peer.path(selector).path("matchLabels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                        labels(labels, selector + ".matchLabels");
+                    }
+                }
+            }
+            for (com.fasterxml.jackson.databind.JsonNode port : rule.path("ports")) {
+                require(PROTOCOLS.contains(port.path("protocol").asText("TCP")), "bad protocol " + port.path("protocol"));
+                require(port.path("port").isInt() ? port.path("port").asInt() >= 1 && port.path("port").asInt() <= 65535 : PORT_NAME.matcher(port.path("port").asText()).matches(),
+                        "bad port " + port.path("port"));
+            }
         }
     }
 

@@ -37,16 +37,25 @@ final class Chart {
     }
 
     static Rendered render(String release, String valuesYaml) {
+        return render(Repo.chart(), release, valuesYaml);
+    }
+
+    /** `helm template` of a copy of the chart at {@code chart}. */
+    static Rendered renderChart(Path chart, String valuesYaml) {
+        return render(chart, RELEASE, valuesYaml);
+    }
+
+    private static Rendered render(Path chart, String release, String valuesYaml) {
         FakeKubernetesApi.get();
         Path values = writeValues(valuesYaml);
         try {
-            String manifest = new Helm(Repo.chart()).template()
+            String manifest = new Helm(chart).template()
                     .withName(release)
                     .withNamespace(NAMESPACE)
                     .withKubeVersion(KUBE_VERSION)
                     .withValuesFile(values)
                     .call();
-            return new Rendered(manifest, parse(manifest));
+            return Rendered.of(manifest);
         } finally {
             delete(values);
         }
@@ -59,6 +68,30 @@ final class Chart {
             throw new AssertionError("these values were accepted:\n" + valuesYaml + "\nrendering:\n" + rendered.manifest());
         } catch (IllegalStateException e) {
             return e.getMessage();
+        }
+    }
+
+    /**
+     * `helm upgrade --dry-run=OPTION` of release "demo" in "net" with these values, against {@link FakeKubernetesApi},
+     * which must hold the release's history ({@link FakeKubernetesApi#putRelease}); the error's message when Helm refuses.
+     */
+    static String upgradeRefusal(String valuesYaml, DryRun dryRun) {
+        FakeKubernetesApi.get();
+        Path values = writeValues(valuesYaml);
+        try {
+            Release release = new Helm(Repo.chart()).upgrade()
+                    .withName(RELEASE)
+                    .withNamespace(NAMESPACE)
+                    .withValuesFile(values)
+                    .disableOpenApiValidation()
+                    .dryRun()
+                    .withDryRunOption(dryRun)
+                    .call();
+            throw new AssertionError("the upgrade was accepted:\n" + release.getOutput());
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        } finally {
+            delete(values);
         }
     }
 
@@ -120,7 +153,17 @@ final class Chart {
     }
 
     /** A rendering: the manifest text and its objects. */
-    record Rendered(String manifest, List<JsonNode> objects) {
+    record Rendered(String manifest, List<JsonNode> objects, List<JsonNode> hooks) {
+
+        /** The objects of a rendering, Helm's hooks (helm.sh/hook, e.g. the `helm test` pod) apart: they are not installed. */
+        static Rendered of(String manifest) {
+            List<JsonNode> objects = new ArrayList<>();
+            List<JsonNode> hooks = new ArrayList<>();
+            for (JsonNode object : parse(manifest)) {
+                (object.path("metadata").path("annotations").has("helm.sh/hook") ? hooks : objects).add(object);
+            }
+            return new Rendered(manifest, objects, hooks);
+        }
 
         List<JsonNode> all(String kind) {
             return objects.stream().filter(o -> kind.equals(o.path("kind").asText())).collect(Collectors.toList());

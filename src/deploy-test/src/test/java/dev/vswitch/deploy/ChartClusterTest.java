@@ -228,7 +228,7 @@ class ChartClusterTest {
 
     @Test
     void existingSecretServesEveryReplica() {
-        Manifests manifests = Manifests.validate(Chart.render("replicaCount: 3\nexistingSecret: my-vswitch-keys").objects(), "my-vswitch-keys");
+        Manifests manifests = Manifests.validate(Chart.render("replicaCount: 3\nkeys: {mode: existingSecret}\nexistingSecret: my-vswitch-keys").objects(), "my-vswitch-keys");
         assertTrue(manifests.all(Secret.class).isEmpty());
         Volume volume = manifests.podTemplate().getSpec().getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
         assertEquals("my-vswitch-keys", volume.getSecret().getSecretName());

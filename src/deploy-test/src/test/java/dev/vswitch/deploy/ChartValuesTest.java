@@ -88,7 +88,7 @@ class ChartValuesTest {
     @Test
     void existingSecretIsUsedAndNoneIsGenerated() {
         FakeKubernetesApi.get().clear();
-        Chart.Rendered rendered = Chart.render("existingSecret: my-vswitch-keys");
+        Chart.Rendered rendered = Chart.render("keys: {mode: existingSecret}\nexistingSecret: my-vswitch-keys");
         Manifests manifests = Manifests.validate(rendered.objects(), "my-vswitch-keys");
         assertTrue(manifests.all(Secret.class).isEmpty(), "no Secret of the chart's own");
         var pod = manifests.deployment().getSpec().getTemplate();

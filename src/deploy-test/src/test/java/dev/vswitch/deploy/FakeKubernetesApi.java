@@ -30,6 +30,15 @@ final class FakeKubernetesApi {
              {"name":"secrets","singularName":"secret","namespaced":true,"kind":"Secret","verbs":["get","list"]},
              {"name":"configmaps","singularName":"configmap","namespaced":true,"kind":"ConfigMap","verbs":["get","list"]}]}
             """;
+    private static final String VERSION = """
+            {"major":"1","minor":"30","gitVersion":"v1.30.0","platform":"linux/amd64"}
+            """;
+    private static final String CORE_VERSIONS = """
+            {"kind":"APIVersions","versions":["v1"],"serverAddressByClientCIDRs":[]}
+            """;
+    private static final String NO_GROUPS = """
+            {"kind":"APIGroupList","apiVersion":"v1","groups":[]}
+            """;
     private static final String NOT_FOUND = """
             {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","reason":"NotFound","code":404,
              "message":"not found"}
@@ -39,6 +48,8 @@ final class FakeKubernetesApi {
 
     private final HttpServer server;
     private final Map<String, String> objects = new ConcurrentHashMap<>();
+    /** Helm's release records (Secrets of type helm.sh/release.v1), listed by namespace. */
+    private final Map<String, List<String>> releases = new ConcurrentHashMap<>();
     private final List<String> requests = new ArrayList<>();
 
     private FakeKubernetesApi() throws IOException {
@@ -93,8 +104,37 @@ final class FakeKubernetesApi {
         objects.put(path, json);
     }
 
+    /**
+     * Serves Helm's record of a deployed release (its storage driver lists Secrets labelled owner=helm), so that
+     * `helm upgrade` finds it: revision 1 of chart vswitch, with no objects.
+     */
+    void putRelease(String namespace, String name) {
+        String release = """
+                {"name":"%s","namespace":"%s","version":1,"config":{},"manifest":"",
+                 "info":{"status":"deployed","first_deployed":"2026-01-01T00:00:00Z","last_deployed":"2026-01-01T00:00:00Z",
+                         "description":"Install complete"},
+                 "chart":{"metadata":{"apiVersion":"v2","name":"vswitch","version":"0.2.1","appVersion":"0.1.0"},"values":{}}}
+                """.formatted(name, namespace);
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write(release.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        String stored = b64.encodeToString(b64.encodeToString(zipped.toByteArray()).getBytes(StandardCharsets.US_ASCII));
+        String secret = """
+                {"apiVersion":"v1","kind":"Secret","type":"helm.sh/release.v1",
+                 "metadata":{"name":"sh.helm.release.v1.%s.v1","namespace":"%s",
+                             "labels":{"name":"%s","owner":"helm","status":"deployed","version":"1"}},
+                 "data":{"release":"%s"}}
+                """.formatted(name, namespace, name, stored);
+        releases.computeIfAbsent(namespace, n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(secret);
+    }
+
     void clear() {
         objects.clear();
+        releases.clear();
         synchronized (requests) {
             requests.clear();
         }
@@ -115,8 +155,23 @@ final class FakeKubernetesApi {
         }
         String body = NOT_FOUND;
         int status = 404;
+        java.util.regex.Matcher secretList = java.util.regex.Pattern.compile("/api/v1/namespaces/([^/]+)/secrets").matcher(path);
         if ("GET".equals(method) && "/api/v1".equals(path)) {
             body = CORE_RESOURCES;
+            status = 200;
+        } else if ("GET".equals(method) && "/version".equals(path)) {
+            body = VERSION;
+            status = 200;
+        } else if ("GET".equals(method) && "/api".equals(path)) {
+            body = CORE_VERSIONS;
+            status = 200;
+        } else if ("GET".equals(method) && "/apis".equals(path)) {
+            body = NO_GROUPS;
+            status = 200;
+        } else if ("GET".equals(method) && secretList.matches() && String.valueOf(exchange.getRequestURI().getQuery()).contains("owner=helm")) {
+            body = """
+                    {"kind":"SecretList","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[%s]}
+                    """.formatted(String.join(",", releases.getOrDefault(secretList.group(1), List.of())));
             status = 200;
         } else if ("GET".equals(method) && objects.containsKey(path)) {
             body = objects.get(path);

@@ -194,7 +194,25 @@ final class Manifests {
                 problems.add("ServiceMonitor in another namespace does not look in " + serviceNamespace);
             }
         }
+        for (HasMetadata object : objects) {
+            if (object instanceof io.fabric8.kubernetes.api.model.GenericKubernetesResource policy && "NetworkPolicy".equals(policy.getKind())) {
+                com.fasterxml.jackson.databind.JsonNode selector = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .valueToTree(policy.getAdditionalProperties().get("spec")).path("podSelector").path("matchLabels");
+                Map<String, String> labels = new java.util.HashMap<>();
+                selector.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                if (!ApiRules.selects(labels, podLabels)) {
+                    problems.add("NetworkPolicy " + policy.getMetadata().getName() + " does not select the switch's pods");
+                }
+            }
+        }
         return problems;
+    }
+
+    /** The object of this kind (a NetworkPolicy, read without a typed model) as JSON. */
+    com.fasterxml.jackson.databind.JsonNode generic(String kind) {
+        List<HasMetadata> found = objects.stream().filter(o -> kind.equals(o.getKind())).collect(Collectors.toList());
+        assertEquals(1, found.size(), "expected one " + kind);
+        return new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(found.get(0));
     }
 
     private Set<String> names(Class<? extends HasMetadata> type) {

@@ -32,6 +32,31 @@ class NotesTest {
     }
 
     @Test
+    void nodePortNotesGiveAFixedNodePortAndNotTheServicePort() {
+        String notes = Chart.installOutput("service: {type: NodePort, nodePort: 31999}");
+        assertContains(notes, "export VSWITCH_PORT=31999");
+        assertContains(notes, "set switch.publicEndpoint=NODE_ADDRESS:31999");
+        assertFalse(notes.contains("VSWITCH_PORT=9999"), notes);
+    }
+
+    @Test
+    void everyApiCallHasItsTokenSetFirst() {
+        for (String values : new String[] {"{}", "replicaCount: 3", "keys: {mode: existingSecret}\nexistingSecret: my-keys",
+                "replicaCount: 3\nkeys: {mode: existingSecret}\nexistingSecret: my-keys"}) {
+            String notes = Chart.installOutput(values);
+            int set = notes.indexOf("export VSWITCH_API_TOKEN=");
+            int used = notes.indexOf("$VSWITCH_API_TOKEN");
+            assertTrue(used < 0 || (set >= 0 && set < used), values + ": $VSWITCH_API_TOKEN used before it is set:\n" + notes);
+        }
+    }
+
+    @Test
+    void helmTestIsMentioned() {
+        assertContains(Chart.installOutput("{}"), "helm test demo --namespace net");
+        assertFalse(Chart.installOutput("tests: {enabled: false}").contains("helm test"));
+    }
+
+    @Test
     void clusterIpNotesSayItIsInternal() {
         String notes = Chart.installOutput("service: {type: ClusterIP}");
         assertContains(notes, "reachable only inside the cluster, at\n   demo-vswitch.net.svc:9999");
@@ -59,14 +84,16 @@ class NotesTest {
         assertContains(notes, "kubectl port-forward --namespace net pod/demo-vswitch-0 8080:8080");
         assertContains(notes, "localhost:8080/api/v1/cluster/peers");
         assertFalse(notes.contains("WARNING"), notes);
-        assertContains(Chart.installOutput("replicaCount: 3\nexistingSecret: my-keys"),
+        assertContains(Chart.installOutput("replicaCount: 3\nkeys: {mode: existingSecret}\nexistingSecret: my-keys"),
                 "Secret my-keys must hold vswitch.cluster.secret in its vswitch-secret.properties:\n   without it, no replica starts");
     }
 
     @Test
     void existingSecretNotesPointAtTheUsersSecret() {
-        String notes = Chart.installOutput("existingSecret: my-keys");
-        assertContains(notes, "vswitch.api-token in the vswitch-secret.properties of Secret my-keys");
+        String notes = Chart.installOutput("keys: {mode: existingSecret}\nexistingSecret: my-keys");
+        assertContains(notes, "export VSWITCH_API_TOKEN=$(kubectl get secret --namespace net my-keys"
+                + " -o jsonpath='{.data.vswitch-secret\\.properties}' | base64 -d | sed -n 's/^vswitch\\.api-token=//p')");
+        assertFalse(notes.contains("{.data.api\\.token}"), "no entry api.token in the user's Secret: " + notes);
     }
 
     private static void assertContains(String text, String expected) {
