@@ -3,7 +3,9 @@ package dev.vswitch.server.secure;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,10 +16,13 @@ import java.util.function.Consumer;
  * their own, so that a flood of initiations never delays the forwarding event loop: it only checks mac1, cookies and
  * rate limits, and queues what passes here.
  *
- * <p>Two bounded queues: initiations from known sources (an address that completed a handshake recently) are taken
- * before those from strangers, so members keep rekeying during a flood. A full queue drops its oldest initiation to
- * make room for the newest (a vport retries with a new one anyway, so the newest is the one worth answering); every
- * drop is counted {@link HandshakeResult#BUSY}.
+ * <p>Initiations from known sources (an address that completed a handshake recently) are taken before those from
+ * strangers, so members keep rekeying during a flood. Strangers are served in turn, one initiation per source (its
+ * address, or its /64) per round: a flood from many addresses then costs a newcomer one place in the round per flooding
+ * source, not a place behind everything they sent. Each source holds at most {@link #PER_SOURCE} waiting initiations
+ * (a vport retries with a new one anyway, so its newest is the one worth answering: the oldest goes); at most
+ * {@code capacity} known initiations and {@code capacity} stranger sources wait. Every drop is counted
+ * {@link HandshakeResult#BUSY}.
  */
 final class HandshakeWorkers implements AutoCloseable {
 
@@ -27,8 +32,14 @@ final class HandshakeWorkers implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition waiting = lock.newCondition();
+    /** Initiations a stranger source may have waiting. */
+    static final int PER_SOURCE = 2;
+
     private final ArrayDeque<Job> known = new ArrayDeque<>();
-    private final ArrayDeque<Job> strangers = new ArrayDeque<>();
+    /** Each waiting stranger source's initiations, oldest first. */
+    private final Map<String, ArrayDeque<Job>> bySource = new HashMap<>();
+    /** The stranger sources with initiations waiting, in the order they are served. */
+    private final ArrayDeque<String> turns = new ArrayDeque<>();
     private final int capacity;
     private final SecureCounters counters;
     private final List<Thread> threads = new ArrayList<>();
@@ -53,30 +64,42 @@ final class HandshakeWorkers implements AutoCloseable {
         threads.forEach(Thread::start);
     }
 
-    /** Queues an initiation; from the event loop. */
-    void submit(Job job, boolean fromKnownSource) {
-        ArrayDeque<Job> queue = fromKnownSource ? known : strangers;
+    /** Queues an initiation from {@code source} (its rate-limit key); from the event loop. */
+    void submit(Job job, boolean fromKnownSource, String source) {
         lock.lock();
         try {
-            if (queue.size() >= capacity) {
-                queue.pollFirst();
+            if (fromKnownSource) {
+                if (known.size() >= capacity) {
+                    known.pollFirst();
+                    counters.handshake(HandshakeResult.BUSY);
+                }
+                known.addLast(job);
+            } else if (!queueStranger(job, source)) {
                 counters.handshake(HandshakeResult.BUSY);
+                return;
             }
-            queue.addLast(job);
             waiting.signal();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Initiations waiting, both queues together. */
-    int queued() {
-        lock.lock();
-        try {
-            return known.size() + strangers.size();
-        } finally {
-            lock.unlock();
+    /** False when the initiation was dropped: every place for a new source is taken. Holds the lock. */
+    private boolean queueStranger(Job job, String source) {
+        ArrayDeque<Job> jobs = bySource.get(source);
+        if (jobs == null) {
+            if (bySource.size() >= capacity) {
+                return false;
+            }
+            jobs = new ArrayDeque<>(PER_SOURCE);
+            bySource.put(source, jobs);
+            turns.addLast(source);
+        } else if (jobs.size() >= PER_SOURCE) {
+            jobs.pollFirst();
+            counters.handshake(HandshakeResult.BUSY);
         }
+        jobs.addLast(job);
+        return true;
     }
 
     private void run(Consumer<Job> work) {
@@ -97,14 +120,30 @@ final class HandshakeWorkers implements AutoCloseable {
     private Job take() throws InterruptedException {
         lock.lock();
         try {
-            if (known.isEmpty() && strangers.isEmpty()) {
+            if (known.isEmpty() && turns.isEmpty()) {
                 waiting.await(1, TimeUnit.SECONDS);
             }
             Job next = known.pollFirst();
-            return next != null ? next : strangers.pollFirst();
+            return next != null ? next : nextStranger();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The oldest initiation of the stranger source whose turn it is, or null; that source goes to the back. Holds the lock. */
+    private Job nextStranger() {
+        String source = turns.pollFirst();
+        if (source == null) {
+            return null;
+        }
+        ArrayDeque<Job> jobs = bySource.get(source);
+        Job next = jobs.pollFirst();
+        if (jobs.isEmpty()) {
+            bySource.remove(source);
+        } else {
+            turns.addLast(source);
+        }
+        return next;
     }
 
     @Override

@@ -188,7 +188,8 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     /**
      * 1. mac1 (one HMAC): else refused as made for another switch's key. 2. Under load, mac2 (a cookie): else a cookie
      * reply. 3. The source's rate limit (its address, or its /64 for IPv6). 4. Queued for a handshake worker, known
-     * sources ahead of strangers; {@link #readAndAnswer} goes on from there, off this thread.
+     * sources ahead of strangers, and strangers served in turn by source; {@link #readAndAnswer} goes on from there, off
+     * this thread.
      */
     private void onInitiation(byte[] message, InetSocketAddress sender, long now) {
         if (!responder.mac1Valid(message)) {
@@ -206,11 +207,12 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
             counters.handshake(HandshakeResult.COOKIE_SENT);
             return;
         }
-        if (!guard.allow(HandshakeGuard.sourceOf(sender), now)) {
+        String source = HandshakeGuard.sourceOf(sender);
+        if (!guard.allow(source, now)) {
             counters.handshake(HandshakeResult.RATE_LIMITED);
             return;
         }
-        workers.submit(new HandshakeWorkers.Job(message, sender, now), knownSources.containsKey(sender));
+        workers.submit(new HandshakeWorkers.Job(message, sender, now), knownSources.containsKey(sender), source);
     }
 
     /**

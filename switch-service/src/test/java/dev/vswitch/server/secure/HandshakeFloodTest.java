@@ -1,6 +1,5 @@
 package dev.vswitch.server.secure;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vswitch.protocol.keys.JoinToken;
@@ -45,6 +44,7 @@ class HandshakeFloodTest {
         JoinToken lab = SecureClient.token("lab");
         List<Long> roundTrips = new ArrayList<>();
         long joinNanos;
+        boolean joinedDuringFlood = false;
         try (SecureClient a = join(); SecureClient b = join();
              HandshakeFlood flood = new HandshakeFlood(switchService.udpPort(), lab.switchPublicKey(), a.lastInitiation,
                      SOURCES, PER_SECOND, PER_SECOND * FLOOD.toSeconds(), FLOOD.toNanos())) {
@@ -56,12 +56,13 @@ class HandshakeFloodTest {
                 roundTrips.add(roundTrip(a, b));
                 if (joinNanos < 0 && System.nanoTime() >= joinAt) {
                     joinNanos = timeToJoin(Duration.ofSeconds(30));
+                    joinedDuringFlood = joinNanos > 0 && System.nanoTime() < end;
                 }
             }
             flood.close();
             byte[] after = a.frameTo(b.mac, 300);
             a.sendFrame(after);
-            assertArrayEquals(after, b.receiveFrame(), "the established session survived the flood");
+            assertTrue(arrives(b, after), "the established session survived the flood");
             long[] counts = handshakeCounts(counters);
             StringBuilder results = new StringBuilder();
             for (HandshakeResult result : HandshakeResult.values()) {
@@ -80,7 +81,11 @@ class HandshakeFloodTest {
         System.out.printf("FLOOD round trips through the switch: n=%d lost=%d p50=%.2f ms p99=%.2f ms max=%.2f ms; a new"
                         + " client joined in %.0f ms%n", sorted.length, lost, sorted[sorted.length / 2] / 1e6,
                 sorted[(int) (sorted.length * 0.99)] / 1e6, sorted[sorted.length - 1] / 1e6, joinNanos / 1e6);
-        assertTrue(joinNanos > 0, "the new client joined during the flood");
+        assertTrue(joinNanos > 0, "the new client joined");
+        // Not a timing target: before handshakes left the event loop, 5 of 6 round trips were lost (the kernel dropped
+        // 164,566 datagrams at the switch's socket) and the join took 7.7 s; after, 1 of 4,579.
+        assertTrue(lost * 10 < roundTrips.size(), lost + " of " + roundTrips.size() + " round trips lost during the flood");
+        assertTrue(joinedDuringFlood, "the join completed while the flood still ran, not after it");
     }
 
     /**
