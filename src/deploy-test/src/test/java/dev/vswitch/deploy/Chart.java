@@ -40,6 +40,59 @@ final class Chart {
         return render(Repo.chart(), release, valuesYaml);
     }
 
+    /**
+     * The chart's `helm test` hooks (templates/tests/) as `helm template` would print them: helm-java's template
+     * leaves hooks out, so this renders a copy of the chart whose test templates have their helm.sh/hook
+     * annotations taken out (the annotations themselves are checked in the template's text).
+     */
+    static List<JsonNode> renderTestHooks(String valuesYaml) {
+        Path copy = copyOfChart();
+        try {
+            try (var files = Files.list(copy.resolve("templates/tests"))) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    String text = Files.readString(file);
+                    Files.writeString(file, text.lines().filter(line -> !line.contains("helm.sh/hook"))
+                            .collect(Collectors.joining("\n", "", "\n")));
+                }
+            }
+            return render(copy, RELEASE, valuesYaml).objects().stream()
+                    .filter(o -> o.path("metadata").path("name").asText().endsWith("-test")).collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteTree(copy);
+        }
+    }
+
+    /** A copy of the chart in a temporary directory; {@link #deleteTree} removes it. */
+    static Path copyOfChart() {
+        try {
+            Path to = Files.createTempDirectory("vswitch-chart");
+            Path from = Repo.chart();
+            try (var files = Files.walk(from)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Path target = to.resolve(from.relativize(file).toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(file, target);
+                    }
+                }
+            }
+            return to;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** `helm template` of a copy of the chart at {@code chart}. */
     static Rendered renderChart(Path chart, String valuesYaml) {
         return render(chart, RELEASE, valuesYaml);
