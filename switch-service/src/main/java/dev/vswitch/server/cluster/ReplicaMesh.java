@@ -46,6 +46,8 @@ public final class ReplicaMesh {
     static final long DIAL_INTERVAL_NANOS = 2 * SECOND;
     private static final long REKEY_NANOS = WireFormat.REKEY_AFTER_SECONDS * SECOND;
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
+    /** Own initiations come back this many dials in a row: the link's address is this replica's own. */
+    static final int SELF_ECHOES = 3;
 
     private final ReplicaId id;
     private final byte[] privateKey;
@@ -58,6 +60,12 @@ public final class ReplicaMesh {
     private final Clock wallClock;
     private final BiConsumer<byte[], InetSocketAddress> sender;
     private final Map<InetSocketAddress, TrunkLink> links = new LinkedHashMap<>();
+    /**
+     * The newest initiation timestamp accepted from each replica, by the id inside its authenticated payload: a captured
+     * initiation is refused from any address, not only from the link it was captured on. Replica ids are made only with
+     * the switch key, so this holds one entry per replica start.
+     */
+    private final Map<ReplicaId, byte[]> lastTimestamps = new LinkedHashMap<>();
     private final ClusterCounters counters = new ClusterCounters();
     private final int[] byState = new int[LinkState.values().length];
     private LinkListener listener;
@@ -126,16 +134,17 @@ public final class ReplicaMesh {
         }
         if (remote.equals(id)) {
             counters.handshake(TrunkHandshake.SELF);
-            dialedItself(initiation.senderIndex());
+            dialedItself(initiation.senderIndex(), from);
             return;
         }
+        if (!Timestamp.isNewer(initiation.timestamp(), lastTimestamps.get(remote))) {
+            counters.handshake(TrunkHandshake.REPLAYED);
+            return;
+        }
+        lastTimestamps.put(remote, initiation.timestamp());
         TrunkLink link = links.get(from);
         if (link == null) {
             link = add(from, nowNanos);
-        }
-        if (!Timestamp.isNewer(initiation.timestamp(), link.lastTimestamp)) {
-            counters.handshake(TrunkHandshake.REPLAYED);
-            return;
         }
         link.lastTimestamp = initiation.timestamp();
         HandshakeResponder.Response response = responder.respond(initiation, trunkKey, sessions.newIndex(), nowNanos);
@@ -249,7 +258,9 @@ public final class ReplicaMesh {
     private void heardFrom(TrunkLink link, long nowNanos) {
         link.lastReceivedNanos = nowNanos;
         link.heard = true;
-        if (link.state == LinkState.CONNECTING || link.state == LinkState.DOWN) {
+        link.selfEchoes = 0;
+        // SELF too: a genuine session proves the address is another replica's, whatever came back before.
+        if (link.state != LinkState.UP) {
             link.state = LinkState.UP;
             for (VirtualSwitch<PortEndpoint> lan : lans) {
                 link.ports.add(lan.attachTrunk(link, nowNanos));
@@ -272,9 +283,19 @@ public final class ReplicaMesh {
         LOG.warnf("trunk to the replica at %s is down: nothing heard for %d s", link.address(), DEAD_NANOS / SECOND);
     }
 
-    private void dialedItself(int senderIndex) {
+    /**
+     * This replica's own initiation came back to it. Its id proves that it is ours, not that the address it was sent to
+     * is: anyone can send a copy back. So the link is taken for this replica itself only when the copy comes from the
+     * very address it was dialed at, or after {@link #SELF_ECHOES} dials in a row came back with no genuine answer
+     * between them; until then the initiation stays in flight, so that the real replica's response still completes it.
+     */
+    private void dialedItself(int senderIndex, InetSocketAddress from) {
         TrunkLink link = dialing(senderIndex);
-        if (link != null && link.state != LinkState.SELF) {
+        if (link == null || link.state == LinkState.SELF) {
+            return;
+        }
+        link.selfEchoes++;
+        if (from.equals(link.sendAddress()) || link.selfEchoes >= SELF_ECHOES) {
             link.state = LinkState.SELF;
             link.handshakeIndex = 0;
             LOG.infof("%s is this replica itself: not dialed again", link.address());

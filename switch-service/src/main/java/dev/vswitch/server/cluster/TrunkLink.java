@@ -38,6 +38,12 @@ public final class TrunkLink implements PortEndpoint {
     long lastInitiationNanos;
     /** The newest initiation timestamp accepted from it, against replays. */
     byte[] lastTimestamp;
+    /**
+     * This replica's own initiations to the link's address that came back to it, in a row, with no genuine answer in
+     * between: three mean the address is this replica's own (or every one is being reflected, which a path attacker
+     * could do to any link anyway).
+     */
+    int selfEchoes;
     long lastReceivedNanos;
     long lastSentNanos;
     boolean heard;

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -280,6 +281,55 @@ class ReplicaTrunkTest {
         try (SecureClient vport = join("lab")) {
             vport.sendFrame(vport.frameTo(MacAddress.BROADCAST, 60));
             assertEquals("lab", replica.receive().network(), "the replica rejoined");
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aReflectedCopyOfTheSwitchsOwnInitiationNeverCutsTheTrunk() throws Exception {
+        replica.quiet(true);
+        awaitPeerState(replica.address(), "down");
+        byte[] switchKey = switchPrivateKey();
+        HandshakeResponder.Initiation dialed = replica.awaitInitiation(switchKey);
+        long self = handshakes(TrunkHandshake.SELF);
+        reflect(replica.lastInitiationReceived); // from another address: it proves nothing about the replica's
+        awaitHandshakes(TrunkHandshake.SELF, self + 1);
+        assertEquals("down", peerState(replica.address()), "one reflected packet does not make the replica 'self'");
+        replica.answer(dialed, switchKey, TRUNK_KEY);
+        replica.quiet(false);
+        awaitPeerState(replica.address(), "up");
+    }
+
+    @Test
+    @Order(11)
+    void aLinkTakenForItselfRecoversOnTheFirstGenuineHandshake() throws Exception {
+        replica.quiet(true);
+        awaitPeerState(replica.address(), "down");
+        byte[] switchKey = switchPrivateKey();
+        for (int dial = 0; dial < ReplicaMesh.SELF_ECHOES; dial++) { // every dial reflected: taken for itself
+            replica.awaitInitiation(switchKey);
+            reflect(replica.lastInitiationReceived);
+        }
+        awaitPeerState(replica.address(), "self");
+        assertTrue(replica.dial(switchKey, X25519.publicKey(switchKey), TRUNK_KEY), "the replica dials in");
+        replica.quiet(false);
+        awaitPeerState(replica.address(), "up");
+    }
+
+    @Test
+    @Order(12)
+    void aCapturedTrunkInitiationIsRefusedFromAnyAddress() throws Exception {
+        long replayed = handshakes(TrunkHandshake.REPLAYED);
+        byte[] captured = replica.lastInitiationSent;
+        reflect(captured); // the replica's own initiation, replayed from a new address
+        awaitHandshakes(TrunkHandshake.REPLAYED, replayed + 1);
+    }
+
+    /** Sends {@code datagram} to the switch from a fresh loopback port, as an attacker elsewhere would. */
+    private void reflect(byte[] datagram) throws IOException {
+        try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            attacker.send(new DatagramPacket(datagram, datagram.length,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), switchService.udpPort())));
         }
     }
 

@@ -46,6 +46,10 @@ final class TestReplica implements AutoCloseable {
     });
     private Session session;
     private volatile boolean quiet;
+    /** The switch's initiation last read by {@link #awaitInitiation}, as it came: for a test to reflect it. */
+    volatile byte[] lastInitiationReceived;
+    /** This replica's own initiation last sent by {@link #dial}: for a test to replay it. */
+    volatile byte[] lastInitiationSent;
 
     /** @param localPort the loopback port to listen at, 0 for any */
     TestReplica(int localPort, int switchPort) throws IOException {
@@ -69,6 +73,7 @@ final class TestReplica implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             byte[] datagram = receiveRaw(latest == null ? ARRIVAL_TIMEOUT_MS : 100);
             if (datagram == null && latest != null) {
+                lastInitiationReceived = latest;
                 return new HandshakeResponder(switchPrivateKey).readInitiation(latest);
             }
             if (datagram != null && typeOf(datagram) == WireFormat.TYPE_INITIATION) {
@@ -96,7 +101,8 @@ final class TestReplica implements AutoCloseable {
         long id = RANDOM.nextLong();
         HandshakeInitiator initiator = new HandshakeInitiator(staticPrivateKey, switchPublicKey, trunkKey,
                 "@replica/" + String.format("%016x", id), RANDOM);
-        sendRaw(initiator.initiation(RANDOM.nextInt(), Instant.now(), null));
+        lastInitiationSent = initiator.initiation(RANDOM.nextInt(), Instant.now(), null);
+        sendRaw(lastInitiationSent);
         byte[] answer = receiveRaw(SILENCE_MS * 2);
         if (answer == null) {
             return false;
