@@ -188,6 +188,13 @@ public interface SwitchConfig {
          */
         @WithDefault("256")
         int queue();
+
+        /**
+         * Client keys per network whose newest handshake timestamp is kept after they are forgotten, so a captured
+         * initiation is refused later too (about 220 bytes each; least recently used first out).
+         */
+        @WithDefault("16384")
+        int replayMemory();
     }
 
     /** One isolated virtual LAN. */
@@ -214,6 +221,15 @@ public interface SwitchConfig {
         @WithDefault("5s")
         Duration macMoveHold();
 
+        /**
+         * A MAC that a vport's keepalive names (its TAP's own) cannot be taken over by another port until this long after
+         * the last such keepalive, or until its port goes: four of the vports' default 5 s keepalive intervals, so an
+         * owner that keeps alive keeps its MAC even when a keepalive or two are lost. Keep it above the vports'
+         * {@code --keepalive} with margin.
+         */
+        @WithDefault("20s")
+        Duration macOwnerHold();
+
         /** Storm control: broadcast frames a second one port may send, sustained. */
         @WithDefault("200")
         double broadcastPerSecond();
@@ -237,7 +253,7 @@ public interface SwitchConfig {
         int unknownUnicastBurst();
 
         default L2Safety toL2Safety() {
-            return new L2Safety(maxMacsPerPort(), macMoveHold(),
+            return new L2Safety(maxMacsPerPort(), macMoveHold(), macOwnerHold(),
                     new FloodLimit(broadcastPerSecond(), broadcastBurst()),
                     new FloodLimit(multicastPerSecond(), multicastBurst()),
                     new FloodLimit(unknownUnicastPerSecond(), unknownUnicastBurst()));

@@ -83,7 +83,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         super(config, config.port(), observers.timings());
         this.networks = new LinkedHashMap<>();
         for (NetworkDefinition definition : keys.networks()) {
-            SecureNetwork network = new SecureNetwork(definition, settings);
+            SecureNetwork network = new SecureNetwork(definition, settings, config.handshakes().replayMemory());
             network.lan().onPortChanges(observers.series().listenerFor(definition.name(),
                     endpoint -> endpoint.clientKey() != null ? endpoint.clientKey() : endpoint.address()));
             networks.put(definition.name(), network);
@@ -296,7 +296,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
                     + " machine's clock went back)");
             return;
         }
-        peer.lastTimestamp = initiation.timestamp();
+        network.accepted(peer, initiation.timestamp());
         sessions.add(response.session(), peer);
         sessions.remove(peer.sessions().replacePending(response.session()));
         if (peer.address == null) {

@@ -18,9 +18,12 @@ final class SecureNetwork {
     private final VirtualSwitch<PortEndpoint> lan;
     private final byte[] trunkTag;
     private final Map<String, Peer> peers = new HashMap<>();
+    private final ReplayMemory replayMemory;
 
-    SecureNetwork(NetworkDefinition definition, SwitchSettings settings) {
+    /** @param replayMemory how many client keys' newest handshake timestamps are kept after their peers are forgotten */
+    SecureNetwork(NetworkDefinition definition, SwitchSettings settings, int replayMemory) {
         this.definition = definition;
+        this.replayMemory = new ReplayMemory(replayMemory);
         this.lan = new VirtualSwitch<>(definition.name(), settings);
         this.trunkTag = TrunkFrames.tag(definition.name());
     }
@@ -37,8 +40,19 @@ final class SecureNetwork {
         return trunkTag;
     }
 
+    /** The member with this key; a new one starts from the newest timestamp remembered for the key, if any. */
     Peer peer(String clientKey) {
-        return peers.computeIfAbsent(clientKey, key -> new Peer(this, key));
+        return peers.computeIfAbsent(clientKey, key -> {
+            Peer peer = new Peer(this, key);
+            peer.lastTimestamp = replayMemory.lastTimestamp(key);
+            return peer;
+        });
+    }
+
+    /** A handshake from {@code peer} was accepted with {@code timestamp}: it and the replay memory move on to it. */
+    void accepted(Peer peer, byte[] timestamp) {
+        peer.lastTimestamp = timestamp;
+        replayMemory.remember(peer.clientKey(), timestamp);
     }
 
     void forget(Peer peer) {

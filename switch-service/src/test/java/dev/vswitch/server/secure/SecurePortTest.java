@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -115,6 +116,28 @@ class SecurePortTest {
         }
         assertEquals(replayedHandshakes + 1, counters.handshakes(HandshakeResult.REPLAYED));
         assertEquals(replayedData + 1, counters.drops(PacketDrop.REPLAYED));
+    }
+
+    @Test
+    void aCapturedInitiationIsRefusedAfterTheSwitchForgotItsClient() throws Exception {
+        long replayed = switchService.secureCounters().handshakes(HandshakeResult.REPLAYED);
+        try (SecureClient client = join("lab")) {
+            byte[] captured = client.lastInitiation;
+            int port = switchService.inspect("lab", lan -> {
+                int[] id = {-1};
+                lan.ports().forEach(p -> {
+                    if (p.endpoint() instanceof Peer peer && peer.clientKey().equals(
+                            Keys.encode(X25519.publicKey(client.privateKey)))) {
+                        id[0] = p.id();
+                    }
+                });
+                return id[0];
+            }, Duration.ofSeconds(2));
+            assertTrue(switchService.disconnect("lab", port), "the API's DELETE: the switch forgets the client");
+            client.sendRaw(captured);
+            assertEquals(Reason.STALE_TIMESTAMP, client.receiveRefusal(), "the captured initiation is still refused");
+        }
+        assertEquals(replayed + 1, switchService.secureCounters().handshakes(HandshakeResult.REPLAYED));
     }
 
     @Test
