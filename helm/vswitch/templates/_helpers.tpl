@@ -167,6 +167,9 @@ vswitch.host={{ . }}
 quarkus.http.host={{ . }}
 {{- end }}
 vswitch.key-dir={{ .Values.switch.keyDir }}
+{{- /* The chart lists every network with its key in the Secret: a "default" the switch made by itself would get
+       another key in each pod. */}}
+vswitch.default-network=false
 {{- with include "vswitch.publicEndpoint" . }}
 vswitch.public-endpoint={{ . }}
 {{- end }}
