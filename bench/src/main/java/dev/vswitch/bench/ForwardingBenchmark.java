@@ -48,7 +48,7 @@ public class ForwardingBenchmark {
     public void setUp() {
         FloodLimit unlimited = new FloodLimit(1e12, Integer.MAX_VALUE);
         network = new VirtualSwitch<>("bench", new SwitchSettings(1518, Duration.ofSeconds(300), Duration.ofSeconds(300),
-                macs, PORTS, new L2Safety(macs, Duration.ZERO, unlimited, unlimited, unlimited)));
+                macs, PORTS, new L2Safety(macs, Duration.ZERO, Duration.ZERO, unlimited, unlimited, unlimited)));
         endpoints = new Integer[PORTS];
         for (int i = 0; i < PORTS; i++) {
             endpoints[i] = i;

@@ -6,8 +6,15 @@ import java.util.Arrays;
  * The forwarding database of one network: MAC address to port, with ageing. An open-addressing hash
  * table over primitive arrays (linear probing, backward-shift deletion), so learning and lookup on the
  * data path neither box nor allocate. It also enforces the L2 safety limits that belong to learning:
- * a cap per port (so a CAM-overflow attack fills only its own share) and a hold time before a MAC that
- * is live on one port may move to another. Not thread-safe: one network is driven by one thread.
+ * a cap per port (so a CAM-overflow attack fills only its own share), a hold time before a MAC that
+ * is live on one port may move to another, and a longer one for a MAC that its port claims as its own.
+ * Not thread-safe: one network is driven by one thread.
+ *
+ * <p>A claim is what a vport's keepalive makes: it names the TAP's MAC every few seconds, so the MAC is
+ * bound to that port while its keepalives go on, however quiet the host is otherwise. Without claims an
+ * idle host's MAC would be movable just before each keepalive, and a member sending frames with that
+ * source at the right moment (and often after) would take its traffic. MACs behind a vport (bridged
+ * VMs) are never claimed, so they keep moving after the ordinary hold, as a migrating VM needs.
  */
 public final class MacTable {
 
@@ -23,27 +30,32 @@ public final class MacTable {
     }
 
     private static final long EMPTY = -1L; // never a MAC: those have 48 bits
+    private static final long UNCLAIMED = Long.MIN_VALUE;
     private static final int INITIAL_CAPACITY = 64;
 
     private final int maxEntries;
     private final int maxPerPort;
     private final long agingNanos;
     private final long moveHoldNanos;
+    private final long ownerHoldNanos;
     private int[] perPort = new int[16];
     private long[] macs;
     private int[] ports;
     private long[] lastSeen;
+    /** When the entry's port last claimed it ({@link #claim}), or {@link #UNCLAIMED}. */
+    private long[] claimedAt;
     private int size;
 
     public MacTable(int maxEntries, long agingNanos) {
-        this(maxEntries, maxEntries, agingNanos, 0);
+        this(maxEntries, maxEntries, agingNanos, 0, 0);
     }
 
     /**
-     * @param maxPerPort    MACs one port may own; further new source MACs on it are refused
-     * @param moveHoldNanos a MAC seen on its port within this time is not moved to another port
+     * @param maxPerPort     MACs one port may own; further new source MACs on it are refused
+     * @param moveHoldNanos  a MAC seen on its port within this time is not moved to another port
+     * @param ownerHoldNanos a MAC its port claimed within this time is not moved to another port
      */
-    public MacTable(int maxEntries, int maxPerPort, long agingNanos, long moveHoldNanos) {
+    public MacTable(int maxEntries, int maxPerPort, long agingNanos, long moveHoldNanos, long ownerHoldNanos) {
         if (maxEntries < 1 || maxPerPort < 1) {
             throw new IllegalArgumentException("MAC limits must be positive: " + maxEntries + ", " + maxPerPort);
         }
@@ -51,6 +63,7 @@ public final class MacTable {
         this.maxPerPort = maxPerPort;
         this.agingNanos = agingNanos;
         this.moveHoldNanos = moveHoldNanos;
+        this.ownerHoldNanos = ownerHoldNanos;
         allocate(INITIAL_CAPACITY);
     }
 
@@ -77,13 +90,29 @@ public final class MacTable {
      * from the per-port limit (a trunk, whose replica applied it already).
      */
     public Learned learn(long mac, int port, long nowNanos, boolean capped) {
+        return learn(mac, port, nowNanos, capped, false);
+    }
+
+    /**
+     * As {@link #learn(long, int, long, boolean)}, and {@code port} claims {@code mac} as its own (a vport's keepalive
+     * names its TAP's MAC): no other port takes it until the owner hold has passed without another claim, or the
+     * port is removed.
+     */
+    public Learned claim(long mac, int port, long nowNanos, boolean capped) {
+        return learn(mac, port, nowNanos, capped, true);
+    }
+
+    private Learned learn(long mac, int port, long nowNanos, boolean capped, boolean claim) {
         int slot = find(mac);
         if (slot >= 0 && ports[slot] == port) {
             lastSeen[slot] = nowNanos;
+            if (claim) {
+                claimedAt[slot] = nowNanos;
+            }
             return Learned.REFRESHED;
         }
         boolean aged = slot >= 0 && nowNanos - lastSeen[slot] > agingNanos;
-        if (slot >= 0 && !aged && nowNanos - lastSeen[slot] < moveHoldNanos) {
+        if (slot >= 0 && !aged && (nowNanos - lastSeen[slot] < moveHoldNanos || claimHolds(slot, nowNanos))) {
             return Learned.MOVE_REFUSED;
         }
         if (countOf(port) >= maxPerPort && capped) { // countOf first: it also grows the per-port counts
@@ -94,6 +123,7 @@ public final class MacTable {
             perPort[port]++;
             ports[slot] = port;
             lastSeen[slot] = nowNanos;
+            claimedAt[slot] = claim ? nowNanos : UNCLAIMED;
             return aged ? Learned.NEW : Learned.MOVED;
         }
         if (size >= maxEntries) {
@@ -102,7 +132,7 @@ public final class MacTable {
         if ((size + 1) * 2 > macs.length) {
             allocate(macs.length * 2);
         }
-        insert(mac, port, nowNanos);
+        insert(mac, port, nowNanos, claim ? nowNanos : UNCLAIMED);
         perPort[port]++;
         size++;
         return Learned.NEW;
@@ -173,7 +203,11 @@ public final class MacTable {
         }
     }
 
-    private void insert(long mac, int port, long nowNanos) {
+    private boolean claimHolds(int slot, long nowNanos) {
+        return claimedAt[slot] != UNCLAIMED && nowNanos - claimedAt[slot] < ownerHoldNanos;
+    }
+
+    private void insert(long mac, int port, long nowNanos, long claimedNanos) {
         int mask = macs.length - 1;
         int slot = home(mac, mask);
         while (macs[slot] != EMPTY) {
@@ -182,6 +216,7 @@ public final class MacTable {
         macs[slot] = mac;
         ports[slot] = port;
         lastSeen[slot] = nowNanos;
+        claimedAt[slot] = claimedNanos;
     }
 
     /** Backward-shift deletion: keeps every probe chain unbroken without tombstones. */
@@ -197,6 +232,7 @@ public final class MacTable {
                 macs[hole] = macs[next];
                 ports[hole] = ports[next];
                 lastSeen[hole] = lastSeen[next];
+                claimedAt[hole] = claimedAt[next];
                 hole = next;
             }
         }
@@ -208,14 +244,16 @@ public final class MacTable {
         long[] oldMacs = macs;
         int[] oldPorts = ports;
         long[] oldSeen = lastSeen;
+        long[] oldClaimed = claimedAt;
         macs = new long[capacity];
         ports = new int[capacity];
         lastSeen = new long[capacity];
+        claimedAt = new long[capacity];
         Arrays.fill(macs, EMPTY);
         if (oldMacs != null) {
             for (int i = 0; i < oldMacs.length; i++) {
                 if (oldMacs[i] != EMPTY) {
-                    insert(oldMacs[i], oldPorts[i], oldSeen[i]);
+                    insert(oldMacs[i], oldPorts[i], oldSeen[i], oldClaimed[i]);
                 }
             }
         }

@@ -29,7 +29,7 @@ public final class VirtualSwitch<E> {
         this.settings = settings;
         L2Safety safety = settings.safety();
         this.macTable = new MacTable(settings.maxMacEntries(), safety.maxMacsPerPort(), settings.macAging().toNanos(),
-                safety.macMoveHold().toNanos());
+                safety.macMoveHold().toNanos(), safety.macOwnerHold().toNanos());
         this.ports = new PortTable<>(settings.maxPorts(), safety);
         this.portIdleNanos = settings.portIdle().toNanos();
     }
@@ -100,7 +100,8 @@ public final class VirtualSwitch<E> {
 
     /**
      * A keepalive from a vport whose TAP has {@code source}: keeps (or makes) its port, and learns the
-     * MAC so that frames reach the host before it has sent any. Returns the port, or null when full.
+     * MAC so that frames reach the host before it has sent any. The port claims the MAC: no other port
+     * takes it while these keepalives go on ({@link MacTable#claim}). Returns the port, or null when full.
      */
     public Port<E> keepalive(E endpoint, long source, long nowNanos) {
         Port<E> port = portFor(endpoint, nowNanos);
@@ -111,7 +112,7 @@ public final class VirtualSwitch<E> {
         port.touched(nowNanos);
         counters.keepalive();
         if (MacAddress.isValidSource(source)) {
-            counters.learned(macTable.learn(source, port.id(), nowNanos, !port.isTrunk()));
+            counters.learned(macTable.claim(source, port.id(), nowNanos, !port.isTrunk()));
         }
         return port;
     }

@@ -15,7 +15,7 @@ class L2SafetyTest {
     private static final long VICTIM = 0x02_00_00_00_00_01L;
     private static final long PEER = 0x02_00_00_00_00_02L;
 
-    private final L2Safety safety = new L2Safety(8, Duration.ofSeconds(5), new FloodLimit(10, 20),
+    private final L2Safety safety = new L2Safety(8, Duration.ofSeconds(5), Duration.ofSeconds(20), new FloodLimit(10, 20),
             new FloodLimit(50, 50), new FloodLimit(100, 100));
     private final VirtualSwitch<String> network = new VirtualSwitch<>("safe", new SwitchSettings(1518,
             Duration.ofSeconds(300), Duration.ofSeconds(60), 1000, 16, safety));
@@ -45,6 +45,60 @@ class L2SafetyTest {
         assertEquals(ForwardingDecision.Action.FLOOD, decision.action(), "after 5 s of silence the MAC may move");
         assertEquals(1, network.counters().macMoves());
         assertEquals(1, network.counters().drops(DropReason.MAC_MOVE_REFUSED));
+    }
+
+    /**
+     * Finding 3 of issue 18: with the move hold (5 s) as long as the keepalive interval, another member took an idle
+     * vport's MAC just before a keepalive and kept it by sending every 20 ms. A MAC that its port's keepalives name stays
+     * with that port while they go on, whenever the thief sends; traffic for it keeps reaching the owner.
+     */
+    @Test
+    void aMacWhoseOwnerKeepsAliveIsNeverTakenByAMemberSendingEvery20Ms() {
+        long keepaliveInterval = 5_050_000_000L; // 5 s, and a timer is never early
+        long step = 20_000_000L;
+        network.keepalive("victim", VICTIM, 0);
+        long nextKeepalive = keepaliveInterval;
+        int refused = 0;
+        int delivered = 0;
+        for (long now = step; now <= 60 * SECOND; now += step) {
+            network.forward("thief", FRAME, PEER, VICTIM, now, decision);
+            if (decision.action() == ForwardingDecision.Action.DROP) {
+                assertEquals(DropReason.MAC_MOVE_REFUSED, decision.dropReason());
+                refused++;
+            }
+            if (now >= nextKeepalive) {
+                network.keepalive("victim", VICTIM, now);
+                nextKeepalive += keepaliveInterval;
+            }
+            if (now % (5 * step) == 0) {
+                network.forward("peer", FRAME, VICTIM, PEER, now, decision);
+                assertEquals("victim", decision.egress().endpoint(), "a frame for the victim at " + now / 1e9 + " s");
+                delivered++;
+            }
+        }
+        assertEquals(3000, refused, "every frame of the thief");
+        assertEquals(600, delivered);
+        assertEquals(0, network.counters().macMoves());
+    }
+
+    @Test
+    void aMacItsOwnerClaimedMovesOnlyOnceTheOwnerStopsKeepingAliveOrItsPortGoes() {
+        network.keepalive("victim", VICTIM, 0);
+        network.keepalive("thief", VICTIM, SECOND);
+        assertEquals(1, network.counters().drops(DropReason.MAC_MOVE_REFUSED), "another port's keepalive claims nothing");
+        network.forward("thief", FRAME, PEER, VICTIM, 19 * SECOND, decision);
+        assertEquals(DropReason.MAC_MOVE_REFUSED, decision.dropReason(), "within the owner hold after the last keepalive");
+        network.forward("thief", FRAME, PEER, VICTIM, 21 * SECOND, decision);
+        assertEquals("thief", ownerOf(VICTIM, 21 * SECOND), "the owner went quiet: the MAC moves");
+
+        network.keepalive("laptop", 0x02_00_00_00_00_03L, 30 * SECOND);
+        network.detach(network.ports().find("laptop"));
+        network.forward("new laptop", FRAME, PEER, 0x02_00_00_00_00_03L, 30 * SECOND, decision);
+        assertEquals("new laptop", ownerOf(0x02_00_00_00_00_03L, 30 * SECOND), "the owner's port went: its MAC is free");
+    }
+
+    private String ownerOf(long mac, long now) {
+        return network.ports().get(network.macTable().lookup(mac, now)).endpoint();
     }
 
     @Test

@@ -71,7 +71,7 @@ class MacTableTest {
 
     @Test
     void perPortCountsFollowLearningMovesAndRemoval() {
-        MacTable table = new MacTable(100, 2, 300 * SECOND, 0);
+        MacTable table = new MacTable(100, 2, 300 * SECOND, 0, 0);
         assertEquals(MacTable.Learned.NEW, table.learn(A, 1, 0));
         assertEquals(MacTable.Learned.NEW, table.learn(B, 1, 0));
         assertEquals(MacTable.Learned.PORT_FULL, table.learn(0x02_00_00_00_00_03L, 1, 0));

@@ -23,7 +23,7 @@ class TrunkPortTest {
     private static final long BEHIND_Y = 0x02_00_00_00_02_01L;
 
     /** Strict limits, so that exemptions show: 2 MACs a port, a 5 s move hold, a burst of 2 broadcasts. */
-    private final L2Safety strict = new L2Safety(2, Duration.ofSeconds(5), new FloodLimit(1, 2),
+    private final L2Safety strict = new L2Safety(2, Duration.ofSeconds(5), Duration.ofSeconds(20), new FloodLimit(1, 2),
             new FloodLimit(1, 2), new FloodLimit(1, 2));
     private final VirtualSwitch<String> network = new VirtualSwitch<>("lan", new SwitchSettings(1518,
             Duration.ofSeconds(300), Duration.ofSeconds(60), 1000, 3, strict));

@@ -22,7 +22,7 @@ class VirtualSwitchTest {
     private static final long IPV6_ALL_NODES = 0x33_33_00_00_00_01L;
 
     /** Limits that the ordinary tests never reach; the safety tests set their own. */
-    static final L2Safety LENIENT = new L2Safety(1000, Duration.ZERO, new FloodLimit(1e6, 1_000_000),
+    static final L2Safety LENIENT = new L2Safety(1000, Duration.ZERO, Duration.ZERO, new FloodLimit(1e6, 1_000_000),
             new FloodLimit(1e6, 1_000_000), new FloodLimit(1e6, 1_000_000));
 
     private final VirtualSwitch<String> network = new VirtualSwitch<>("test", new SwitchSettings(1518,

@@ -20,7 +20,7 @@ class PortSeriesTest {
     private static final FloodLimit ANY = new FloodLimit(1000, 1000);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final PortTable<String> ports = new PortTable<>(10, new L2Safety(10, Duration.ZERO, ANY, ANY, ANY));
+    private final PortTable<String> ports = new PortTable<>(10, new L2Safety(10, Duration.ZERO, Duration.ZERO, ANY, ANY, ANY));
     private final PortListener<String> listener = new PortSeries(registry, 2).listenerFor("lab", endpoint -> endpoint);
 
     @Test

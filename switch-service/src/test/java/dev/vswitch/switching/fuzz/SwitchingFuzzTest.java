@@ -49,6 +49,7 @@ class SwitchingFuzzTest {
                 data.consumeInt(1, 64),
                 data.consumeInt(1, 8),
                 new L2Safety(data.consumeInt(1, 32), Duration.ofMillis(data.consumeLong(0, 10_000)),
+                        Duration.ofMillis(data.consumeLong(0, 30_000)),
                         floodLimit(data), floodLimit(data), floodLimit(data)));
         VirtualSwitch<Integer> network = new VirtualSwitch<>("fuzz", settings);
         Ledger ledger = new Ledger();
@@ -96,8 +97,9 @@ class SwitchingFuzzTest {
         int maxPerPort = data.consumeInt(1, 200);
         long aging = data.consumeLong(1, 100 * SECOND);
         long hold = data.consumeLong(0, 10 * SECOND);
-        MacTable table = new MacTable(maxEntries, maxPerPort, aging, hold);
-        MacTableModel model = new MacTableModel(maxEntries, maxPerPort, aging, hold);
+        long ownerHold = data.consumeLong(0, 30 * SECOND);
+        MacTable table = new MacTable(maxEntries, maxPerPort, aging, hold, ownerHold);
+        MacTableModel model = new MacTableModel(maxEntries, maxPerPort, aging, hold, ownerHold);
         long now = data.consumeLong(-(1L << 62), 1L << 62);
         for (int step = 0; step < 4 * MAX_STEPS && data.remainingBytes() > 0; step++) {
             int op = data.consumeInt(0, 7);
@@ -107,10 +109,11 @@ class SwitchingFuzzTest {
             int port = data.consumeInt(0, 40);
             switch (op) {
                 case 0, 1, 2, 3 -> {
-                    MacTable.Learned expected = model.learn(mac, port, now);
-                    MacTable.Learned actual = table.learn(mac, port, now);
-                    check(actual == expected, "learn(" + MacAddress.format(mac) + ", " + port + ") = " + actual
-                            + ", expected " + expected);
+                    boolean claim = op == 3;
+                    MacTable.Learned expected = model.learn(mac, port, now, claim);
+                    MacTable.Learned actual = claim ? table.claim(mac, port, now, true) : table.learn(mac, port, now);
+                    check(actual == expected, (claim ? "claim(" : "learn(") + MacAddress.format(mac) + ", " + port
+                            + ") = " + actual + ", expected " + expected);
                 }
                 case 4, 5 -> {
                     int expected = model.lookup(mac, now);
@@ -138,19 +141,22 @@ class SwitchingFuzzTest {
         }
     }
 
-    /** The rules of {@link MacTable} over a HashMap: MAC to {port, last seen}. */
+    /** The rules of {@link MacTable} over a HashMap: MAC to {port, last seen, last claimed or none}. */
     private static final class MacTableModel {
+        static final long NOT_CLAIMED = Long.MIN_VALUE;
         final Map<Long, long[]> entries = new HashMap<>();
         final int maxEntries;
         final int maxPerPort;
         final long aging;
         final long hold;
+        final long ownerHold;
 
-        MacTableModel(int maxEntries, int maxPerPort, long aging, long hold) {
+        MacTableModel(int maxEntries, int maxPerPort, long aging, long hold, long ownerHold) {
             this.maxEntries = maxEntries;
             this.maxPerPort = maxPerPort;
             this.aging = aging;
             this.hold = hold;
+            this.ownerHold = ownerHold;
         }
 
         int lookup(long mac, long now) {
@@ -165,14 +171,17 @@ class SwitchingFuzzTest {
             return (int) entry[0];
         }
 
-        MacTable.Learned learn(long mac, int port, long now) {
+        MacTable.Learned learn(long mac, int port, long now, boolean claim) {
             long[] entry = entries.get(mac);
+            long claimed = claim ? now : NOT_CLAIMED;
             if (entry != null && entry[0] == port) {
                 entry[1] = now;
+                entry[2] = claim ? now : entry[2];
                 return MacTable.Learned.REFRESHED;
             }
             boolean aged = entry != null && now - entry[1] > aging;
-            if (entry != null && !aged && now - entry[1] < hold) {
+            boolean owned = entry != null && entry[2] != NOT_CLAIMED && now - entry[2] < ownerHold;
+            if (entry != null && !aged && (now - entry[1] < hold || owned)) {
                 return MacTable.Learned.MOVE_REFUSED;
             }
             if (countOf(port) >= maxPerPort) {
@@ -181,12 +190,13 @@ class SwitchingFuzzTest {
             if (entry != null) {
                 entry[0] = port;
                 entry[1] = now;
+                entry[2] = claimed;
                 return aged ? MacTable.Learned.NEW : MacTable.Learned.MOVED;
             }
             if (entries.size() >= maxEntries) {
                 return MacTable.Learned.TABLE_FULL;
             }
-            entries.put(mac, new long[] {port, now});
+            entries.put(mac, new long[] {port, now, claimed});
             return MacTable.Learned.NEW;
         }
 
