@@ -19,17 +19,20 @@ import java.nio.ByteBuffer;
  * vport takes {@link dev.vswitch.protocol.offload.PlainOffloadFrame}s, the reply that the switch does too. The seed
  * neither answers nor sends them, so a vport that talks to it never sends an offload frame.
  *
- * <p>In the secure protocol the switch's reply is {@link #REPLY_WITH_MAX_FRAME_LENGTH} bytes: two more after the kind
- * carry the largest frame the switch forwards (big-endian), so that a vport whose TAP MTU is larger learns it and can
- * say so instead of losing every larger frame silently. The plain format keeps the seed's 19 bytes.
+ * <p>In the secure protocol the switch's reply is {@link #REPLY_EXTENDED_LENGTH} bytes: after the kind, two bytes carry
+ * the largest frame the switch forwards (big-endian), so that a vport whose TAP MTU is larger learns it and can say so
+ * instead of losing every larger frame silently; one byte of flags ({@link #FLAG_DRAINING}); one zero byte. The plain
+ * format keeps the seed's 19 bytes.
  */
 public final class Keepalive {
 
     public static final int ETHER_TYPE = 0x88B5;
     public static final int MAGIC = 0x56534B41; // "VSKA"
     public static final int LENGTH = EthernetFrame.HEADER_LENGTH + 5;
-    /** A reply that also names the switch's largest frame. */
-    public static final int REPLY_WITH_MAX_FRAME_LENGTH = LENGTH + 2;
+    /** A reply that also names the switch's largest frame and carries its flags. */
+    public static final int REPLY_EXTENDED_LENGTH = LENGTH + 4;
+    /** The switch is shutting down (draining): a vport that knows other replicas moves to one now. */
+    public static final byte FLAG_DRAINING = 1;
     public static final byte REQUEST = 1;
     public static final byte REPLY = 2;
     public static final byte REQUEST_OFFLOAD = 3;
@@ -43,13 +46,13 @@ public final class Keepalive {
 
     /** The kind of keepalive in {@code frame[offset, offset+length)}, or 0 when it is not a keepalive. */
     public static byte kind(ByteBuffer frame, int offset, int length) {
-        if ((length != LENGTH && length != REPLY_WITH_MAX_FRAME_LENGTH)
+        if ((length != LENGTH && length != REPLY_EXTENDED_LENGTH)
                 || EthernetFrame.etherType(frame, offset) != ETHER_TYPE
                 || frame.getInt(offset + MAGIC_OFFSET) != MAGIC) {
             return 0;
         }
         byte kind = frame.get(offset + KIND_OFFSET);
-        if (length == REPLY_WITH_MAX_FRAME_LENGTH && isRequest(kind)) {
+        if (length == REPLY_EXTENDED_LENGTH && isRequest(kind)) {
             return 0;
         }
         return kind >= REQUEST && kind <= REPLY_OFFLOAD ? kind : 0;
@@ -57,7 +60,12 @@ public final class Keepalive {
 
     /** The largest frame the switch forwards, from a reply that names it; 0 when it does not. */
     public static int maxFrameOf(ByteBuffer frame, int offset, int length) {
-        return length == REPLY_WITH_MAX_FRAME_LENGTH ? Short.toUnsignedInt(frame.getShort(offset + LENGTH)) : 0;
+        return length == REPLY_EXTENDED_LENGTH ? Short.toUnsignedInt(frame.getShort(offset + LENGTH)) : 0;
+    }
+
+    /** The switch's flags from an extended reply ({@link #FLAG_DRAINING}); 0 for the seed's reply. */
+    public static byte flagsOf(ByteBuffer frame, int offset, int length) {
+        return length == REPLY_EXTENDED_LENGTH ? frame.get(offset + LENGTH + 2) : 0;
     }
 
     public static boolean isRequest(byte kind) {
@@ -90,13 +98,15 @@ public final class Keepalive {
     }
 
     /**
-     * A reply that also names {@code maxFrame}, the largest frame the switch forwards ({@link #REPLY_WITH_MAX_FRAME_LENGTH}
-     * bytes); the buffer is left flipped for sending.
+     * A reply that also names {@code maxFrame}, the largest frame the switch forwards, and carries {@code flags}
+     * ({@link #REPLY_EXTENDED_LENGTH} bytes); the buffer is left flipped for sending.
      */
-    public static void writeReply(ByteBuffer out, long vportMac, boolean offload, int maxFrame) {
+    public static void writeReply(ByteBuffer out, long vportMac, boolean offload, int maxFrame, byte flags) {
         writeReply(out, vportMac, offload);
-        out.limit(REPLY_WITH_MAX_FRAME_LENGTH);
+        out.limit(REPLY_EXTENDED_LENGTH);
         out.putShort(LENGTH, (short) Math.min(maxFrame, 0xFFFF));
+        out.put(LENGTH + 2, flags);
+        out.put(LENGTH + 3, (byte) 0);
     }
 
     private static void write(ByteBuffer out, long destination, long source, byte kind) {

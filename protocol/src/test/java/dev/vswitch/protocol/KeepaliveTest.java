@@ -50,14 +50,16 @@ class KeepaliveTest {
     @Test
     void theSecureReplyNamesTheSwitchsLargestFrame() {
         ByteBuffer reply = ByteBuffer.allocate(64);
-        Keepalive.writeReply(reply, VPORT_MAC, true, 1518);
-        assertEquals(Keepalive.REPLY_WITH_MAX_FRAME_LENGTH, reply.remaining());
+        Keepalive.writeReply(reply, VPORT_MAC, true, 1518, Keepalive.FLAG_DRAINING);
+        assertEquals(Keepalive.REPLY_EXTENDED_LENGTH, reply.remaining());
+        assertEquals(Keepalive.FLAG_DRAINING, Keepalive.flagsOf(reply, 0, reply.remaining()));
         assertEquals(Keepalive.REPLY_OFFLOAD, Keepalive.kind(reply, 0, reply.remaining()));
         assertEquals(1518, Keepalive.maxFrameOf(reply, 0, reply.remaining()));
         Keepalive.writeReply(reply, VPORT_MAC);
         assertEquals(0, Keepalive.maxFrameOf(reply, 0, reply.remaining()), "the seed's 19-byte reply names none");
+        assertEquals(0, Keepalive.flagsOf(reply, 0, reply.remaining()), "and has no flags");
         Keepalive.writeRequest(reply, VPORT_MAC);
-        assertEquals(0, Keepalive.kind(reply, 0, Keepalive.REPLY_WITH_MAX_FRAME_LENGTH), "a request never has the extra bytes");
+        assertEquals(0, Keepalive.kind(reply, 0, Keepalive.REPLY_EXTENDED_LENGTH), "a request never has the extra bytes");
     }
 
     @Test

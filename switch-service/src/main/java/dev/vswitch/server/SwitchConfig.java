@@ -2,6 +2,7 @@ package dev.vswitch.server;
 
 import dev.vswitch.switching.FloodLimit;
 import dev.vswitch.switching.L2Safety;
+import dev.vswitch.switching.OpenNetworkLimits;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -25,6 +26,40 @@ public interface SwitchConfig {
      * anyone who reaches it joins that network and can read its traffic. Unset by default.
      */
     OptionalInt legacyPort();
+
+    /** Limits of the legacy port, where any source address becomes a port without a handshake. */
+    Legacy legacy();
+
+    /**
+     * On the legacy port every source address becomes a port and a flood goes to all of them, so without limits one
+     * sender with many addresses makes the switch send hundreds of times what it receives. These bound new ports, and
+     * bytes out per byte in from each port.
+     */
+    interface Legacy {
+
+        /** New ports a second, sustained; a datagram from a new address beyond it is dropped ({@code new_port_rate}). */
+        @WithDefault("10")
+        double newPortsPerSecond();
+
+        /** New ports at once. */
+        @WithDefault("20")
+        int newPortBurst();
+
+        /**
+         * Bytes the switch may send for each byte a port sent in: a frame is charged its size once per port it goes to
+         * (a flood to n ports, n times), and one that would exceed this is dropped ({@code amplification}).
+         */
+        @WithDefault("4")
+        double maxAmplification();
+
+        /** Bytes a port may send beyond that: its credit when it attaches, and the most it saves up. */
+        @WithDefault("16384")
+        int amplificationCredit();
+
+        default OpenNetworkLimits toOpenNetworkLimits() {
+            return new OpenNetworkLimits(newPortsPerSecond(), newPortBurst(), maxAmplification(), amplificationCredit());
+        }
+    }
 
     /** Directory for the switch's key, generated network keys and join tokens (created with mode 0700). */
     @WithDefault("vswitch-keys")
@@ -135,6 +170,21 @@ public interface SwitchConfig {
          * from it. Required when peers or dns is set; when set alone, this replica accepts trunks but dials none.
          */
         Optional<String> secret();
+    }
+
+    /** How the switch stops. */
+    Shutdown shutdown();
+
+    /** How the switch stops. */
+    interface Shutdown {
+
+        /**
+         * After SIGTERM, how long to keep forwarding while reporting not ready and asking vports to move to another
+         * replica, before stopping (Quarkus's {@code quarkus.shutdown.delay} follows it). 0: stop at once. In Kubernetes,
+         * shorter than the pod's termination grace period less its preStop hook.
+         */
+        @WithDefault("0s")
+        Duration drain();
     }
 
     /** What /q/metrics exports beyond the per-network series. */

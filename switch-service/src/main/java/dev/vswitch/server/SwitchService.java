@@ -14,6 +14,7 @@ import dev.vswitch.server.secure.SecureCounters;
 import dev.vswitch.server.secure.SecureDatagramSwitch;
 import dev.vswitch.switching.SwitchSettings;
 import dev.vswitch.switching.VirtualSwitch;
+import io.quarkus.runtime.ShutdownDelayInitiated;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Vertx;
@@ -66,6 +67,7 @@ public class SwitchService {
     private final List<Runnable> announcements = new CopyOnWriteArrayList<>();
     private final AtomicBoolean announced = new AtomicBoolean();
     private volatile SecureDatagramSwitch secure;
+    private volatile boolean draining;
     private volatile LegacyDatagramSwitch legacy;
 
     SwitchService(Vertx vertx, SwitchConfig config, SwitchMetrics metrics, Captures captures, PortSeries portSeries,
@@ -121,7 +123,8 @@ public class SwitchService {
         announcements.add(() -> LOG.infof("management API token: %s", apiTokenSource));
         if (config.legacyPort().isPresent()) {
             LegacyDatagramSwitch legacyPort = new LegacyDatagramSwitch(config, config.legacyPort().getAsInt(),
-                    new VirtualSwitch<>(LEGACY_NETWORK, settings), observers);
+                    new VirtualSwitch<>(LEGACY_NETWORK, settings, null, System.nanoTime()),
+                    observers);
             deploy(legacyPort, config.legacyPort().getAsInt(), "vswitch.legacy-port (VSWITCH_LEGACY_PORT)");
             legacy = legacyPort;
             metrics.bindNetwork(LEGACY_NETWORK, legacyPort.network().counters());
@@ -156,6 +159,35 @@ public class SwitchService {
         if (secure != null && announced.compareAndSet(false, true)) {
             announcements.forEach(Runnable::run);
         }
+    }
+
+    /**
+     * SIGTERM with {@code vswitch.shutdown.drain} set: Quarkus waits that long before it stops anything. Meanwhile the
+     * switch reports not ready (so a load balancer sends no new flows here), goes on forwarding, and tells its vports
+     * in every keepalive reply, so that those which know another replica move to it now, not when this one is gone.
+     */
+    @ShutdownDelayInitiated
+    void onShutdownDelay() {
+        drain();
+    }
+
+    /** Starts draining (see {@link #onShutdownDelay}); public for tests, which cannot send themselves SIGTERM. */
+    public void drain() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        LOG.infof("shutting down: draining for %d s (vswitch.shutdown.drain); not ready from now on, still forwarding,"
+                + " and asking vports to move to another replica", config.shutdown().drain().toSeconds());
+        SecureDatagramSwitch port = secure;
+        if (port != null) {
+            port.runOnEventLoop(port::startDraining);
+        }
+    }
+
+    /** True from the start of a drain until the switch stops. */
+    public boolean isDraining() {
+        return draining;
     }
 
     /** True once the secure UDP port is bound and forwarding. */

@@ -8,7 +8,10 @@ import org.eclipse.microprofile.health.Readiness;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
-/** Ready when the UDP port is bound and the event loop that forwards frames answers within a second. */
+/**
+ * Ready when the UDP port is bound, the switch is not draining before a shutdown, and the event loop that forwards
+ * frames answers within a second.
+ */
 @Readiness
 @ApplicationScoped
 public class UdpReadinessCheck implements HealthCheck {
@@ -26,6 +29,9 @@ public class UdpReadinessCheck implements HealthCheck {
         var response = HealthCheckResponse.named("udp-switch");
         if (!switchService.isListening()) {
             return response.down().withData("reason", "udp port not bound").build();
+        }
+        if (switchService.isDraining()) {
+            return response.down().withData("reason", "shutting down: draining").build();
         }
         try {
             int sessions = switchService.inspectSecure(port -> port.sessionCount(), EVENT_LOOP_TIMEOUT);

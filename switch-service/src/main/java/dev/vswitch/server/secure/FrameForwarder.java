@@ -33,6 +33,8 @@ import java.nio.ByteBuffer;
  */
 final class FrameForwarder {
 
+    private static final byte NO_FLAGS = 0;
+
     private final ByteBuffer plain = ByteBuffer.allocate(65536);
     private final ByteBuffer tagged = ByteBuffer.allocate(65536 + 1 + WireFormat.NETWORK_NAME_LENGTH);
     private final ForwardingDecision<PortEndpoint> decision = new ForwardingDecision<>();
@@ -50,6 +52,8 @@ final class FrameForwarder {
     private int frameOffset;
     /** The offload message's header asks for segmenting or a checksum: ports without offload get it done here. */
     private boolean needsOffload;
+    /** The switch is shutting down: keepalive replies say so, so vports that know other replicas move now. */
+    private boolean draining;
     /** The port a segment being cut goes to. */
     private Port<PortEndpoint> segmentTarget;
 
@@ -59,6 +63,11 @@ final class FrameForwarder {
         this.captures = captures;
         this.counters = counters;
         this.sender = sender;
+    }
+
+    /** From now on keepalive replies tell the vports that this switch is shutting down; on the event loop. */
+    void startDraining() {
+        draining = true;
     }
 
     /** Where data messages are decrypted to; the forwarding methods read it from index 0 to its limit. */
@@ -86,13 +95,13 @@ final class FrameForwarder {
             port.takesOffload(offloaded);
             if (length > 0) {
                 // The reply names the largest frame this switch forwards, so a vport with a larger MTU can say so.
-                plain.limit(frameOffset + Keepalive.REPLY_WITH_MAX_FRAME_LENGTH);
-                Keepalive.writeReply(plain.slice(frameOffset, Keepalive.REPLY_WITH_MAX_FRAME_LENGTH), source, false,
-                        peer.network().lan().settings().maxFrameSize());
+                plain.limit(frameOffset + Keepalive.REPLY_EXTENDED_LENGTH);
+                Keepalive.writeReply(plain.slice(frameOffset, Keepalive.REPLY_EXTENDED_LENGTH), source, false,
+                        peer.network().lan().settings().maxFrameSize(), draining ? Keepalive.FLAG_DRAINING : NO_FLAGS);
                 if (offloaded) {
                     VirtioNetHeader.writePlain(plain, 0);
                 }
-                plain.position(0).limit(frameOffset + Keepalive.REPLY_WITH_MAX_FRAME_LENGTH);
+                plain.position(0).limit(frameOffset + Keepalive.REPLY_EXTENDED_LENGTH);
                 seal(peer, offloaded ? WireFormat.TYPE_DATA_OFFLOAD : WireFormat.TYPE_DATA, plain);
             }
             return;

@@ -142,6 +142,14 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         return true;
     }
 
+    /**
+     * The switch is shutting down: keepalive replies carry the draining flag from now on, so vports that know other
+     * replicas move to one while this one still forwards. Only on the event loop.
+     */
+    public void startDraining() {
+        forwarder.startDraining();
+    }
+
     /** Live sessions; only on the event loop. */
     public int sessionCount() {
         return sessions.size();

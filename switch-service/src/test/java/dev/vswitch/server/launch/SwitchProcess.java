@@ -110,6 +110,21 @@ final class SwitchProcess implements AutoCloseable {
         return Integer.parseInt(port.group(1));
     }
 
+    /**
+     * SIGTERM, as Kubernetes or systemd stops the switch; returns at once. Through kill(1): Process.destroy sends the
+     * same signal but also closes the pipes, and the output the switch writes while it drains would be lost.
+     */
+    void terminate() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -TERM " + process.pid() + " failed");
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     String output() {
         return String.join("\n", lines());
     }

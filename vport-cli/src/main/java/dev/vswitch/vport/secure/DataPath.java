@@ -266,6 +266,7 @@ final class DataPath {
                 rtt.replyReceived(clock.getAsLong());
                 counters.keepaliveReceived();
                 onSwitchMaxFrame(Keepalive.maxFrameOf(plain, prefix, length));
+                owner.onSwitchDraining((Keepalive.flagsOf(plain, prefix, length) & Keepalive.FLAG_DRAINING) != 0);
             }
             return false;
         }

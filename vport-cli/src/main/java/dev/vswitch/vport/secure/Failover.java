@@ -42,8 +42,12 @@ final class Failover {
      * trying them in turn without more lines until one answers.
      */
     void failOver() {
+        failOver(handshaker.answerFailed() ? "rejected the handshake" : "not answering");
+    }
+
+    /** Several switches: moves the link on to the next one, because the one in use is {@code why}. */
+    void failOver(String why) {
         Endpoints.Endpoint from = endpoints.current();
-        String why = handshaker.answerFailed() ? "rejected the handshake" : "not answering";
         Endpoints.Endpoint to = endpoints.next();
         if (to.equals(from) || !to.address().equals(link.remote()) && !reconnect(to)) {
             return; // looked up again, the names left only this one; or the move failed (and said why)

@@ -15,6 +15,7 @@ import dev.vswitch.vport.link.StopSignal;
 import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.link.Vport;
 import dev.vswitch.vport.tap.FrameDevice;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -137,6 +138,10 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private Endpoints.Endpoint connectedTo;
     /** Why the vport is not let in, as last said; guarded by {@link #stateLock}. */
     private JoinTrouble trouble;
+    /** The switch whose last keepalive reply said it is shutting down, or null. */
+    private volatile InetSocketAddress drainingSwitch;
+    /** The draining switch the monitor has acted on (moved off, or said so), or null. */
+    private volatile InetSocketAddress drainingHandled;
     /** The "port unreachable" count when the last initiation went out: a higher one since says nothing listens. */
     private volatile long unreachableAtInitiation;
 
@@ -239,6 +244,12 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
             }
             boolean dead = now - liveness.lastHeardNanos() >= deadAfterNanos;
             boolean several = endpoints.several();
+            InetSocketAddress draining = drainingSwitch;
+            if (draining != null && draining.equals(link.remote()) && !draining.equals(drainingHandled)) {
+                drainingHandled = draining;
+                moveOffDrainingSwitch(now, several);
+                return;
+            }
             if (dead && enterSilent(now)) {
                 if (!several) {
                     failover.followAddressChange(); // with several, unanswered handshakes move on already
@@ -286,6 +297,34 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
             if (state == State.CONNECTING || state == State.SILENT) {
                 sayTrouble(silence());
             }
+        }
+    }
+
+    /**
+     * The switch in use is shutting down (its keepalive replies say so) but still forwards: with other replicas the
+     * link moves to the next one now, so the move costs one handshake instead of a dead switch's seconds of silence.
+     * With one switch there is nowhere to go; it is only said, and the link follows when the switch is gone.
+     */
+    private void moveOffDrainingSwitch(long now, boolean several) {
+        if (several) {
+            failover.failOver("is shutting down");
+            sendInitiation(now);
+        } else {
+            LOG.infof("switch %s is shutting down; this vport will handshake again when it is gone", endpoints.current());
+        }
+    }
+
+    /**
+     * What the switch in use says of itself in a keepalive reply: shutting down or not. From the switch-to-TAP thread;
+     * the monitor's next tick acts on it.
+     */
+    void onSwitchDraining(boolean draining) {
+        InetSocketAddress from = link.remote();
+        if (draining) {
+            drainingSwitch = from;
+        } else if (from.equals(drainingSwitch)) {
+            drainingSwitch = null; // a switch at that address that is not shutting down (a new one, or it changed its mind)
+            drainingHandled = null;
         }
     }
 

@@ -454,6 +454,29 @@ class SecureLinkTest {
     }
 
     @Test
+    void aSwitchThatSaysItIsShuttingDownIsLeftForTheNextWhileItStillForwards() throws Exception {
+        TestSwitch first = replica();
+        TestSwitch second = replica();
+        first.maxFrame = 1518;
+        HostPort firstAddress = hostPort(first);
+        HostPort secondAddress = hostPort(second);
+        link = connect(List.of(firstAddress, secondAddress), Duration.ofMillis(300), Duration.ofSeconds(30),
+                Duration.ofSeconds(5), Duration.ofMillis(400));
+        awaitConnected();
+        await("confirmed by the first", () -> first.confirmed.get() == 1);
+
+        first.draining = true; // alive and answering: only its keepalive replies say it is going
+        await("moved on to the second", () -> log.count("connected to " + secondAddress) == 1);
+        assertEquals(List.of("connected to " + firstAddress + " (network lab)",
+                "switch " + firstAddress + " is shutting down; trying " + secondAddress,
+                "connected to " + secondAddress + " (network lab)"), log.lines);
+        await("confirmed by the second", () -> second.confirmed.get() == 1);
+        tap.toVport.add(frame(PEER_MAC, TAP_MAC, 100));
+        await("frames go to the second", () -> second.frames.size() == 1);
+        assertEquals(0, first.frames.size(), "none to the draining one after the move");
+    }
+
+    @Test
     void whenTheSwitchInUseDiesTheNextTakesOverAndStatusSaysSo() throws Exception {
         TestSwitch first = replica();
         TestSwitch second = replica();

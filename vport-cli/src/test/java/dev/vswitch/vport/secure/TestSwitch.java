@@ -73,6 +73,8 @@ public final class TestSwitch implements AutoCloseable {
     public volatile HandshakeRefusal.Reason refuseWith;
     /** The largest frame this switch names in its keepalive replies; 0: the seed's 19-byte reply, naming none. */
     public volatile int maxFrame;
+    /** Say in keepalive replies that this switch is shutting down (needs {@link #maxFrame} set: the extended reply). */
+    public volatile boolean draining;
 
     private final HandshakeResponder responder;
     private final CookieJar cookies;
@@ -283,11 +285,12 @@ public final class TestSwitch implements AutoCloseable {
             return;
         }
         if (Keepalive.kind(plain, 0, length) == Keepalive.REQUEST) {
-            ByteBuffer reply = ByteBuffer.allocate(Keepalive.REPLY_WITH_MAX_FRAME_LENGTH);
+            ByteBuffer reply = ByteBuffer.allocate(Keepalive.REPLY_EXTENDED_LENGTH);
             if (maxFrame == 0) {
                 Keepalive.writeReply(reply, EthernetFrame.source(plain, 0));
             } else {
-                Keepalive.writeReply(reply, EthernetFrame.source(plain, 0), false, maxFrame);
+                Keepalive.writeReply(reply, EthernetFrame.source(plain, 0), false, maxFrame,
+                        draining ? Keepalive.FLAG_DRAINING : (byte) 0);
             }
             seal(peer.current, reply, peer.address);
             keepalivesAnswered.incrementAndGet();
