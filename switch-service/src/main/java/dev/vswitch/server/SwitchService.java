@@ -123,7 +123,7 @@ public class SwitchService {
         announcements.add(() -> LOG.infof("management API token: %s", apiTokenSource));
         if (config.legacyPort().isPresent()) {
             LegacyDatagramSwitch legacyPort = new LegacyDatagramSwitch(config, config.legacyPort().getAsInt(),
-                    new VirtualSwitch<>(LEGACY_NETWORK, settings, null, System.nanoTime()),
+                    new VirtualSwitch<>(LEGACY_NETWORK, settings, config.legacy().toOpenNetworkLimits(), System.nanoTime()),
                     observers);
             deploy(legacyPort, config.legacyPort().getAsInt(), "vswitch.legacy-port (VSWITCH_LEGACY_PORT)");
             legacy = legacyPort;

@@ -19,6 +19,16 @@ public enum DropReason {
     SAME_PORT,
     /** A new endpoint could not get a port because the network has {@code vswitch.max-ports} already. */
     PORT_LIMIT,
+    /**
+     * An open network (the legacy port): a new endpoint could not get a port because ports attached faster than
+     * {@code vswitch.legacy.new-ports-per-second} allows.
+     */
+    NEW_PORT_RATE,
+    /**
+     * An open network (the legacy port): sending the frame would have made the switch send more than
+     * {@code vswitch.legacy.max-amplification} times what its port sent in (a flood costs its size once per port).
+     */
+    AMPLIFICATION,
     /** A new source MAC on a port that already owns its maximum (a CAM-overflow attempt, or a big bridge). */
     PORT_MAC_LIMIT,
     /** A source MAC that is live on another port: refused until the hold time passes (anti-hijack). */

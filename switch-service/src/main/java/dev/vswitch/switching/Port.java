@@ -23,6 +23,8 @@ public final class Port<E> {
     private final TokenBucket broadcastBudget;
     private final TokenBucket multicastBudget;
     private final TokenBucket unknownUnicastBudget;
+    /** In an open network ({@link OpenNetworkLimits}): bytes the switch may still send for this port's frames. */
+    private long sendCredit;
     int slot; // index in PortTable's dense array of live ports
 
     Port(int id, E endpoint, long nowNanos, L2Safety safety, boolean trunk) {
@@ -103,6 +105,21 @@ public final class Port<E> {
             case UNICAST -> null;
         };
         return budget == null || budget.tryTake(nowNanos);
+    }
+
+    void startCredit(long bytes) {
+        sendCredit = bytes;
+    }
+
+    /**
+     * Open networks: a frame of this port earns {@code earned} bytes of credit and its delivery costs {@code cost};
+     * what is left is saved up to {@code maxCredit}. False, with nothing spent, when the credit does not cover the cost.
+     */
+    boolean chargeSend(long earned, long cost, long maxCredit) {
+        long available = sendCredit + earned;
+        boolean covered = available >= cost;
+        sendCredit = Math.min(maxCredit, covered ? available - cost : available);
+        return covered;
     }
 
     private static TokenBucket bucket(FloodLimit limit, long nowNanos) {

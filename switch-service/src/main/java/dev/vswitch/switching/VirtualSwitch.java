@@ -2,12 +2,16 @@ package dev.vswitch.switching;
 
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.MacAddress;
+import dev.vswitch.protocol.ratelimit.TokenBucket;
 
 /**
  * The switching logic of one network, free of sockets and threads: it learns where source MACs live,
  * decides where each frame goes and ages out what it has not seen. The I/O edge reads a frame's
  * addresses, asks {@link #forward}, and sends accordingly; floods go to every live port except the
  * ingress one ({@link #floodTarget}). All methods must be called from one thread.
+ *
+ * <p>A network that any address joins without a handshake has {@link OpenNetworkLimits}: new ports at a bounded
+ * rate, and bytes out per byte in from each port bounded (every frame is charged for the ports it goes to).
  *
  * <p>Replicas of the switch form one LAN over trunk ports ({@link #attachTrunk}), one per other replica
  * in a full mesh. Split horizon keeps that loop-free: what came in on a trunk never goes out on one.
@@ -22,9 +26,19 @@ public final class VirtualSwitch<E> {
     private final PortTable<E> ports;
     private final SwitchCounters counters = new SwitchCounters();
     private final long portIdleNanos;
+    /** Null unless the network is open to anyone ({@link OpenNetworkLimits}); then with the new-port rate. */
+    private final OpenNetworkLimits open;
+    private final TokenBucket newPorts;
+    /** Why the last {@link #portFor} found no port. */
+    private DropReason attachRefusal;
     private PortListener<E> portListener;
 
     public VirtualSwitch(String name, SwitchSettings settings) {
+        this(name, settings, null, 0);
+    }
+
+    /** A network that any address joins without a handshake, held to {@code open}; null: none of those limits. */
+    public VirtualSwitch(String name, SwitchSettings settings, OpenNetworkLimits open, long nowNanos) {
         this.name = name;
         this.settings = settings;
         L2Safety safety = settings.safety();
@@ -32,6 +46,8 @@ public final class VirtualSwitch<E> {
                 safety.macMoveHold().toNanos(), safety.macOwnerHold().toNanos());
         this.ports = new PortTable<>(settings.maxPorts(), safety);
         this.portIdleNanos = settings.portIdle().toNanos();
+        this.open = open;
+        this.newPorts = open == null ? null : new TokenBucket(open.newPortsPerSecond(), open.newPortBurst(), nowNanos);
     }
 
     /**
@@ -61,7 +77,7 @@ public final class VirtualSwitch<E> {
         }
         Port<E> ingress = portFor(endpoint, nowNanos);
         if (ingress == null) {
-            return drop(DropReason.PORT_LIMIT, null, out);
+            return drop(attachRefusal, null, out);
         }
         MacTable.Learned learned = macTable.learn(source, ingress.id(), nowNanos, !ingress.isTrunk());
         counters.learned(learned);
@@ -87,6 +103,9 @@ public final class VirtualSwitch<E> {
                 if (ingress.isTrunk() && egress.isTrunk()) {
                     return drop(DropReason.SPLIT_HORIZON, ingress, out);
                 }
+                if (!withinAmplification(ingress, length, 1)) {
+                    return drop(DropReason.AMPLIFICATION, ingress, out);
+                }
                 return out.unicast(ingress, egress);
             }
         }
@@ -94,6 +113,9 @@ public final class VirtualSwitch<E> {
         counters.received(kind, length);
         if (!ingress.mayFlood(kind, nowNanos)) {
             return drop(stormReason(kind), ingress, out);
+        }
+        if (!withinAmplification(ingress, length, ports.size() - 1)) {
+            return drop(DropReason.AMPLIFICATION, ingress, out);
         }
         return out.flood(ingress, kind);
     }
@@ -106,7 +128,7 @@ public final class VirtualSwitch<E> {
     public Port<E> keepalive(E endpoint, long source, long nowNanos) {
         Port<E> port = portFor(endpoint, nowNanos);
         if (port == null) {
-            counters.dropped(DropReason.PORT_LIMIT);
+            counters.dropped(attachRefusal);
             return null;
         }
         port.touched(nowNanos);
@@ -189,18 +211,37 @@ public final class VirtualSwitch<E> {
         return ports;
     }
 
+    /** The endpoint's port, attached now if it has none; null when it cannot have one (then {@link #attachRefusal} says why). */
     private Port<E> portFor(E endpoint, long nowNanos) {
         Port<E> port = ports.find(endpoint);
-        if (port == null) {
-            port = ports.attach(endpoint, nowNanos);
-            if (port != null) {
-                attached(port);
-            }
+        if (port != null) {
+            return port;
         }
-        return port;
+        if (newPorts != null && !newPorts.tryTake(nowNanos)) {
+            attachRefusal = DropReason.NEW_PORT_RATE;
+            return null;
+        }
+        port = ports.attach(endpoint, nowNanos);
+        if (port == null) {
+            attachRefusal = DropReason.PORT_LIMIT;
+            return null;
+        }
+        return attached(port);
+    }
+
+    /**
+     * In an open network, charges the ingress port for sending {@code length} bytes to {@code targets} ports (with
+     * what this frame earns it); elsewhere every frame is within bounds.
+     */
+    private boolean withinAmplification(Port<E> ingress, int length, int targets) {
+        return open == null || ingress.chargeSend((long) (open.amplification() * length), (long) targets * length,
+                open.creditBytes());
     }
 
     private Port<E> attached(Port<E> port) {
+        if (open != null) {
+            port.startCredit(open.creditBytes());
+        }
         counters.portAttached();
         if (portListener != null) {
             portListener.attached(port);

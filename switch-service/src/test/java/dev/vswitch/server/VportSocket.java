@@ -51,6 +51,11 @@ final class VportSocket implements AutoCloseable {
         return udp.receive();
     }
 
+    /** The next datagram within {@code timeoutMillis}, or null when none came. */
+    byte[] receiveWithin(int timeoutMillis) throws IOException {
+        return udp.receiveWithin(timeoutMillis);
+    }
+
     boolean staysSilent() throws IOException {
         return udp.staysSilent();
     }

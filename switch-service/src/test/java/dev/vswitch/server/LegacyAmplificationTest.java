@@ -1,0 +1,142 @@
+package dev.vswitch.server;
+
+import dev.vswitch.protocol.MacAddress;
+import dev.vswitch.switching.DropReason;
+import dev.vswitch.switching.VirtualSwitch;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Finding 4 of issue 18, over real UDP on loopback: on the legacy port any address becomes a port and a flood reaches
+ * every port, so one sender made the switch send 200 times what it received. Now bytes out per byte in from one
+ * sender stay within vswitch.legacy.max-amplification (4) plus its credit, and new ports come at a bounded rate.
+ */
+@QuarkusTest
+@TestProfile(LegacyAmplificationTest.FewNewPorts.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LegacyAmplificationTest {
+
+    /** Enough for the first test's receivers and sender, which come first. */
+    static final int NEW_PORT_BURST = 60;
+    static final int RECEIVERS = 50;
+    private static final int FACTOR = 4;
+    private static final int CREDIT = 16_384;
+
+    /**
+     * Ports enough for the receivers of the first test at once, then one a second; the documented amplification
+     * limits, which the other tests lift (application.properties).
+     */
+    public static class FewNewPorts implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("vswitch.legacy.new-ports-per-second", "1",
+                    "vswitch.legacy.new-port-burst", String.valueOf(NEW_PORT_BURST),
+                    "vswitch.legacy.max-amplification", String.valueOf(FACTOR),
+                    "vswitch.legacy.amplification-credit", String.valueOf(CREDIT));
+        }
+    }
+
+    @Inject
+    SwitchService switchService;
+
+    @Test
+    @Order(0)
+    void theLimitsHereAreTheDocumentedDefaults() {
+        SwitchConfig.Legacy defaults = SwitchConfigs.of(Map.of()).legacy();
+        assertEquals(FACTOR, defaults.maxAmplification());
+        assertEquals(CREDIT, defaults.amplificationCredit());
+        assertEquals(10, defaults.newPortsPerSecond());
+        assertEquals(20, defaults.newPortBurst());
+    }
+
+    @Test
+    @Order(1)
+    void bytesOutPerByteInFromOneSenderStayWithinTheFactorPlusItsCredit() throws Exception {
+        long base = 0x02_00_00_00_00_00L | (System.nanoTime() & 0xFF_0000L);
+        List<VportSocket> receivers = new ArrayList<>();
+        try (VportSocket sender = new VportSocket(base | 0xFFFF, switchService.legacyUdpPort())) {
+            for (int i = 0; i < RECEIVERS; i++) {
+                VportSocket receiver = new VportSocket(base | i, switchService.legacyUdpPort());
+                receivers.add(receiver);
+                receiver.sendKeepalive();
+                receiver.receive();
+            }
+            sender.sendKeepalive();
+            sender.receive();
+            long in = 0;
+            for (int i = 0; i < 100; i++) {
+                int length = i < 50 ? 1400 : 60; // the finding's full-size broadcasts, then ARP-sized ones
+                sender.send(VportSocket.frame(MacAddress.BROADCAST, sender.mac, 0x0806, length));
+                in += length;
+            }
+            long out = 0;
+            for (VportSocket receiver : receivers) {
+                for (byte[] datagram; (datagram = receiver.receiveWithin(300)) != null; ) {
+                    out += datagram.length;
+                }
+            }
+            System.out.printf("legacy port, %d ports: %d bytes in from one sender, %d bytes out (x%.2f)%n",
+                    RECEIVERS + 1, in, out, (double) out / in);
+            assertTrue(out <= FACTOR * in + CREDIT, out + " bytes out for " + in + " in");
+            assertTrue(out > 0, "the sender's credit pays for some small floods");
+            assertTrue(legacy(network -> network.counters().drops(DropReason.AMPLIFICATION)) > 0);
+
+            byte[] unicast = sender.frameTo(receivers.get(0).mac, 1400);
+            sender.send(unicast);
+            assertArrayEquals(unicast, receivers.get(0).receive(), "unicast still passes: it costs what it earns");
+        } finally {
+            receivers.forEach(VportSocket::close);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void newAddressesGetPortsAtTheConfiguredRateOnly() throws Exception {
+        long started = System.nanoTime();
+        int portsBefore = legacy(network -> network.ports().size());
+        long refusedBefore = legacy(network -> network.counters().drops(DropReason.NEW_PORT_RATE));
+        int newcomers = 100;
+        List<VportSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < newcomers; i++) {
+                VportSocket newcomer = new VportSocket(0x02_4E_00_00_00_00L | i, switchService.legacyUdpPort());
+                sockets.add(newcomer);
+                newcomer.send(newcomer.frameTo(MacAddress.BROADCAST, 60));
+            }
+            long attached = 0;
+            long refused = 0;
+            for (long deadline = System.nanoTime() + 5_000_000_000L; attached + refused < newcomers
+                    && System.nanoTime() < deadline; ) {
+                attached = legacy(network -> network.ports().size()) - portsBefore;
+                refused = legacy(network -> network.counters().drops(DropReason.NEW_PORT_RATE)) - refusedBefore;
+            }
+            long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds() + 1;
+            assertEquals(newcomers, attached + refused, "every newcomer got a port or was refused one");
+            assertTrue(attached <= NEW_PORT_BURST + seconds, attached + " new ports in under " + seconds + " s");
+            assertTrue(refused >= newcomers - NEW_PORT_BURST - seconds, refused + " refused");
+        } finally {
+            sockets.forEach(VportSocket::close);
+        }
+    }
+
+    private <T> T legacy(Function<VirtualSwitch<?>, T> query) throws TimeoutException {
+        return switchService.inspect(SwitchService.LEGACY_NETWORK, query, Duration.ofSeconds(2));
+    }
+}
