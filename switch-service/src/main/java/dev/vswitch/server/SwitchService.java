@@ -30,6 +30,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -68,6 +69,8 @@ public class SwitchService {
     private final AtomicBoolean announced = new AtomicBoolean();
     private volatile SecureDatagramSwitch secure;
     private volatile boolean draining;
+    /** A network's join token, once the keys are loaded. */
+    private volatile Function<String, Optional<String>> tokens = network -> Optional.empty();
     private volatile LegacyDatagramSwitch legacy;
 
     SwitchService(Vertx vertx, SwitchConfig config, SwitchMetrics metrics, Captures captures, PortSeries portSeries,
@@ -183,6 +186,14 @@ public class SwitchService {
         if (port != null) {
             port.runOnEventLoop(port::startDraining);
         }
+    }
+
+    /**
+     * The join token of {@code network} as the token files hold it, or empty for a network the secure port does not
+     * have: for the management API, so that an operator gets a token without a shell on the switch's machine or pod.
+     */
+    public Optional<String> joinToken(String network) {
+        return tokens.apply(network);
     }
 
     /** True from the start of a drain until the switch stops. */
@@ -307,6 +318,8 @@ public class SwitchService {
     /** Writes the join tokens now and says where once started, never what: a token holds the network key. */
     private void prepareTokens(SwitchKeys keys, int port) {
         String endpoint = SwitchKeys.endpoint(config, port);
+        this.tokens = network -> keys.networks().stream().filter(definition -> definition.name().equals(network))
+                .findFirst().map(definition -> keys.token(definition, endpoint));
         Path dir = keys.writeTokens(endpoint);
         for (NetworkDefinition network : keys.networks()) {
             if (dir != null) {

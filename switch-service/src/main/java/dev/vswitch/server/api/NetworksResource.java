@@ -56,6 +56,17 @@ public class NetworksResource {
     }
 
     @GET
+    @Path("/{network}/token")
+    @Produces(MediaType.TEXT_PLAIN)
+    @Operation(summary = "The network's join token, as the switch writes it to key-dir/tokens: a secret (it holds the"
+            + " network key), for handing to machines that may join")
+    public Response token(@PathParam("network") String network) {
+        return switchService.joinToken(network)
+                .map(token -> Response.ok(token + "\n").header("Cache-Control", "no-store").build())
+                .orElseThrow(() -> new NotFoundException("no network '" + network + "' with a join token on this switch"));
+    }
+
+    @GET
     @Path("/{network}/ports")
     @Operation(summary = "The ports of a network: address, client key, MACs, traffic, last seen, session age")
     public List<Views.PortView> ports(@PathParam("network") String network) {

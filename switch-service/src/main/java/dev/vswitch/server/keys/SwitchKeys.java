@@ -96,7 +96,7 @@ public final class SwitchKeys {
         try {
             createPrivateDirectory(tokens);
             for (NetworkDefinition network : networks) {
-                String token = new JoinToken(endpoint, publicKey, network.name(), network.key(), null).encode();
+                String token = token(network, endpoint);
                 Path file = tokens.resolve(network.name() + ".token");
                 Files.deleteIfExists(file);
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -106,6 +106,11 @@ public final class SwitchKeys {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** The join token of {@code network} naming the switch as {@code endpoint}: a secret, it holds the network key. */
+    public String token(NetworkDefinition network, String endpoint) {
+        return new JoinToken(endpoint, publicKey, network.name(), network.key(), null).encode();
     }
 
     /** host:port for tokens: the configured public endpoint, else this host's name. */

@@ -1,6 +1,7 @@
 package dev.vswitch.server.api;
 
 import dev.vswitch.protocol.MacAddress;
+import dev.vswitch.protocol.keys.JoinToken;
 import dev.vswitch.server.SwitchService;
 import dev.vswitch.server.secure.SecureClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,6 +15,7 @@ import java.util.Map;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +34,20 @@ class ManagementApiTest {
         given().header("Authorization", "Bearer wrong").when().get("/api/v1/networks").then().statusCode(401);
         given().header("Authorization", "Basic " + TOKEN).when().get("/api/v1/networks").then().statusCode(401);
         given().when().delete("/api/v1/networks/lab/ports/0").then().statusCode(401);
+    }
+
+    @Test
+    void aNetworksJoinTokenIsHandedOutOnlyWithTheApiToken() throws Exception {
+        given().when().get("/api/v1/networks/lab/token").then().statusCode(401);
+        String token = given().header("Authorization", "Bearer " + TOKEN).when().get("/api/v1/networks/lab/token")
+                .then().statusCode(200).header("Cache-Control", "no-store").extract().asString().strip();
+        JoinToken fromApi = JoinToken.decode(token);
+        JoinToken fromFile = SecureClient.token("lab");
+        assertEquals("lab", fromApi.network());
+        assertArrayEquals(fromFile.networkKey(), fromApi.networkKey(), "the same token as the switch's token file");
+        assertArrayEquals(fromFile.switchPublicKey(), fromApi.switchPublicKey());
+        given().header("Authorization", "Bearer " + TOKEN).when().get("/api/v1/networks/nowhere/token").then()
+                .statusCode(404);
     }
 
     @Test
