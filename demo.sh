@@ -110,8 +110,8 @@ for ns in "$NS_H1" "$NS_H2"; do
   run ip netns exec "$ns" ping -c 1 -W 2 "198.18.$n.1" > /dev/null
 done
 
-step "Starting the switch on udp 0.0.0.0:$PORT (secure protocol only), keys in $KEYS"
-start_in "$NS_SW" switch env VSWITCH_PORT=$PORT VSWITCH_HOST=0.0.0.0 VSWITCH_KEY_DIR="$KEYS" QUARKUS_HTTP_PORT=8080 \
+step "Starting the switch on udp port $PORT, every IPv6 and IPv4 address (secure protocol only), keys in $KEYS"
+start_in "$NS_SW" switch env VSWITCH_PORT=$PORT VSWITCH_KEY_DIR="$KEYS" QUARKUS_HTTP_PORT=8080 \
   java -jar "$SWITCH_JAR"
 wait_until "the switch to listen" has_line "$WORK/switch.log" "vswitch listening on udp"
 # With no network configured the switch makes one named "default", generates its key, and writes its join token.

@@ -36,6 +36,9 @@ import org.jboss.logging.Logger;
 public abstract class DatagramVerticle extends AbstractVerticle implements DatagramSender {
 
     private static final Logger LOG = Logger.getLogger(DatagramVerticle.class);
+    /** The default host: every address of both families, IPv4 clients arriving as IPv4 addresses (Netty maps them). */
+    static final String EVERY_ADDRESS = "::";
+    private static final String EVERY_IPV4_ADDRESS = "0.0.0.0";
     private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private static final long SWEEP_INTERVAL_MS = 1000;
@@ -68,6 +71,7 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
     private final PortTimings timings;
     private DatagramChannel channel;
     private boolean reading;
+    private volatile String boundHost;
     private long lastFailureLogNanos = Long.MIN_VALUE / 2;
     private int datagrams;
     private long lastSweepNanos;
@@ -80,9 +84,30 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
 
     @Override
     public void start(Promise<Void> started) {
-        boolean ipv6 = config.host().contains(":");
-        channel = ((VertxInternal) vertx).transport()
-                .datagramChannel(ipv6 ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
+        Promise<Void> firstTry = Promise.promise();
+        start(config.host(), firstTry);
+        firstTry.future().onComplete(result -> {
+            if (result.succeeded() || !EVERY_ADDRESS.equals(config.host())) {
+                started.handle(result);
+                return;
+            }
+            // "::" (the default) takes IPv6 and IPv4 on one socket; a host without IPv6 cannot open it at all.
+            LOG.warnf("no IPv6 on this host (%s): udp port %d listens on IPv4 only (0.0.0.0)",
+                    result.cause().getMessage(), port);
+            start(EVERY_IPV4_ADDRESS, started);
+        });
+    }
+
+    /** Opens and binds the channel on {@code host}; completes {@code started} either way. */
+    private void start(String host, Promise<Void> started) {
+        boolean ipv6 = host.contains(":");
+        try {
+            channel = ((VertxInternal) vertx).transport()
+                    .datagramChannel(ipv6 ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
+        } catch (RuntimeException e) {
+            started.fail(e);
+            return;
+        }
         // On epoll a read buffer with room for several datagrams of the largest size makes Netty read them with one
         // recvmmsg and hand each on as a slice of it; elsewhere one datagram per read.
         boolean batchedReads = channel.config() instanceof EpollDatagramChannelConfig;
@@ -101,12 +126,13 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
                 started.fail(registered.cause());
                 return;
             }
-            channel.bind(new InetSocketAddress(config.host(), port)).addListener(bound -> {
+            channel.bind(new InetSocketAddress(host, port)).addListener(bound -> {
                 if (!bound.isSuccess()) {
                     channel.close();
                     started.fail(bound.cause());
                     return;
                 }
+                boundHost = ipv6 ? "[" + host + "]" : host;
                 lastSweepNanos = System.nanoTime();
                 vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> timedSweep());
                 listening();
@@ -118,6 +144,11 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
     @Override
     public void stop() {
         channel.close();
+    }
+
+    /** The address the port is bound to, as logs write it: {@code [::]}, {@code 0.0.0.0}, {@code 127.0.0.1}. */
+    public String boundHost() {
+        return boundHost;
     }
 
     /** The bound UDP port (differs from the configured one when that was 0). */

@@ -96,8 +96,12 @@ public interface SwitchConfig {
     @WithDefault("true")
     boolean defaultNetwork();
 
-    /** Address to bind the UDP port to: {@code 0.0.0.0} is every IPv4 address, {@code ::} every address. */
-    @WithDefault("0.0.0.0")
+    /**
+     * Address to bind the UDP ports to. {@code ::} (the default) is every address of both families on one socket, IPv4
+     * clients included; on a host without IPv6 the switch falls back to {@code 0.0.0.0} and says so. {@code 0.0.0.0}:
+     * every IPv4 address only.
+     */
+    @WithDefault("::")
     String host();
 
     /** Longest frame forwarded, Ethernet header included: an 802.1Q-tagged 1500-byte payload. */

@@ -109,7 +109,7 @@ public class SwitchService {
         metrics.bindSecurePort(securePort.counters());
         securePort.networkCounters().forEach(metrics::bindNetwork);
         announcements.add(() -> LOG.infof("vswitch listening on udp %s:%d (secure protocol v1), switch public key %s, "
-                        + "networks %s; max frame %d bytes, MAC ageing %ds", config.host(), securePort.boundPort(),
+                        + "networks %s; max frame %d bytes, MAC ageing %ds", securePort.boundHost(), securePort.boundPort(),
                 Keys.encode(keys.publicKey()), keys.networks(), config.maxFrameSize(),
                 config.macAgingTime().toSeconds()));
         if (SwitchKeys.keepsDefaultBeside(config) && !config.networks().isEmpty()) {
@@ -132,7 +132,7 @@ public class SwitchService {
             legacy = legacyPort;
             metrics.bindNetwork(LEGACY_NETWORK, legacyPort.network().counters());
             announcements.add(() -> LOG.warnf("legacy plaintext port udp %s:%d is open (seed format, network '%s'): "
-                    + "anyone who can reach it can join that network and read its traffic", config.host(),
+                    + "anyone who can reach it can join that network and read its traffic", legacyPort.boundHost(),
                     legacyPort.boundPort(), LEGACY_NETWORK));
         }
     }

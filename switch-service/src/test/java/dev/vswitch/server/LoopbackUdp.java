@@ -21,8 +21,13 @@ public final class LoopbackUdp implements AutoCloseable {
     private final InetSocketAddress switchAddress;
 
     public LoopbackUdp(int switchPort) throws IOException {
-        this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        this.switchAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), switchPort);
+        this(InetAddress.getLoopbackAddress(), switchPort);
+    }
+
+    /** @param loopback 127.0.0.1 or ::1: the family to talk to the switch in */
+    public LoopbackUdp(InetAddress loopback, int switchPort) throws IOException {
+        this.socket = new DatagramSocket(new InetSocketAddress(loopback, 0));
+        this.switchAddress = new InetSocketAddress(loopback, switchPort);
     }
 
     public void send(byte[] datagram) throws IOException {

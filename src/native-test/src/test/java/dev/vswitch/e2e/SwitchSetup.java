@@ -105,7 +105,7 @@ record SwitchSetup(List<Network> networks, boolean legacyPort, int replicas, Str
     Map<String, String> properties(Path keyDir, int replica) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("vswitch.port", String.valueOf(port(replica)));
-        properties.put("vswitch.host", "0.0.0.0");
+        // No vswitch.host: the default, "::", serves the hosts' IPv4 and a vport over ::1 (DualStackTest) on one socket.
         properties.put("vswitch.key-dir", keyDir.toString());
         properties.put("quarkus.http.port", String.valueOf(httpPort(replica)));
         if (replicas > 1) {

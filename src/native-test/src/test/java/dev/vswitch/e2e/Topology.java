@@ -262,6 +262,20 @@ final class Topology implements AutoCloseable {
     }
 
     /**
+     * Starts a vport inside the switch's own namespace that reaches the switch over {@code [::1]} (IPv6 loopback), with
+     * TAP {@code tap} and address {@code cidr}, and waits until it is connected.
+     */
+    Proc startVportBesideSwitchOverIpv6(String tap, String cidr) {
+        List<String> command = new ArrayList<>(artifacts.vportCommand());
+        command.addAll(List.of("connect", "--token-file", tokenFile(switchSetup.soleNetwork()).toString(), "--key-file",
+                secrets.resolve("clients").resolve("beside-switch.key").toString(), "[::1]:" + SwitchSetup.PORT,
+                "--tap", tap, "--ip", cidr, "--status-dir", statusDir().toString()));
+        Proc vport = start(switchNs, "switch-ns-vport", command, Map.of());
+        vport.awaitLine(READY_TIMEOUT, VPORT_CONNECTED);
+        return vport;
+    }
+
+    /**
      * Where this topology's vports publish their status: a folder of this test's own, so that a TAP of the same name in
      * another test run cannot take the status file.
      */

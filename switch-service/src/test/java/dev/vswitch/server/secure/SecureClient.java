@@ -12,6 +12,7 @@ import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.server.LoopbackUdp;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ public final class SecureClient implements AutoCloseable {
     public final long mac;
     public final byte[] privateKey;
     private final int switchPort;
+    private final InetAddress loopback;
     private final byte[] switchPublicKey;
     private final HandshakeInitiator initiator;
     private LoopbackUdp udp;
@@ -35,12 +37,18 @@ public final class SecureClient implements AutoCloseable {
     byte[] lastData;
 
     SecureClient(int switchPort, JoinToken token, byte[] privateKey, long mac) throws IOException {
+        this(InetAddress.getLoopbackAddress(), switchPort, token, privateKey, mac);
+    }
+
+    /** @param loopback 127.0.0.1 or ::1: the family to talk to the switch in */
+    SecureClient(InetAddress loopback, int switchPort, JoinToken token, byte[] privateKey, long mac) throws IOException {
+        this.loopback = loopback;
         this.mac = mac;
         this.privateKey = privateKey;
         this.switchPort = switchPort;
         this.switchPublicKey = token.switchPublicKey();
         this.initiator = new HandshakeInitiator(privateKey, token.switchPublicKey(), token.networkKey(), token.network(), RANDOM);
-        this.udp = new LoopbackUdp(switchPort);
+        this.udp = new LoopbackUdp(loopback, switchPort);
     }
 
     /** The token the switch wrote for {@code network}. */
@@ -177,7 +185,7 @@ public final class SecureClient implements AutoCloseable {
     /** Continues from a new source port, as after a NAT rebinding or a network change. */
     public void roam() throws IOException {
         udp.close();
-        udp = new LoopbackUdp(switchPort);
+        udp = new LoopbackUdp(loopback, switchPort);
     }
 
     @Override
