@@ -22,6 +22,9 @@ import java.time.Instant;
  * <p>Each initiation starts afresh (new ephemeral key, new random index). Under load the switch answers
  * with a cookie reply instead of a response; the cookie goes into mac2 of the initiations that follow,
  * for as long as the switch honours it.
+ *
+ * <p>A response that does not authenticate leaves the handshake as it was (the Noise state undoes a failed read), so
+ * one forged by someone who saw our initiation cannot make us drop the genuine response that follows it.
  */
 public final class Handshaker {
 
@@ -36,8 +39,8 @@ public final class Handshaker {
     private byte[] cookie;
     private long cookieNanos;
     private boolean awaitingResponse;
-    /** The current handshake's state was spent on a response that failed; only a new initiation helps. */
-    private boolean spent;
+    /** An answer to the current initiation came but did not authenticate; the handshake still waits for one that does. */
+    private boolean answerFailed;
     private long lastInitiationNanos;
     private Instant lastTimestamp = Instant.EPOCH;
 
@@ -62,14 +65,14 @@ public final class Handshaker {
     public synchronized byte[] initiation(long nowNanos) {
         byte[] usableCookie = cookie != null && nowNanos - cookieNanos < COOKIE_USABLE_NANOS ? cookie : null;
         awaitingResponse = true;
-        spent = false;
+        answerFailed = false;
         lastInitiationNanos = nowNanos;
         return initiator.initiation(newIndex(), nextTimestamp(), usableCookie);
     }
 
     /** True when {@code refusal} (a {@link HandshakeRefusal} message) answers the initiation in progress. */
     public synchronized boolean answersCurrent(byte[] refusal) {
-        return awaitingResponse && !spent && HandshakeRefusal.receiverIndexOf(refusal) == initiator.localIndex();
+        return awaitingResponse && HandshakeRefusal.receiverIndexOf(refusal) == initiator.localIndex();
     }
 
     /** True between an initiation and the response that completes it. */
@@ -77,9 +80,12 @@ public final class Handshaker {
         return awaitingResponse;
     }
 
-    /** True when the switch answered the current initiation, but its answer did not authenticate. */
+    /**
+     * True when an answer to the current initiation came but did not authenticate: if no genuine one follows, the
+     * switch holds another network key than our token (or is not the switch the token names).
+     */
     public synchronized boolean answerFailed() {
-        return spent;
+        return answerFailed;
     }
 
     /** When the last initiation was made, on the monotonic clock given to {@link #initiation}. */
@@ -92,7 +98,7 @@ public final class Handshaker {
      * again, now with mac2. Returns null for a reply to another initiation or one that does not open (forged).
      */
     public synchronized byte[] onCookieReply(byte[] reply, long nowNanos) {
-        if (!awaitingResponse || spent || ByteBuffer.wrap(reply).getInt(WireFormat.HEADER_LENGTH) != initiator.localIndex()) {
+        if (!awaitingResponse || ByteBuffer.wrap(reply).getInt(WireFormat.HEADER_LENGTH) != initiator.localIndex()) {
             return null;
         }
         try {
@@ -108,19 +114,19 @@ public final class Handshaker {
      * Completes the current handshake with the switch's response. Returns null when the response is not for
      * the handshake in progress (a late answer to an earlier initiation, or a duplicate).
      *
-     * @throws NoiseException when it is for our handshake but does not authenticate: the switch holds another
-     *                        network key than our token, or is not the switch the token names
+     * @throws NoiseException when it is for our handshake but does not authenticate: forged, or the switch holds
+     *                        another network key than our token; the handshake goes on waiting ({@link #answerFailed})
      */
     public synchronized Session onResponse(byte[] response, long nowNanos) {
         int receiverIndex = ByteBuffer.wrap(response).getInt(WireFormat.HEADER_LENGTH + WireFormat.INDEX_LENGTH);
-        if (!awaitingResponse || spent || receiverIndex != initiator.localIndex()) {
+        if (!awaitingResponse || receiverIndex != initiator.localIndex()) {
             return null;
         }
         Session session;
         try {
             session = initiator.consumeResponse(response, nowNanos);
         } catch (NoiseException e) {
-            spent = true; // the handshake state has read a bad message; the retry starts a new one
+            answerFailed = true;
             throw e;
         }
         awaitingResponse = false;

@@ -257,7 +257,9 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
                 sendInitiation(now);
             } else if (handshaker.awaitingResponse()) {
                 if (now - handshaker.lastInitiationNanos() >= (several ? failoverNanos : retryNanos)) {
-                    if (!several && lastHandshakeNanos == NEVER) {
+                    if (handshaker.answerFailed()) { // answers came, and none authenticated: not one forged in passing
+                        enterRejected(State.REJECTED, JoinTrouble.wrongNetworkKey());
+                    } else if (!several && lastHandshakeNanos == NEVER) {
                         noteUnanswered();
                     }
                     if (several) {
@@ -332,7 +334,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private void giveUp() {
         JoinTrouble why;
         synchronized (stateLock) {
-            why = trouble != null ? trouble : silence();
+            why = trouble != null ? trouble : handshaker.answerFailed() ? JoinTrouble.wrongNetworkKey() : silence();
         }
         stopSignal.fail(new VportException(why.exitCode(), "gave up after "
                 + Duration.ofNanos(giveUpNanos).toSeconds() + " s (--give-up-after): " + why.line()));
@@ -346,8 +348,9 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         try {
             session = handshaker.onResponse(response, now);
         } catch (NoiseException e) {
+            // Counted, not told yet: a forgery may come before the genuine answer, which still completes the handshake.
+            // The retry timer says so when no answer authenticated (a wrong network key).
             counters.handshakeFailed();
-            enterRejected(State.REJECTED, JoinTrouble.wrongNetworkKey());
             return;
         }
         if (session == null) {

@@ -12,6 +12,7 @@ import dev.vswitch.protocol.noise.NoiseException;
 import dev.vswitch.protocol.noise.X25519;
 import dev.vswitch.protocol.wire.CookieJar;
 import dev.vswitch.protocol.wire.HandshakeResponder;
+import dev.vswitch.protocol.wire.MessageMacs;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.Timestamp;
 import java.nio.ByteBuffer;
@@ -31,8 +32,9 @@ class HandshakerTest {
     private final byte[] networkKey = X25519.generatePrivateKey(random);
     private final HandshakeResponder responder = new HandshakeResponder(switchPrivate);
     private final JoinToken token = new JoinToken("127.0.0.1:9999", switchPublic, "lab", networkKey, null);
+    private final byte[] clientPrivate = X25519.generatePrivateKey(random);
     /** A clock that stands still: two initiations in the same tick. */
-    private final Handshaker handshaker = new Handshaker(token, X25519.generatePrivateKey(random), random,
+    private final Handshaker handshaker = new Handshaker(token, clientPrivate, random,
             Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC));
 
     @Test
@@ -63,12 +65,42 @@ class HandshakerTest {
     }
 
     @Test
-    void aResponseUnderAnotherNetworkKeyFailsOnceThenTheHandshakeIsSpent() {
+    void aResponseUnderAnotherNetworkKeyFailsAndTheHandshakeGoesOnWaitingUntilTheNextAttempt() {
         byte[] response = respond(handshaker.initiation(0), X25519.generatePrivateKey(random));
         assertThrows(NoiseException.class, () -> handshaker.onResponse(response, SECOND));
-        assertNull(handshaker.onResponse(response, SECOND), "one failure per attempt");
+        assertTrue(handshaker.answerFailed(), "the retry timer tells a wrong network key from silence by this");
+        assertThrows(NoiseException.class, () -> handshaker.onResponse(response, SECOND), "every one fails");
         assertTrue(handshaker.awaitingResponse(), "still waiting: the retry timer starts a new attempt");
         assertEquals(0, handshaker.lastInitiationNanos());
+        handshaker.initiation(5 * SECOND);
+        assertFalse(handshaker.answerFailed(), "a new attempt has had no answer yet");
+    }
+
+    /**
+     * Finding 5 of issue 18: one forged response with a valid mac1 (anyone who knows the vport's public key can make one,
+     * and who saw the initiation knows its index) made the vport drop the genuine response and wait 5 s for a retry.
+     */
+    @Test
+    void forgedResponsesWithAValidMac1DoNotSpoilTheHandshakeForTheGenuineOne() {
+        byte[] initiation = handshaker.initiation(0);
+        HandshakeResponder.Response switchSide = responder.respond(responder.readInitiation(initiation), networkKey, 77, 0);
+        byte[] genuine = switchSide.message();
+        byte[] garbage = genuine.clone();
+        byte[] inside = new byte[garbage.length - 12 - 32];
+        random.nextBytes(inside);
+        System.arraycopy(inside, 0, garbage, 12, inside.length);
+        MessageMacs.write(garbage, MessageMacs.mac1Key(X25519.publicKey(clientPrivate)), null);
+        byte[] wellFormed = respond(initiation, X25519.generatePrivateKey(random)); // a real responder, not our key
+
+        assertThrows(NoiseException.class, () -> handshaker.onResponse(garbage, SECOND));
+        assertThrows(NoiseException.class, () -> handshaker.onResponse(wellFormed, SECOND));
+        Session session = handshaker.onResponse(genuine, 2 * SECOND);
+        assertNotNull(session, "the genuine response still completes the handshake");
+        assertFalse(handshaker.awaitingResponse());
+        ByteBuffer message = ByteBuffer.allocate(200);
+        session.seal(ByteBuffer.wrap(new byte[] {1, 2, 3}), message);
+        assertEquals(Session.Verdict.OK, switchSide.session().open(message.flip(), ByteBuffer.allocate(200)),
+                "the vport's keys are the switch's: the forgeries left no trace in them");
     }
 
     @Test

@@ -199,6 +199,20 @@ class SecureLinkTest {
         assertTrue(counters.summary().contains("handshakes 1 completed/0 failed, 1 cookie,"), counters.summary());
     }
 
+    /** Finding 5 of issue 18: a forged response made the vport drop the genuine one and wait for the retry. */
+    @Test
+    void aForgedResponseBeforeTheGenuineOneIsCountedAndTheGenuineOneConnects() throws Exception {
+        testSwitch = startSwitch(networkKey, 0);
+        testSwitch.forgeFirst = true;
+        link = connect(testSwitch.port(), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30));
+        awaitConnected();
+        assertEquals(1, counters.handshakesFailed(), "the forgery is counted");
+        assertEquals(1, counters.handshakesCompleted());
+        assertEquals(1, testSwitch.initiations.get(), "no retry was needed");
+        assertEquals(List.of("connected to 127.0.0.1:" + testSwitch.port() + " (network lab)"), log.lines,
+                "and not told as a wrong network key");
+    }
+
     @Test
     void aWrongNetworkKeyIsReportedInOneLineAndRetriedWithoutEnding() throws Exception {
         testSwitch = startSwitch(X25519.generatePrivateKey(random), 0);

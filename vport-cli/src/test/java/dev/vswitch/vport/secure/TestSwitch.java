@@ -75,6 +75,11 @@ public final class TestSwitch implements AutoCloseable {
     public volatile int maxFrame;
     /** Say in keepalive replies that this switch is shutting down (needs {@link #maxFrame} set: the extended reply). */
     public volatile boolean draining;
+    /**
+     * Send, before each genuine response, one that does not authenticate (made under another network key, with a valid
+     * mac1), as someone who saw the initiation can.
+     */
+    public volatile boolean forgeFirst;
 
     private final HandshakeResponder responder;
     private final CookieJar cookies;
@@ -244,6 +249,11 @@ public final class TestSwitch implements AutoCloseable {
             index = random.nextInt();
         } while (index == 0 || byIndex.containsKey(index));
         HandshakeResponder.Response response = responder.respond(initiation, networkKey, index, now);
+        if (forgeFirst) {
+            byte[] otherKey = X25519.generatePrivateKey(random);
+            HandshakeResponder.Initiation again = responder.readInitiation(message); // a response uses up its initiation
+            channel.send(ByteBuffer.wrap(responder.respond(again, otherKey, index, now).message()), sender);
+        }
         if (peer.pending != null) {
             byIndex.remove(peer.pending.localIndex());
         }
