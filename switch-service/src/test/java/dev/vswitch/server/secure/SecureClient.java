@@ -64,24 +64,12 @@ public final class SecureClient implements AutoCloseable {
 
     /** Handshake, answering a cookie reply if the switch is under load, then a confirming keepalive. */
     public void handshake() throws IOException {
-        byte[] cookie = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            lastInitiation = initiator.initiation(RANDOM.nextInt(), Instant.now(), cookie);
-            sendRaw(lastInitiation);
-            byte[] answer = receiveRaw();
-            if (answer[0] == WireFormat.TYPE_COOKIE_REPLY) {
-                cookie = CookieJar.openReply(answer, switchPublicKey, initiator.lastMac1());
-                continue;
-            }
-            session = initiator.consumeResponse(answer, System.nanoTime());
-            sendFrame(keepaliveRequest());
-            byte[] reply = receiveFrame();
-            if (Keepalive.kind(ByteBuffer.wrap(reply), 0, reply.length) != Keepalive.REPLY) {
-                throw new AssertionError("expected a keepalive reply");
-            }
-            return;
+        session = initiator.consumeResponse(answerToInitiation(), System.nanoTime());
+        sendFrame(keepaliveRequest());
+        byte[] reply = receiveFrame();
+        if (Keepalive.kind(ByteBuffer.wrap(reply), 0, reply.length) != Keepalive.REPLY) {
+            throw new AssertionError("expected a keepalive reply");
         }
-        throw new AssertionError("no handshake after three attempts");
     }
 
     /**
@@ -89,18 +77,22 @@ public final class SecureClient implements AutoCloseable {
      * refusal, and returns its reason; the test fails on any other answer.
      */
     public HandshakeRefusal.Reason refusedHandshake() throws IOException {
+        return refusalOfLastInitiation(answerToInitiation());
+    }
+
+    /** The switch's answer to an initiation other than a cookie reply; a cookie reply is taken and the initiation made again. */
+    private byte[] answerToInitiation() throws IOException {
         byte[] cookie = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             lastInitiation = initiator.initiation(RANDOM.nextInt(), Instant.now(), cookie);
             sendRaw(lastInitiation);
             byte[] answer = receiveRaw();
-            if (answer[0] == WireFormat.TYPE_COOKIE_REPLY) {
-                cookie = CookieJar.openReply(answer, switchPublicKey, initiator.lastMac1());
-                continue;
+            if (answer[0] != WireFormat.TYPE_COOKIE_REPLY) {
+                return answer;
             }
-            return refusalOfLastInitiation(answer);
+            cookie = CookieJar.openReply(answer, switchPublicKey, initiator.lastMac1());
         }
-        throw new AssertionError("no refusal after three attempts");
+        throw new AssertionError("only cookie replies after three initiations");
     }
 
     /** The refusal that answers the last initiation sent: its reason (the test fails on anything else). */
