@@ -200,6 +200,14 @@ public interface SwitchConfig {
          */
         @WithDefault("100")
         int maxPortSeries();
+
+        /**
+         * Label per-port series with the port's client public key (its address on the legacy port), and per-replica
+         * series with the replica's address. Off: they carry the port's number (as /api/v1/networks/NAME/ports lists it,
+         * behind the API token) and a number per live trunk, so an open /q/metrics names no client and no address.
+         */
+        @WithDefault("false")
+        boolean endpointLabels();
     }
 
     /** Limits on handshake initiations, the only messages that cost the switch a Diffie-Hellman. */

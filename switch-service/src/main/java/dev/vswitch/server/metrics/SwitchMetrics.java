@@ -1,6 +1,7 @@
 package dev.vswitch.server.metrics;
 
 import dev.vswitch.server.PortTimings;
+import dev.vswitch.server.SwitchConfig;
 import dev.vswitch.server.cluster.ClusterCounters;
 import dev.vswitch.server.cluster.LinkListener;
 import dev.vswitch.server.cluster.LinkState;
@@ -24,6 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,11 +41,13 @@ import java.util.function.ToDoubleFunction;
 public class SwitchMetrics implements PortTimings {
 
     private final MeterRegistry registry;
+    private final boolean endpointLabels;
     private final Timer forwarding;
     private final Timer eventLoopLag;
 
-    SwitchMetrics(MeterRegistry registry) {
+    SwitchMetrics(MeterRegistry registry, SwitchConfig config) {
         this.registry = registry;
+        this.endpointLabels = config.metrics().endpointLabels();
         this.forwarding = Timer.builder("vswitch.forwarding")
                 .description("Time the event loop spends on one datagram: decrypt, switch, encrypt, send (1 in 64 sampled)")
                 .publishPercentileHistogram()
@@ -125,7 +129,8 @@ public class SwitchMetrics implements PortTimings {
 
     /**
      * Registers the series of the mesh of trunks: links by state, trunk handshakes by result, and the traffic
-     * of each link (labelled peer=address, so bounded by the number of replicas), removed with its link.
+     * of each link, removed with its link. The peer label is the smallest number no live link has (so bounded by
+     * the number of replicas), or with {@code vswitch.metrics.endpoint-labels} the replica's address.
      */
     public void bindCluster(ReplicaMesh mesh) {
         ClusterCounters counters = mesh.counters();
@@ -138,10 +143,11 @@ public class SwitchMetrics implements PortTimings {
                     counters, c -> c.handshakes(result), Tags.of("result", result.label()));
         }
         Map<TrunkLink, List<Meter>> perLink = new ConcurrentHashMap<>();
+        Map<TrunkLink, Integer> numbers = new HashMap<>(); // guarded by the listener
         mesh.onLinkChanges(new LinkListener() {
             @Override
             public void added(TrunkLink link) {
-                Tags tags = Tags.of("peer", link.address());
+                Tags tags = Tags.of("peer", endpointLabels ? link.address() : Integer.toString(number(link)));
                 perLink.put(link, List.of(
                         counter("vswitch.cluster.peer.frames.received", "Frames received over the trunk from a replica",
                                 link, TrunkLink::framesIn, tags),
@@ -153,8 +159,22 @@ public class SwitchMetrics implements PortTimings {
                                 link, TrunkLink::bytesOut, tags)));
             }
 
+            private synchronized int number(TrunkLink link) {
+                int number = 1;
+                while (numbers.containsValue(number)) {
+                    number++;
+                }
+                numbers.put(link, number);
+                return number;
+            }
+
+            private synchronized void forget(TrunkLink link) {
+                numbers.remove(link);
+            }
+
             @Override
             public void removed(TrunkLink link) {
+                forget(link);
                 List<Meter> gone = perLink.remove(link);
                 if (gone != null) {
                     gone.forEach(registry::remove);

@@ -21,7 +21,7 @@ class PortSeriesTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final PortTable<String> ports = new PortTable<>(10, new L2Safety(10, Duration.ZERO, Duration.ZERO, ANY, ANY, ANY));
-    private final PortListener<String> listener = new PortSeries(registry, 2).listenerFor("lab", endpoint -> endpoint);
+    private final PortListener<String> listener = new PortSeries(registry, 2, true).listenerFor("lab", endpoint -> endpoint);
 
     @Test
     void seriesComeAndGoWithPortsUpToTheCap() {
@@ -38,6 +38,17 @@ class PortSeriesTest {
         attach("d");
         assertNotNull(registry.find("vswitch.port.received").tag("port", "d").functionCounter(), "a freed place is reused");
         assertNotNull(registry.find("vswitch.port.received").tag("port", b.endpoint()).functionCounter());
+    }
+
+    @Test
+    void withoutEndpointLabelsASeriesNamesItsPortByNumberOnly() {
+        SimpleMeterRegistry numberedRegistry = new SimpleMeterRegistry();
+        PortListener<String> numbered = new PortSeries(numberedRegistry, 2, false).listenerFor("lab", key -> key);
+        ports.attach("first", 0);
+        Port<String> port = ports.attach("client key", 0);
+        numbered.attached(port);
+        assertNotNull(numberedRegistry.find("vswitch.port.received").tags("network", "lab", "port", "1").functionCounter());
+        assertNull(numberedRegistry.find("vswitch.port.received").tag("port", "client key").functionCounter());
     }
 
     private Port<String> attach(String endpoint) {
