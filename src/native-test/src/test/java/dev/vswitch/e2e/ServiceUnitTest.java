@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,12 +94,12 @@ class ServiceUnitTest {
         net.startSwitch();
         net.startVport(h2);
         Distribution dist = Distribution.unpacked();
-        UnitFolders folders = UnitFolders.create(root, dist.home(Artifacts.VPORT_MODULE));
+        UnitFolders folders = UnitFolders.create(root, dist);
         folders.writeInstance(INSTANCE, net.tokenFile("default"), h1);
         List<String> execStart = folders.map(execStart(
                 Files.readString(dist.home(Artifacts.VPORT_MODULE).resolve("share/systemd/vport@.service"))));
 
-        Command.Result refused = Command.run(TIMEOUT, h1.ns().inside(asUser(dist, List.of("--inh-caps=-all", "--bounding-set=-all"), execStart)));
+        Command.Result refused = Command.run(TIMEOUT, h1.ns().inside(asUser(folders, List.of("--inh-caps=-all", "--bounding-set=-all"), execStart)));
         assertEquals(3, refused.exitCode(), refused.toString());
         List<String> errors = refused.output().lines().filter(line -> line.contains("error")).toList();
         assertEquals(1, errors.size(), refused.toString());
@@ -104,7 +107,7 @@ class ServiceUnitTest {
                 refused.toString());
         assertFalse(refused.output().contains("\tat ") || refused.output().contains("Exception"), refused.toString());
 
-        Proc vport = net.start(h1.ns(), "h1-vport-unit", asUser(dist, List.of("--inh-caps=-all,+net_admin",
+        Proc vport = net.start(h1.ns(), "h1-vport-unit", asUser(folders, List.of("--inh-caps=-all,+net_admin",
                 "--ambient-caps=-all,+net_admin", "--bounding-set=-all,+net_admin"), execStart), Map.of());
         vport.awaitLine(Topology.READY_TIMEOUT, "vport:", " up");
         vport.awaitLine(Topology.READY_TIMEOUT, "connected to ");
@@ -138,12 +141,12 @@ class ServiceUnitTest {
      * {@code /dev/net/tun} as mode 0600 instead of the 0666 that udev gives it on a systemd host; so the command gets a
      * {@code /dev/net} of its own, in a mount namespace of its own, with a tun node of mode 0666. Nothing outside changes.
      */
-    private static List<String> asUser(Distribution dist, List<String> capabilities, List<String> command) {
+    private static List<String> asUser(UnitFolders folders, List<String> capabilities, List<String> command) {
         List<String> full = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
                 "mount -t tmpfs -o mode=0755,size=64k tmpfs /dev/net && mknod -m 0666 /dev/net/tun c 10 200 && exec \"$@\"", "sh"));
         full.addAll(List.of("setpriv", "--reuid=" + USER, "--regid=" + UnitFolders.id("-g"), "--init-groups"));
         full.addAll(capabilities);
-        full.addAll(List.of("/usr/bin/env", "-i", "PATH=" + dist.tools()));
+        full.addAll(List.of("/usr/bin/env", "-i", "PATH=" + folders.tools()));
         full.addAll(command);
         return full;
     }
@@ -171,11 +174,18 @@ class ServiceUnitTest {
      * folders under the test's temporary folder, made as systemd makes them (state and runtime folders owned by the
      * service's user; the token readable by the user's group only).
      */
-    private record UnitFolders(Path root, Path vportHome, int uid, int gid) {
+    private record UnitFolders(Path root, Path vportHome, Path tools, int uid, int gid) {
 
-        static UnitFolders create(Path root, Path vportHome) throws IOException {
+        /**
+         * The folders, with a copy of the unpacked download and its tools under {@code root}: the user must reach them,
+         * and a clone under a private folder (root's home, a {@code mktemp -d}) keeps it out of the original.
+         */
+        static UnitFolders create(Path root, Distribution dist) throws IOException {
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-            UnitFolders folders = new UnitFolders(root, vportHome, Integer.parseInt(id("-u")), Integer.parseInt(id("-g")));
+            Path vportHome = copyTree(dist.home(Artifacts.VPORT_MODULE), root.resolve("opt/vport"));
+            Path tools = copyTree(dist.tools(), root.resolve("opt/tools"));
+            UnitFolders folders = new UnitFolders(root, vportHome, tools, Integer.parseInt(id("-u")),
+                    Integer.parseInt(id("-g")));
             Files.createDirectories(folders.config());
             for (Path owned : List.of(folders.state(), folders.runtime())) {
                 Files.createDirectories(owned);
@@ -184,6 +194,22 @@ class ServiceUnitTest {
             }
             Files.setPosixFilePermissions(folders.state(), PosixFilePermissions.fromString("rwx------"));
             return folders;
+        }
+
+        /** Copies the folder {@code from} to {@code to}, modes and symbolic links as they are; returns {@code to}. */
+        private static Path copyTree(Path from, Path to) throws IOException {
+            try (Stream<Path> paths = Files.walk(from)) {
+                for (Path path : paths.toList()) {
+                    Path target = to.resolve(from.relativize(path).toString());
+                    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createDirectories(target);
+                        Files.setPosixFilePermissions(target, Files.getPosixFilePermissions(path));
+                    } else {
+                        Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                    }
+                }
+            }
+            return to;
         }
 
         /** {@code id OPTION nobody}: the user's uid or primary gid. */

@@ -39,17 +39,27 @@ final class SwitchProcess implements AutoCloseable {
 
     /** The command that runs the packaged switch: JVM options (settings), then the program's arguments. */
     static List<String> command(List<String> jvmOptions, List<String> arguments) {
+        return command(packagedJar(), jvmOptions, arguments);
+    }
+
+    /** The packaged switch's quarkus-run.jar, in its quarkus-app folder. */
+    static Path packagedJar() {
         String jar = System.getProperty("vswitch.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("the packaged switch is missing (" + jar + "): run the *IT tests with "
                     + "mvn verify, which packages it first");
         }
+        return Path.of(jar);
+    }
+
+    /** The command that runs the switch packaged as {@code jar}. */
+    static List<String> command(Path jar, List<String> jvmOptions, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:TieredStopAtLevel=1");
         command.addAll(jvmOptions);
         command.add("-jar");
-        command.add(jar);
+        command.add(jar.toString());
         command.addAll(arguments);
         return command;
     }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -67,19 +69,37 @@ class SwitchStartFailureIT {
         Path readOnly = Files.createDirectory(workDir.resolve("read-only"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r-xr-xr-x")));
         List<String> asUser = new ArrayList<>();
+        Path jar = SwitchProcess.packagedJar();
         if ("root".equals(System.getProperty("user.name"))) {
-            // Root writes anywhere: the switch runs as nobody instead, which may read the jar but not write here.
+            // Root writes anywhere: the switch runs as nobody instead, which may not write here. Nor may it read a
+            // clone under a private folder (root's home, a mktemp -d): it runs a copy of the package from here.
             asUser.addAll(List.of(setpriv(), "--reuid=65534", "--regid=65534", "--clear-groups"));
             Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            jar = copyTree(jar.getParent(), workDir.resolve("quarkus-app")).resolve(jar.getFileName());
         }
         List<String> command = new ArrayList<>(asUser);
         List<String> options = new ArrayList<>(SwitchProcess.loopbackOptions(readOnly.resolve("keys")));
-        command.addAll(SwitchProcess.command(options, List.of()));
+        command.addAll(SwitchProcess.command(jar, options, List.of()));
         SwitchProcess vswitch = SwitchProcess.start(command, workDir, Map.of());
         assertEquals(4, vswitch.awaitExit(SwitchProcess.START_TIMEOUT), vswitch.output());
         String error = oneErrorLine(vswitch);
         assertTrue(error.contains("Permission denied"), error);
         assertTrue(error.contains("vswitch.key-dir (VSWITCH_KEY_DIR)"), error);
+    }
+
+    /** Copies the folder {@code from} to {@code to} (files 0644, folders 0755 under root's umask); returns {@code to}. */
+    private static Path copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+        return to;
     }
 
     /** Starts the switch with one setting changed, expects {@code exitCode}, and returns its one error line. */
