@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.vswitch.protocol.noise.NoiseException;
 import dev.vswitch.protocol.wire.CookieJar;
 import dev.vswitch.protocol.wire.HandshakeInitiator;
+import dev.vswitch.protocol.wire.HandshakeRefusal;
 import dev.vswitch.protocol.wire.HandshakeResponder;
 import dev.vswitch.protocol.wire.MessageMacs;
 import dev.vswitch.protocol.wire.Session;
@@ -74,6 +75,12 @@ class WireFuzzTest {
             case WireFormat.TYPE_COOKIE_REPLY -> {
                 check(data.length == WireFormat.COOKIE_REPLY_LENGTH, "cookie reply of " + data.length + " bytes accepted");
                 openCookieOrRefuse(data);
+            }
+            case WireFormat.TYPE_HANDSHAKE_REFUSED -> {
+                check(data.length == HandshakeRefusal.LENGTH, "refusal of " + data.length + " bytes accepted");
+                check(HandshakeRefusal.receiverIndexOf(data) == ByteBuffer.wrap(data).getInt(WireFormat.HEADER_LENGTH),
+                        "refusal's index read from the wrong place");
+                HandshakeRefusal.reasonOf(data); // any code: a reason or null, never an exception
             }
             case WireFormat.TYPE_DATA, WireFormat.TYPE_DATA_OFFLOAD -> {
                 check(data.length >= WireFormat.DATA_OVERHEAD, "data message of " + data.length + " bytes accepted");
