@@ -1,11 +1,9 @@
 package dev.vswitch.vport.status;
 
+import dev.vswitch.protocol.text.AddressText;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.vport.values.HostPort;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -108,7 +106,7 @@ public record VportStatus(String tap, Mode mode, String switchTarget, String swi
         }
         Instant lastHandshake = link.sinceHandshake() == null ? null : now.minus(link.sinceHandshake());
         HostPort target = link.target() != null ? link.target() : identity.switchTarget();
-        return new VportStatus(identity.tap(), identity.mode(), target.toString(), address(link.remote()),
+        return new VportStatus(identity.tap(), identity.mode(), target.toString(), AddressText.endpoint(link.remote()),
                 identity.network(), link.connected(), link.phase().label(),
                 link.sessionAge() == null ? null : link.sessionAge().toSeconds(), lastHandshake,
                 link.sinceHeard() == null ? null : seconds(link.sinceHeard()),
@@ -116,42 +114,6 @@ public record VportStatus(String tap, Mode mode, String switchTarget, String swi
                 new Traffic(counters.framesToSwitch(), counters.bytesToSwitch()),
                 new Traffic(counters.framesFromSwitch(), counters.bytesFromSwitch()),
                 counters.keepalivesSent(), counters.keepalivesReceived(), drops, identity.pid(), identity.startedAt(), now);
-    }
-
-    /** {@code host:port}, an IPv6 address in brackets and in its short form ({@code [::1]:9999}). */
-    static String address(InetSocketAddress address) {
-        InetAddress ip = address.getAddress();
-        String host = ip == null ? address.getHostString() : ip instanceof Inet6Address ? shortIpv6(ip.getHostAddress()) : ip.getHostAddress();
-        return new HostPort(host, address.getPort()).toString();
-    }
-
-    /**
-     * RFC 5952's form of Java's full IPv6 text ({@code 0:0:0:0:0:0:0:1} becomes {@code ::1}): the longest run
-     * of two or more zero groups (the first of equal runs) as {@code ::}. A scope ({@code %eth0}) is kept.
-     */
-    static String shortIpv6(String full) {
-        int percent = full.indexOf('%');
-        String scope = percent < 0 ? "" : full.substring(percent);
-        String[] groups = (percent < 0 ? full : full.substring(0, percent)).split(":");
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < groups.length; i++) {
-            int j = i;
-            while (j < groups.length && groups[j].equals("0")) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = Math.max(i, j);
-        }
-        if (bestStart < 0) {
-            return String.join(":", groups) + scope;
-        }
-        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
-        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
-        return head + "::" + tail + scope;
     }
 
     private static double seconds(Duration duration) {
