@@ -1,17 +1,22 @@
 package dev.vswitch.server;
 
 import dev.vswitch.protocol.keys.Keys;
-import dev.vswitch.server.api.ApiToken;
+import dev.vswitch.server.auth.ApiToken;
 import dev.vswitch.server.capture.Captures;
 import dev.vswitch.server.cluster.ClusterSettings;
+import dev.vswitch.server.cluster.PeerDiscovery;
+import dev.vswitch.server.config.SwitchConfig;
 import dev.vswitch.server.keys.NetworkDefinition;
 import dev.vswitch.server.keys.NetworkVariables;
 import dev.vswitch.server.keys.SwitchKeys;
 import dev.vswitch.server.keys.TokenEndpoint;
+import dev.vswitch.server.legacy.LegacyDatagramSwitch;
 import dev.vswitch.server.metrics.PortSeries;
 import dev.vswitch.server.metrics.SwitchMetrics;
 import dev.vswitch.server.secure.SecureCounters;
 import dev.vswitch.server.secure.SecureDatagramSwitch;
+import dev.vswitch.server.udp.Endpoints;
+import dev.vswitch.server.udp.UdpEdge;
 import dev.vswitch.switching.SwitchSettings;
 import dev.vswitch.switching.VirtualSwitch;
 import io.quarkus.runtime.ShutdownDelayInitiated;
@@ -25,8 +30,10 @@ import org.jboss.logging.Logger;
 
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,16 +69,17 @@ public class SwitchService {
     private final SwitchConfig config;
     private final SwitchSettings settings;
     private final SwitchMetrics metrics;
-    private final PortObservers observers;
+    private final Captures captures;
+    private final PortSeries portSeries;
     private final ApiToken apiToken;
     /** What start-up has to say, held back until the HTTP port is bound too, so no failure follows a "listening". */
     private final List<Runnable> announcements = new CopyOnWriteArrayList<>();
     private final AtomicBoolean announced = new AtomicBoolean();
-    private volatile SecureDatagramSwitch secure;
+    private volatile UdpEdge<SecureDatagramSwitch> secure;
     private volatile boolean draining;
     /** A network's join token, once the keys are loaded. */
     private volatile Function<String, Optional<String>> tokens = network -> Optional.empty();
-    private volatile LegacyDatagramSwitch legacy;
+    private volatile UdpEdge<LegacyDatagramSwitch> legacy;
 
     SwitchService(Vertx vertx, SwitchConfig config, SwitchMetrics metrics, Captures captures, PortSeries portSeries,
                   ApiToken apiToken) {
@@ -79,7 +87,8 @@ public class SwitchService {
         this.config = config;
         this.metrics = metrics;
         this.apiToken = apiToken;
-        this.observers = new PortObservers(metrics, captures, portSeries);
+        this.captures = captures;
+        this.portSeries = portSeries;
         this.settings = new SwitchSettings(config.maxFrameSize(), config.macAgingTime(), config.portIdleTimeout(),
                 config.maxMacEntries(), config.maxPorts(), config.safety().toL2Safety());
     }
@@ -99,17 +108,28 @@ public class SwitchService {
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new StartFailure(StartFailure.EXIT_BAD_KEYS, "cannot start: " + e.getMessage());
         }
-        SecureDatagramSwitch securePort = new SecureDatagramSwitch(config, keys, settings, cluster, new SecureRandom(),
-                observers);
+        UdpEdge<SecureDatagramSwitch> secureEdge = new UdpEdge<>(config.host(), config.port(), config.socketBufferSize(),
+                metrics, port -> new SecureDatagramSwitch(port, config, keys, settings, cluster, new SecureRandom(),
+                        captures, Clock.systemUTC()));
+        SecureDatagramSwitch securePort = secureEdge.handler();
+        for (String network : securePort.networkNames()) {
+            securePort.lan(network).onPortChanges(portSeries.listenerFor(network,
+                    endpoint -> endpoint.clientKey() != null ? endpoint.clientKey() : endpoint.address()));
+        }
         if (securePort.mesh() != null) {
             metrics.bindCluster(securePort.mesh());
         }
-        deploy(securePort, config.port(), "vswitch.port (VSWITCH_PORT)");
-        secure = securePort;
+        deploy(secureEdge, config.port(), "vswitch.port (VSWITCH_PORT)");
+        if (cluster != null) {
+            // Discovery's lookups hand what they find to the mesh on the port's event loop, the context it is started on.
+            secureEdge.runOnEventLoop(() -> new PeerDiscovery(cluster, secureEdge.boundPort(), Vertx.currentContext(),
+                    securePort.mesh()::discovered).start());
+        }
+        secure = secureEdge;
         metrics.bindSecurePort(securePort.counters());
         securePort.networkCounters().forEach(metrics::bindNetwork);
         announcements.add(() -> LOG.infof("vswitch listening on udp %s:%d (secure protocol v1), switch public key %s, "
-                        + "networks %s; max frame %d bytes, MAC ageing %ds", securePort.boundHost(), securePort.boundPort(),
+                        + "networks %s; max frame %d bytes, MAC ageing %ds", secureEdge.boundHost(), secureEdge.boundPort(),
                 Keys.encode(keys.publicKey()), keys.networks(), config.maxFrameSize(),
                 config.macAgingTime().toSeconds()));
         if (SwitchKeys.keepsDefaultBeside(config) && !config.networks().isEmpty()) {
@@ -122,18 +142,21 @@ public class SwitchService {
             announcements.add(() -> LOG.infof("replica %s of a cluster: trunks on the same port; %s",
                     securePort.mesh().id(), cluster));
         }
-        prepareTokens(keys, securePort.boundPort());
+        prepareTokens(keys, secureEdge.boundPort());
         announcements.add(() -> LOG.infof("management API token: %s", apiTokenSource));
         if (config.legacyPort().isPresent()) {
-            LegacyDatagramSwitch legacyPort = new LegacyDatagramSwitch(config, config.legacyPort().getAsInt(),
-                    new VirtualSwitch<>(LEGACY_NETWORK, settings, config.legacy().toOpenNetworkLimits(), System.nanoTime()),
-                    observers);
-            deploy(legacyPort, config.legacyPort().getAsInt(), "vswitch.legacy-port (VSWITCH_LEGACY_PORT)");
-            legacy = legacyPort;
-            metrics.bindNetwork(LEGACY_NETWORK, legacyPort.network().counters());
+            VirtualSwitch<InetSocketAddress> legacyNetwork = new VirtualSwitch<>(LEGACY_NETWORK, settings,
+                    config.legacy().toOpenNetworkLimits(), System.nanoTime());
+            legacyNetwork.onPortChanges(portSeries.listenerFor(LEGACY_NETWORK, Endpoints::text));
+            UdpEdge<LegacyDatagramSwitch> legacyEdge = new UdpEdge<>(config.host(), config.legacyPort().getAsInt(),
+                    config.socketBufferSize(), metrics,
+                    port -> new LegacyDatagramSwitch(port, config.trace(), legacyNetwork, captures));
+            deploy(legacyEdge, config.legacyPort().getAsInt(), "vswitch.legacy-port (VSWITCH_LEGACY_PORT)");
+            legacy = legacyEdge;
+            metrics.bindNetwork(LEGACY_NETWORK, legacyNetwork.counters());
             announcements.add(() -> LOG.warnf("legacy plaintext port udp %s:%d is open (seed format, network '%s'): "
-                    + "anyone who can reach it can join that network and read its traffic", legacyPort.boundHost(),
-                    legacyPort.boundPort(), LEGACY_NETWORK));
+                    + "anyone who can reach it can join that network and read its traffic", legacyEdge.boundHost(),
+                    legacyEdge.boundPort(), LEGACY_NETWORK));
         }
     }
 
@@ -182,9 +205,9 @@ public class SwitchService {
         draining = true;
         LOG.infof("shutting down: draining for %d s (vswitch.shutdown.drain); not ready from now on, still forwarding,"
                 + " and asking vports to move to another replica", config.shutdown().drain().toSeconds());
-        SecureDatagramSwitch port = secure;
+        UdpEdge<SecureDatagramSwitch> port = secure;
         if (port != null) {
-            port.runOnEventLoop(port::startDraining);
+            port.runOnEventLoop(port.handler()::startDraining);
         }
     }
 
@@ -211,15 +234,20 @@ public class SwitchService {
         return secure.boundPort();
     }
 
+    /** The address the secure UDP port is bound to, as logs write it ({@code [::]}, {@code 0.0.0.0}); only when listening. */
+    public String udpHost() {
+        return secure.boundHost();
+    }
+
     /** The bound legacy UDP port, or -1 when it is not open. */
     public int legacyUdpPort() {
-        LegacyDatagramSwitch port = legacy;
+        UdpEdge<LegacyDatagramSwitch> port = legacy;
         return port == null ? -1 : port.boundPort();
     }
 
     /** The secure port's handshake and drop counters (safe from any thread). */
     public SecureCounters secureCounters() {
-        return secure.counters();
+        return secure.handler().counters();
     }
 
     /**
@@ -228,26 +256,26 @@ public class SwitchService {
      */
     public <T> T inspect(String network, Function<VirtualSwitch<?>, T> query, Duration timeout) throws TimeoutException {
         if (LEGACY_NETWORK.equals(network)) {
-            LegacyDatagramSwitch port = listening(legacy);
-            return onEventLoop(port, () -> query.apply(port.network()), timeout);
+            UdpEdge<LegacyDatagramSwitch> port = listening(legacy);
+            return onEventLoop(port, () -> query.apply(port.handler().network()), timeout);
         }
-        SecureDatagramSwitch port = listening(secure);
-        return onEventLoop(port, () -> query.apply(port.lan(network)), timeout);
+        UdpEdge<SecureDatagramSwitch> port = listening(secure);
+        return onEventLoop(port, () -> query.apply(port.handler().lan(network)), timeout);
     }
 
     /** Disconnects a vport's port of a network; false when there is no such port, or it is a trunk. */
     public boolean disconnect(String network, int portId) throws TimeoutException {
         if (LEGACY_NETWORK.equals(network)) {
-            LegacyDatagramSwitch port = listening(legacy);
-            return onEventLoop(port, () -> port.disconnect(portId), INSPECT_TIMEOUT);
+            UdpEdge<LegacyDatagramSwitch> port = listening(legacy);
+            return onEventLoop(port, () -> port.handler().disconnect(portId), INSPECT_TIMEOUT);
         }
-        SecureDatagramSwitch port = listening(secure);
-        return onEventLoop(port, () -> port.disconnect(network, portId), INSPECT_TIMEOUT);
+        UdpEdge<SecureDatagramSwitch> port = listening(secure);
+        return onEventLoop(port, () -> port.handler().disconnect(network, portId), INSPECT_TIMEOUT);
     }
 
     /** The names of all networks, the legacy one included when its port is open. */
     public List<String> networks() {
-        List<String> names = new ArrayList<>(listening(secure).networkCounters().keySet());
+        List<String> names = new ArrayList<>(listening(secure).handler().networkNames());
         if (legacy != null) {
             names.add(LEGACY_NETWORK);
         }
@@ -256,18 +284,18 @@ public class SwitchService {
 
     /** Runs {@code query} against the secure port on its event loop. */
     public <T> T inspectSecure(Function<SecureDatagramSwitch, T> query, Duration timeout) throws TimeoutException {
-        SecureDatagramSwitch port = listening(secure);
-        return onEventLoop(port, () -> query.apply(port), timeout);
+        UdpEdge<SecureDatagramSwitch> port = listening(secure);
+        return onEventLoop(port, () -> query.apply(port.handler()), timeout);
     }
 
-    private static <P extends DatagramVerticle> P listening(P port) {
+    private static <P extends UdpEdge<?>> P listening(P port) {
         if (port == null) {
             throw new IllegalStateException("that port of the switch is not listening");
         }
         return port;
     }
 
-    private static <T> T onEventLoop(DatagramVerticle owner, Supplier<T> query, Duration timeout) throws TimeoutException {
+    private static <T> T onEventLoop(UdpEdge<?> owner, Supplier<T> query, Duration timeout) throws TimeoutException {
         CompletableFuture<T> answer = new CompletableFuture<>();
         owner.runOnEventLoop(() -> {
             try {
@@ -287,7 +315,7 @@ public class SwitchService {
     }
 
     /** Binds a UDP port, or ends start-up saying why and which setting to change. */
-    private void deploy(DatagramVerticle verticle, int port, String portSetting) {
+    private void deploy(UdpEdge<?> verticle, int port, String portSetting) {
         try {
             vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,5 +1,8 @@
 package dev.vswitch.server;
 
+import dev.vswitch.server.config.SwitchConfig;
+import dev.vswitch.server.config.SwitchConfigs;
+
 import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.switching.DropReason;
 import dev.vswitch.switching.VirtualSwitch;

@@ -1,5 +1,7 @@
 package dev.vswitch.server;
 
+import dev.vswitch.server.udp.UdpEdge;
+
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.offload.PlainOffloadFrame;
 import dev.vswitch.switching.DropReason;
@@ -127,7 +129,7 @@ class LegacyOffloadPortTest {
             sender.send(whole);
             assertArrayEquals(whole, offloadPeer.receive());
         }
-        PooledByteBufAllocatorMetric pool = DatagramVerticle.BUFFERS.metric();
+        PooledByteBufAllocatorMetric pool = UdpEdge.bufferPool();
         assertEquals(0, pool.directArenas().get(0).numHugeAllocations(),
                 "no read or send buffer is too large for the pool, so none is allocated and zeroed afresh");
         assertEquals(pool.chunkSize(), pool.usedDirectMemory(), "one chunk, kept, serves them all");

@@ -2,7 +2,7 @@ package dev.vswitch.server.cluster;
 
 import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.Sha256;
-import dev.vswitch.server.SwitchConfig;
+import dev.vswitch.server.config.SwitchConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

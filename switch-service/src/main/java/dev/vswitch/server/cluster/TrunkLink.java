@@ -4,10 +4,10 @@ import dev.vswitch.protocol.noise.NoiseException;
 import dev.vswitch.protocol.wire.CookieJar;
 import dev.vswitch.protocol.wire.HandshakeInitiator;
 import dev.vswitch.protocol.wire.Session;
-import dev.vswitch.server.secure.PortEndpoint;
-import dev.vswitch.server.secure.SessionSlots;
+import dev.vswitch.server.session.PortEndpoint;
+import dev.vswitch.server.session.SessionSlots;
 import dev.vswitch.switching.Port;
-import dev.vswitch.server.Endpoints;
+import dev.vswitch.server.udp.Endpoints;
 import java.net.InetSocketAddress;
 
 import java.time.Instant;

@@ -4,7 +4,7 @@ import dev.vswitch.protocol.keys.JoinToken;
 import dev.vswitch.protocol.keys.KeyFiles;
 import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.X25519;
-import dev.vswitch.server.SwitchConfig;
+import dev.vswitch.server.config.SwitchConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

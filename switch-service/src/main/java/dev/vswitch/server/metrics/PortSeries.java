@@ -1,6 +1,6 @@
 package dev.vswitch.server.metrics;
 
-import dev.vswitch.server.SwitchConfig;
+import dev.vswitch.server.config.SwitchConfig;
 import dev.vswitch.switching.Port;
 import dev.vswitch.switching.PortListener;
 import io.micrometer.core.instrument.FunctionCounter;

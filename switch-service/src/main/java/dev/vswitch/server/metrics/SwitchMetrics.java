@@ -1,7 +1,7 @@
 package dev.vswitch.server.metrics;
 
-import dev.vswitch.server.PortTimings;
-import dev.vswitch.server.SwitchConfig;
+import dev.vswitch.server.udp.PortTimings;
+import dev.vswitch.server.config.SwitchConfig;
 import dev.vswitch.server.cluster.ClusterCounters;
 import dev.vswitch.server.cluster.LinkListener;
 import dev.vswitch.server.cluster.LinkState;

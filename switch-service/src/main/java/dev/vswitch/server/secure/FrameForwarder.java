@@ -1,5 +1,7 @@
 package dev.vswitch.server.secure;
 
+import dev.vswitch.server.session.PortEndpoint;
+
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.offload.Segmenter;
@@ -13,7 +15,7 @@ import dev.vswitch.server.cluster.TrunkLink;
 import dev.vswitch.switching.ForwardingDecision;
 import dev.vswitch.switching.Port;
 import dev.vswitch.switching.VirtualSwitch;
-import dev.vswitch.server.DatagramSender;
+import dev.vswitch.server.udp.DatagramSender;
 import dev.vswitch.switching.DropReason;
 import java.net.InetSocketAddress;
 

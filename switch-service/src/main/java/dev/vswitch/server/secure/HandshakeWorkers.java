@@ -23,6 +23,9 @@ import java.util.function.Consumer;
  * (a vport retries with a new one anyway, so its newest is the one worth answering: the oldest goes); at most
  * {@code capacity} known initiations and {@code capacity} stranger sources wait. Every drop is counted
  * {@link HandshakeResult#BUSY}.
+ *
+ * <p>With no worker threads the work is done at once, on the thread that submits (the event loop): for a one-core
+ * machine, where another thread gains nothing, and for tests, which then run handshakes deterministically.
  */
 final class HandshakeWorkers implements AutoCloseable {
 
@@ -42,19 +45,21 @@ final class HandshakeWorkers implements AutoCloseable {
     private final ArrayDeque<String> turns = new ArrayDeque<>();
     private final int capacity;
     private final SecureCounters counters;
+    private final Consumer<Job> work;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
     /**
-     * @param workers  threads doing handshakes
+     * @param workers  threads doing handshakes; 0 for none (the work is done as it is submitted)
      * @param capacity initiations each queue holds
      * @param work     what a worker does with an initiation (on its own thread)
      */
     HandshakeWorkers(int workers, int capacity, SecureCounters counters, Consumer<Job> work) {
         this.capacity = capacity;
         this.counters = counters;
+        this.work = work;
         for (int i = 0; i < workers; i++) {
-            Thread thread = new Thread(() -> run(work), "vswitch-handshake-" + i);
+            Thread thread = new Thread(this::run, "vswitch-handshake-" + i);
             thread.setDaemon(true);
             threads.add(thread);
         }
@@ -82,6 +87,11 @@ final class HandshakeWorkers implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        if (threads.isEmpty()) {
+            for (Job next = poll(); next != null; next = poll()) {
+                work.accept(next);
+            }
+        }
     }
 
     /** False when the initiation was dropped: every place for a new source is taken. Holds the lock. */
@@ -102,7 +112,7 @@ final class HandshakeWorkers implements AutoCloseable {
         return true;
     }
 
-    private void run(Consumer<Job> work) {
+    private void run() {
         while (!closed) {
             Job job;
             try {
@@ -123,11 +133,26 @@ final class HandshakeWorkers implements AutoCloseable {
             if (known.isEmpty() && turns.isEmpty()) {
                 waiting.await(1, TimeUnit.SECONDS);
             }
-            Job next = known.pollFirst();
-            return next != null ? next : nextStranger();
+            return next();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The next initiation, or null when none waits; without waiting. */
+    private Job poll() {
+        lock.lock();
+        try {
+            return next();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Known sources first. Holds the lock. */
+    private Job next() {
+        Job next = known.pollFirst();
+        return next != null ? next : nextStranger();
     }
 
     /** The oldest initiation of the stranger source whose turn it is, or null; that source goes to the back. Holds the lock. */

@@ -1,7 +1,10 @@
 package dev.vswitch.server.secure;
 
+import dev.vswitch.server.session.PortEndpoint;
+import dev.vswitch.server.session.SessionSlots;
+
 import dev.vswitch.protocol.wire.Session;
-import dev.vswitch.server.Endpoints;
+import dev.vswitch.server.udp.Endpoints;
 import java.net.InetSocketAddress;
 
 /**

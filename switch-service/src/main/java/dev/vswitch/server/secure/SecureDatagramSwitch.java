@@ -9,23 +9,24 @@ import dev.vswitch.protocol.wire.HandshakeResponder;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.Timestamp;
 import dev.vswitch.protocol.wire.WireFormat;
-import dev.vswitch.server.DatagramVerticle;
-import dev.vswitch.server.Endpoints;
-import dev.vswitch.server.PortObservers;
-import dev.vswitch.server.SwitchConfig;
+import dev.vswitch.server.capture.Captures;
+import dev.vswitch.server.config.SwitchConfig;
 import dev.vswitch.server.cluster.ClusterSettings;
-import dev.vswitch.server.cluster.PeerDiscovery;
 import dev.vswitch.server.cluster.ReplicaId;
 import dev.vswitch.server.cluster.ReplicaMesh;
 import dev.vswitch.server.cluster.TrunkLink;
 import dev.vswitch.server.keys.NetworkDefinition;
 import dev.vswitch.server.keys.SwitchKeys;
+import dev.vswitch.server.session.PortEndpoint;
+import dev.vswitch.server.session.SessionTable;
+import dev.vswitch.server.udp.DatagramHandler;
+import dev.vswitch.server.udp.DatagramPort;
+import dev.vswitch.server.udp.Endpoints;
 import dev.vswitch.switching.Port;
 import dev.vswitch.switching.SwitchCounters;
 import dev.vswitch.switching.SwitchSettings;
 import dev.vswitch.switching.VirtualSwitch;
 import java.net.InetSocketAddress;
-
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -41,7 +42,8 @@ import org.jboss.logging.Logger;
  * messages whose frames go to their network's switching core. Networks are isolated because each has
  * its own core and a session belongs to exactly one network. With clustering on, the same port carries the
  * trunks to the other replicas ({@link ReplicaMesh}), whose sessions carry every network's frames, each
- * tagged with its network. Everything runs on this verticle's event loop.
+ * tagged with its network. It is its UDP port's {@link DatagramHandler}: everything runs on that port's event loop,
+ * except the handshakes' Diffie-Hellman ({@link HandshakeWorkers}).
  *
  * <p>An initiation it will not take is counted by reason, logged (rate-limited, {@link RefusalLog}) and, unless
  * {@code vswitch.handshakes.explain-refusals} is off, answered with a 12-byte {@link HandshakeRefusal} within the
@@ -52,7 +54,7 @@ import org.jboss.logging.Logger;
  * handshakes are refused ({@link Reason#KEY_IN_USE}) for as long as the new one stays live. A vport that restarted or
  * moved never comes back from its old address, so it is not affected.
  */
-public final class SecureDatagramSwitch extends DatagramVerticle {
+public final class SecureDatagramSwitch implements DatagramHandler {
 
     /** How recently a key's session must have been heard for a handshake from elsewhere to count as a second vport. */
     static final long KEY_IN_USE_NANOS = 15_000_000_000L;
@@ -61,6 +63,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
 
     private static final Logger LOG = Logger.getLogger(SecureDatagramSwitch.class);
 
+    private final DatagramPort port;
     private final Map<String, SecureNetwork> networks;
     private final HandshakeResponder responder;
     private final CookieJar cookies;
@@ -68,7 +71,6 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     private final SessionTable sessions;
     private final SecureCounters counters = new SecureCounters();
     private final FrameForwarder forwarder;
-    private final ClusterSettings cluster;
     private final ReplicaMesh mesh;
     private final boolean explainRefusals;
     private final HandshakeWorkers workers;
@@ -77,16 +79,17 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     private final SecureRandom indexRandom;
     private final RefusalLog refusalLog = new RefusalLog();
 
-    /** @param cluster the cluster settings, or null when clustering is off */
-    public SecureDatagramSwitch(SwitchConfig config, SwitchKeys keys, SwitchSettings settings, ClusterSettings cluster,
-                                SecureRandom random, PortObservers observers) {
-        super(config, config.port(), observers.timings());
+    /**
+     * @param port      the UDP port it sends through and whose event loop it runs on
+     * @param cluster   the cluster settings, or null when clustering is off
+     * @param wallClock the time the mesh's handshake timestamps carry
+     */
+    public SecureDatagramSwitch(DatagramPort port, SwitchConfig config, SwitchKeys keys, SwitchSettings settings,
+                                ClusterSettings cluster, SecureRandom random, Captures captures, Clock wallClock) {
+        this.port = port;
         this.networks = new LinkedHashMap<>();
         for (NetworkDefinition definition : keys.networks()) {
-            SecureNetwork network = new SecureNetwork(definition, settings, config.handshakes().replayMemory());
-            network.lan().onPortChanges(observers.series().listenerFor(definition.name(),
-                    endpoint -> endpoint.clientKey() != null ? endpoint.clientKey() : endpoint.address()));
-            networks.put(definition.name(), network);
+            networks.put(definition.name(), new SecureNetwork(definition, settings, config.handshakes().replayMemory()));
         }
         this.responder = new HandshakeResponder(keys.privateKey(), random);
         this.cookies = new CookieJar(keys.publicKey(), random);
@@ -97,12 +100,10 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         this.workers = new HandshakeWorkers(limits.workers(), limits.queue(), counters, this::readAndAnswer);
         this.indexRandom = random;
         this.sessions = new SessionTable(random);
-        this.forwarder = new FrameForwarder(networks.values().toArray(SecureNetwork[]::new), observers.captures(),
-                counters, this);
-        this.cluster = cluster;
+        this.forwarder = new FrameForwarder(networks.values().toArray(SecureNetwork[]::new), captures, counters, port);
         List<VirtualSwitch<PortEndpoint>> lans = networks.values().stream().map(SecureNetwork::lan).toList();
         this.mesh = cluster == null ? null
-                : new ReplicaMesh(cluster, keys, responder, sessions, lans, random, Clock.systemUTC(), this::send);
+                : new ReplicaMesh(cluster, keys, responder, sessions, lans, random, wallClock, this::send);
     }
 
     public SecureCounters counters() {
@@ -115,9 +116,14 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     }
 
     /** The switching core of a network, or null; only on the event loop. */
-    public VirtualSwitch<?> lan(String network) {
+    public VirtualSwitch<PortEndpoint> lan(String network) {
         SecureNetwork found = networks.get(network);
         return found == null ? null : found.lan();
+    }
+
+    /** The names of the networks, in their configured order. */
+    public List<String> networkNames() {
+        return List.copyOf(networks.keySet());
     }
 
     /** Each network's counters, safe to read from any thread. */
@@ -134,11 +140,11 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
      */
     public boolean disconnect(String network, int portId) {
         SecureNetwork found = networks.get(network);
-        Port<PortEndpoint> port = found == null ? null : found.lan().ports().get(portId);
-        if (port == null || port.isTrunk()) {
+        Port<PortEndpoint> vportPort = found == null ? null : found.lan().ports().get(portId);
+        if (vportPort == null || vportPort.isTrunk()) {
             return false;
         }
-        forget((Peer) port.endpoint());
+        forget((Peer) vportPort.endpoint());
         return true;
     }
 
@@ -156,22 +162,17 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     }
 
     @Override
-    public void stop() {
-        workers.close();
-        super.stop();
-    }
-
-    @Override
-    protected void listening() {
+    public void listening() {
         workers.start();
-        if (mesh != null) {
-            new PeerDiscovery(cluster, boundPort(), context, mesh::discovered).start();
-        }
     }
 
     @Override
-    protected void onDatagram(ByteBuffer message, InetSocketAddress sender) {
-        long now = System.nanoTime();
+    public void stopping() {
+        workers.close();
+    }
+
+    @Override
+    public void onDatagram(ByteBuffer message, InetSocketAddress sender, long now) {
         switch (WireFormat.typeOf(message, message.position(), message.remaining())) {
             case WireFormat.TYPE_DATA -> onData(message, sender, now, false);
             case WireFormat.TYPE_DATA_OFFLOAD -> onData(message, sender, now, true);
@@ -239,7 +240,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
             return;
         }
         if (mesh != null && ReplicaId.isTrunkName(initiation.network())) {
-            runOnEventLoop(() -> mesh.onInitiation(initiation, sender, now));
+            port.runOnEventLoop(() -> mesh.onInitiation(initiation, sender, now));
             return;
         }
         SecureNetwork network = networks.get(initiation.network());
@@ -247,7 +248,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         String name = RefusalLog.printable(initiation.network());
         if (network == null) {
             counters.handshake(HandshakeResult.UNKNOWN_NETWORK);
-            runOnEventLoop(() -> refuse(job.message(), sender, Reason.UNKNOWN_NETWORK, now, explainRefusals,
+            port.runOnEventLoop(() -> refuse(job.message(), sender, Reason.UNKNOWN_NETWORK, now, explainRefusals,
                     () -> "refused a handshake from " + Endpoints.text(sender) + " (key " + RefusalLog.fingerprint(clientKey)
                             + "): this switch has no network '" + name + "' (its networks: "
                             + String.join(", ", networks.keySet()) + ")"));
@@ -255,7 +256,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         }
         if (!network.definition().admits(clientKey)) {
             counters.handshake(HandshakeResult.CLIENT_NOT_ALLOWED);
-            runOnEventLoop(() -> refuse(job.message(), sender, Reason.CLIENT_NOT_ALLOWED, now, explainRefusals,
+            port.runOnEventLoop(() -> refuse(job.message(), sender, Reason.CLIENT_NOT_ALLOWED, now, explainRefusals,
                     () -> "refused a handshake from " + Endpoints.text(sender) + ": key " + RefusalLog.fingerprint(clientKey)
                             + " is not on the allow-list of network '" + name + "' (vswitch.networks." + name
                             + ".allowed-clients)"));
@@ -263,7 +264,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
         }
         HandshakeResponder.Response response = responder.respond(initiation, network.definition().key(),
                 workerIndex(), now);
-        runOnEventLoop(() -> acceptOnEventLoop(job.message(), initiation, response, network, clientKey, sender, now));
+        port.runOnEventLoop(() -> acceptOnEventLoop(job.message(), initiation, response, network, clientKey, sender, now));
     }
 
     /** A random session index, never 0; {@link #acceptOnEventLoop} drops the rare one already in use. */
@@ -393,7 +394,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     }
 
     private void send(byte[] datagram, InetSocketAddress to) {
-        send(datagramBuffer(datagram.length).writeBytes(datagram), to);
+        port.send(port.datagramBuffer(datagram.length).writeBytes(datagram), to);
     }
 
     private boolean mac2Valid(byte[] message, InetSocketAddress sender, long now) {
@@ -401,7 +402,7 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
     }
 
     @Override
-    protected void sweep(long now) {
+    public void sweep(long now) {
         guard.sweep(now);
         knownSources.values().removeIf(confirmed -> now - confirmed > KNOWN_SOURCE_NANOS);
         sessions.sweep(now, (entry, unconfirmed) -> {
@@ -432,9 +433,9 @@ public final class SecureDatagramSwitch extends DatagramVerticle {
             sessions.remove(session);
             peer.sessions().remove(session);
         }
-        Port<PortEndpoint> port = peer.network().lan().ports().find(peer);
-        if (port != null) {
-            peer.network().lan().detach(port);
+        Port<PortEndpoint> vportPort = peer.network().lan().ports().find(peer);
+        if (vportPort != null) {
+            peer.network().lan().detach(vportPort);
         }
         peer.network().forget(peer);
     }

@@ -1,5 +1,7 @@
 package dev.vswitch.server.secure;
 
+import dev.vswitch.server.session.PortEndpoint;
+
 import dev.vswitch.server.cluster.TrunkFrames;
 import dev.vswitch.server.keys.NetworkDefinition;
 import dev.vswitch.switching.SwitchSettings;

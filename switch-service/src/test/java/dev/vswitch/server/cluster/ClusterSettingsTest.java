@@ -1,7 +1,7 @@
 package dev.vswitch.server.cluster;
 
 import dev.vswitch.protocol.noise.Sha256;
-import dev.vswitch.server.SwitchConfig;
+import dev.vswitch.server.config.SwitchConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

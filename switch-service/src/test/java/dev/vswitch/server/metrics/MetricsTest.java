@@ -3,7 +3,7 @@ package dev.vswitch.server.metrics;
 import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.X25519;
-import dev.vswitch.server.EndpointInfo;
+import dev.vswitch.server.session.EndpointInfo;
 import dev.vswitch.server.ExternalTool;
 import dev.vswitch.server.SwitchService;
 import dev.vswitch.server.secure.SecureClient;

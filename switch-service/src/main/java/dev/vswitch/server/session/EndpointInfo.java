@@ -1,4 +1,4 @@
-package dev.vswitch.server;
+package dev.vswitch.server.session;
 
 /** What the management API shows about a port's far end; implemented by the secure port's peers. */
 public interface EndpointInfo {

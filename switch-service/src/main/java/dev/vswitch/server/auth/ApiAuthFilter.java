@@ -1,4 +1,4 @@
-package dev.vswitch.server.api;
+package dev.vswitch.server.auth;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;

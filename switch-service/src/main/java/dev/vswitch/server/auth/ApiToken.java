@@ -1,6 +1,6 @@
-package dev.vswitch.server.api;
+package dev.vswitch.server.auth;
 
-import dev.vswitch.server.SwitchConfig;
+import dev.vswitch.server.config.SwitchConfig;
 import dev.vswitch.server.keys.IoReason;
 import jakarta.enterprise.context.ApplicationScoped;
 

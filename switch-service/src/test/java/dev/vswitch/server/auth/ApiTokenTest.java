@@ -1,7 +1,8 @@
-package dev.vswitch.server.api;
+package dev.vswitch.server.auth;
 
-import dev.vswitch.server.SwitchConfig;
-import dev.vswitch.server.SwitchConfigs;
+
+import dev.vswitch.server.config.SwitchConfig;
+import dev.vswitch.server.config.SwitchConfigs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

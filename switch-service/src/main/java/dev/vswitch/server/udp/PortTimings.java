@@ -1,4 +1,4 @@
-package dev.vswitch.server;
+package dev.vswitch.server.udp;
 
 /** Where the UDP ports report how long their event loop takes: sampled per-datagram work, and scheduling lag. */
 public interface PortTimings {

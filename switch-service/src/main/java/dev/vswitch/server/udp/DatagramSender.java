@@ -1,9 +1,9 @@
-package dev.vswitch.server;
+package dev.vswitch.server.udp;
 
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 
-/** Sends datagrams from pooled direct buffers: what the data path needs of a UDP port ({@link DatagramVerticle}). */
+/** Sends datagrams from pooled direct buffers: what the data path needs of a UDP port ({@link UdpEdge}). */
 public interface DatagramSender {
 
     /** A buffer for one outgoing datagram of up to {@code capacity} bytes; fill it and pass it to {@link #send}. */

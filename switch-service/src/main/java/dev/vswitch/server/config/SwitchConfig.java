@@ -1,4 +1,4 @@
-package dev.vswitch.server;
+package dev.vswitch.server.config;
 
 import dev.vswitch.switching.FloodLimit;
 import dev.vswitch.switching.L2Safety;
@@ -239,7 +239,7 @@ public interface SwitchConfig {
 
         /**
          * Threads that do the handshakes' Diffie-Hellman, off the event loop that forwards frames, so that a flood of
-         * initiations never delays data.
+         * initiations never delays data. 0 does them on the event loop itself: only for a one-core machine.
          */
         @WithDefault("1")
         int workers();

@@ -1,4 +1,4 @@
-package dev.vswitch.server.secure;
+package dev.vswitch.server.session;
 
 import dev.vswitch.protocol.wire.Session;
 

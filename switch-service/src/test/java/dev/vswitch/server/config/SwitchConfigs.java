@@ -1,4 +1,4 @@
-package dev.vswitch.server;
+package dev.vswitch.server.config;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;

@@ -1,4 +1,4 @@
-package dev.vswitch.server.secure;
+package dev.vswitch.server.session;
 
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
@@ -20,13 +20,13 @@ public final class SessionTable {
     static final long PENDING_TIMEOUT_NANOS = 3 * WireFormat.REKEY_TIMEOUT_SECONDS * 1_000_000_000L;
 
     /** A session and whose it is: a vport's ({@link Peer}) or a trunk's. */
-    record Entry(Session session, PortEndpoint owner) {
+    public record Entry(Session session, PortEndpoint owner) {
     }
 
     private final Map<Integer, Entry> byIndex = new HashMap<>();
     private final SecureRandom random;
 
-    SessionTable(SecureRandom random) {
+    public SessionTable(SecureRandom random) {
         this.random = random;
     }
 
@@ -43,7 +43,7 @@ public final class SessionTable {
         byIndex.put(session.localIndex(), new Entry(session, owner));
     }
 
-    Entry get(int index) {
+    public Entry get(int index) {
         return byIndex.get(index);
     }
 
@@ -53,12 +53,12 @@ public final class SessionTable {
         }
     }
 
-    int size() {
+    public int size() {
         return byIndex.size();
     }
 
     /** Removes expired sessions and pending ones never confirmed, telling {@code removed} about each. */
-    void sweep(long nowNanos, BiConsumer<Entry, Boolean> removed) {
+    public void sweep(long nowNanos, BiConsumer<Entry, Boolean> removed) {
         Iterator<Entry> entries = byIndex.values().iterator();
         while (entries.hasNext()) {
             Entry entry = entries.next();

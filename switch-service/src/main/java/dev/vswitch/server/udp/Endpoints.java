@@ -1,4 +1,4 @@
-package dev.vswitch.server;
+package dev.vswitch.server.udp;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;

@@ -1,7 +1,8 @@
-package dev.vswitch.server;
+package dev.vswitch.server.udp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocatorMetric;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -18,26 +19,28 @@ import io.vertx.core.impl.VertxInternal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * A UDP port of the switch: one Netty datagram channel on this verticle's event loop, so its packets, the
- * once-a-second sweep and {@link #runOnEventLoop} tasks all run on one thread and the switching state behind
- * it needs no locks.
+ * The switch's edge to one UDP port: one Netty datagram channel on this verticle's event loop, which hands every
+ * datagram, and a sweep about once a second, to its {@link DatagramHandler} (the secure port, the legacy port), and
+ * sends for it. Datagrams, sweeps and {@link #runOnEventLoop} tasks all run on one thread, so the switching state behind
+ * the handler needs no locks. The handler sees only {@link DatagramPort}: tests drive it with a recording one, no socket.
  *
  * <p>Netty rather than Vert.x's {@code DatagramSocket}, because the data path must not copy or allocate per
  * datagram: Vert.x copies every datagram into a heap buffer and sizes each read by the socket's receive
  * buffer (4 MiB, zeroed, per datagram), and resolves the destination host on every send. Here a datagram
- * is read into a pooled direct buffer (on epoll up to 16 with one {@code recvmmsg}), handed to {@link #onDatagram} as a
+ * is read into a pooled direct buffer (on epoll up to 16 with one {@code recvmmsg}), handed to the handler as a
  * {@link ByteBuffer} view and released; replies are written into pooled direct buffers and flushed once per batch of reads, which on
  * the epoll transport becomes one {@code sendmmsg}. The kernel's send queue is the only queue: when it is
  * full, {@link #send} refuses the datagram, which the caller counts as a drop.
  */
-public abstract class DatagramVerticle extends AbstractVerticle implements DatagramSender {
+public final class UdpEdge<H extends DatagramHandler> extends AbstractVerticle implements DatagramPort {
 
-    private static final Logger LOG = Logger.getLogger(DatagramVerticle.class);
+    private static final Logger LOG = Logger.getLogger(UdpEdge.class);
     /** The default host: every address of both families, IPv4 clients arriving as IPv4 addresses (Netty maps them). */
-    static final String EVERY_ADDRESS = "::";
+    public static final String EVERY_ADDRESS = "::";
     private static final String EVERY_IPV4_ADDRESS = "0.0.0.0";
     private static final long FAILURE_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
@@ -62,13 +65,15 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
      * come from one chunk that lives as long as the switch, and what is in flight stays well below the quarter of
      * it at which Netty would free an emptied chunk.
      */
-    static final PooledByteBufAllocator BUFFERS = new PooledByteBufAllocator(true, 0, 1, POOL_PAGE_BYTES, POOL_MAX_ORDER,
+    private static final PooledByteBufAllocator BUFFERS = new PooledByteBufAllocator(true, 0, 1, POOL_PAGE_BYTES, POOL_MAX_ORDER,
             PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(),
             PooledByteBufAllocator.defaultUseCacheForAllThreads());
 
-    private final SwitchConfig config;
+    private final String host;
     private final int port;
+    private final int socketBufferSize;
     private final PortTimings timings;
+    private final H handler;
     private DatagramChannel channel;
     private boolean reading;
     private volatile String boundHost;
@@ -76,18 +81,31 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
     private int datagrams;
     private long lastSweepNanos;
 
-    protected DatagramVerticle(SwitchConfig config, int port, PortTimings timings) {
-        this.config = config;
+    /**
+     * @param host             the address to bind ({@link #EVERY_ADDRESS} falls back to IPv4 only on a host without IPv6)
+     * @param socketBufferSize the socket's receive and send buffer, in bytes
+     * @param handlers         makes the handler, given the port it sends through (this edge, not yet bound)
+     */
+    public UdpEdge(String host, int port, int socketBufferSize, PortTimings timings,
+                   Function<DatagramPort, H> handlers) {
+        this.host = host;
         this.port = port;
+        this.socketBufferSize = socketBufferSize;
         this.timings = timings;
+        this.handler = handlers.apply(this);
+    }
+
+    /** What handles this port's datagrams; touch its state only on the event loop ({@link #runOnEventLoop}). */
+    public H handler() {
+        return handler;
     }
 
     @Override
     public void start(Promise<Void> started) {
         Promise<Void> firstTry = Promise.promise();
-        start(config.host(), firstTry);
+        start(host, firstTry);
         firstTry.future().onComplete(result -> {
-            if (result.succeeded() || !EVERY_ADDRESS.equals(config.host())) {
+            if (result.succeeded() || !EVERY_ADDRESS.equals(host)) {
                 started.handle(result);
                 return;
             }
@@ -117,8 +135,8 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
         channel.config()
                 .setAllocator(BUFFERS)
                 .setRecvByteBufAllocator(new FixedRecvByteBufAllocator(READ_BUFFER_BYTES * (batchedReads ? DATAGRAMS_PER_READ : 1)))
-                .setReceiveBufferSize(config.socketBufferSize())
-                .setSendBufferSize(config.socketBufferSize())
+                .setReceiveBufferSize(socketBufferSize)
+                .setSendBufferSize(socketBufferSize)
                 .setWriteBufferWaterMark(SEND_QUEUE);
         channel.pipeline().addLast(new Inbound());
         ((ContextInternal) context).nettyEventLoop().register(channel).addListener(registered -> {
@@ -135,7 +153,7 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
                 boundHost = ipv6 ? "[" + host + "]" : host;
                 lastSweepNanos = System.nanoTime();
                 vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> timedSweep());
-                listening();
+                handler.listening();
                 started.complete();
             });
         });
@@ -143,7 +161,13 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
 
     @Override
     public void stop() {
+        handler.stopping();
         channel.close();
+    }
+
+    /** The ports' buffer pool, to show what it holds: every read and send buffer should come from its one chunk. */
+    public static PooledByteBufAllocatorMetric bufferPool() {
+        return BUFFERS.metric();
     }
 
     /** The address the port is bound to, as logs write it: {@code [::]}, {@code 0.0.0.0}, {@code 127.0.0.1}. */
@@ -156,26 +180,13 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
         return channel.localAddress().getPort();
     }
 
-    /** Runs {@code task} on this verticle's event loop, the only thread that touches its switching state. */
+    @Override
     public void runOnEventLoop(Runnable task) {
         context.runOnContext(ignored -> {
             task.run();
             channel.flush();
         });
     }
-
-    /**
-     * One datagram from {@code sender}, between {@code message}'s position (not necessarily 0: read relative to
-     * it) and its limit. The view and the pooled buffer behind it are reused once this returns: keep neither.
-     */
-    protected abstract void onDatagram(ByteBuffer message, InetSocketAddress sender);
-
-    /** Called on the event loop once the port is bound, before the verticle counts as started. */
-    protected void listening() {
-    }
-
-    /** Ages out what has gone quiet; called about once a second. */
-    protected abstract void sweep(long nowNanos);
 
     @Override
     public ByteBuf datagramBuffer(int capacity) {
@@ -199,20 +210,18 @@ public abstract class DatagramVerticle extends AbstractVerticle implements Datag
     }
 
     private void timedDatagram(ByteBuffer message, InetSocketAddress sender) {
-        if ((++datagrams & TIMING_SAMPLE_MASK) != 0) {
-            onDatagram(message, sender);
-            return;
+        long now = System.nanoTime();
+        handler.onDatagram(message, sender, now);
+        if ((++datagrams & TIMING_SAMPLE_MASK) == 0) {
+            timings.forwarding(System.nanoTime() - now);
         }
-        long start = System.nanoTime();
-        onDatagram(message, sender);
-        timings.forwarding(System.nanoTime() - start);
     }
 
     private void timedSweep() {
         long now = System.nanoTime();
         timings.eventLoopLag(Math.max(0, now - lastSweepNanos - SWEEP_INTERVAL_NANOS));
         lastSweepNanos = now;
-        sweep(now);
+        handler.sweep(now);
         channel.flush();
     }
 

@@ -1,6 +1,6 @@
-package dev.vswitch.server.secure;
+package dev.vswitch.server.session;
 
-import dev.vswitch.server.EndpointInfo;
+import dev.vswitch.server.session.EndpointInfo;
 import java.net.InetSocketAddress;
 
 /**

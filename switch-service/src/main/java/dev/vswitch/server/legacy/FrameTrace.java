@@ -1,6 +1,7 @@
-package dev.vswitch.server;
+package dev.vswitch.server.legacy;
 
 import dev.vswitch.protocol.MacAddress;
+import dev.vswitch.server.udp.Endpoints;
 import dev.vswitch.switching.ForwardingDecision;
 import java.net.InetSocketAddress;
 import org.jboss.logging.Logger;

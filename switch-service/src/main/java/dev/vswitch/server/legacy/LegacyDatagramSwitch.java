@@ -1,4 +1,4 @@
-package dev.vswitch.server;
+package dev.vswitch.server.legacy;
 
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
@@ -7,6 +7,8 @@ import dev.vswitch.protocol.offload.Segmenter;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.server.capture.CaptureTap;
 import dev.vswitch.server.capture.Captures;
+import dev.vswitch.server.udp.DatagramHandler;
+import dev.vswitch.server.udp.DatagramPort;
 import dev.vswitch.switching.DropReason;
 import dev.vswitch.switching.ForwardingDecision;
 import dev.vswitch.switching.Port;
@@ -23,9 +25,12 @@ import java.nio.ByteBuffer;
  * <p>A vport with {@code --legacy --offload} also sends {@link PlainOffloadFrame}s (a TCP segment of up to 64 KB, or a
  * frame still lacking its checksum). They go on as they are to vports that asked for them in their keepalives; every
  * other port gets the frame cut into ordinary ones here, as the kernel's GSO would.
+ *
+ * <p>It is its UDP port's {@link DatagramHandler}: everything runs on that port's event loop.
  */
-final class LegacyDatagramSwitch extends DatagramVerticle {
+public final class LegacyDatagramSwitch implements DatagramHandler {
 
+    private final DatagramPort port;
     private final boolean trace;
     private final VirtualSwitch<InetSocketAddress> network;
     private final ForwardingDecision<InetSocketAddress> decision = new ForwardingDecision<>();
@@ -46,33 +51,34 @@ final class LegacyDatagramSwitch extends DatagramVerticle {
     /** The port the segments being cut go to. */
     private Port<InetSocketAddress> segmentTarget;
 
-    LegacyDatagramSwitch(SwitchConfig config, int port, VirtualSwitch<InetSocketAddress> network, PortObservers observers) {
-        super(config, port, observers.timings());
-        this.captures = observers.captures();
-        network.onPortChanges(observers.series().listenerFor(network.name(), Endpoints::text));
-        this.trace = config.trace();
+    /** @param trace log every frame and keepalive ({@code vswitch.trace}) */
+    public LegacyDatagramSwitch(DatagramPort port, boolean trace, VirtualSwitch<InetSocketAddress> network,
+                                Captures captures) {
+        this.port = port;
+        this.captures = captures;
+        this.trace = trace;
         this.network = network;
     }
 
-    VirtualSwitch<InetSocketAddress> network() {
+    /** The legacy network's switching core; only on the event loop. */
+    public VirtualSwitch<InetSocketAddress> network() {
         return network;
     }
 
     /** Detaches a port and forgets its MACs; the seed's vport will attach again with its next frame. */
-    boolean disconnect(int portId) {
-        Port<InetSocketAddress> port = network.ports().get(portId);
-        if (port == null) {
+    public boolean disconnect(int portId) {
+        Port<InetSocketAddress> found = network.ports().get(portId);
+        if (found == null) {
             return false;
         }
-        network.detach(port);
+        network.detach(found);
         return true;
     }
 
     @Override
-    protected void onDatagram(ByteBuffer datagram, InetSocketAddress sender) {
+    public void onDatagram(ByteBuffer datagram, InetSocketAddress sender, long now) {
         int length = datagram.remaining();
         int start = datagram.position();
-        long now = System.nanoTime();
         long destination = 0;
         long source = 0;
         offload = false;
@@ -121,7 +127,7 @@ final class LegacyDatagramSwitch extends DatagramVerticle {
     }
 
     @Override
-    protected void sweep(long nowNanos) {
+    public void sweep(long nowNanos) {
         network.sweep(nowNanos);
     }
 
@@ -164,7 +170,7 @@ final class LegacyDatagramSwitch extends DatagramVerticle {
         ByteBuf copy = whole ? wholeCopy : carriedCopy;
         if (copy == null) {
             int from = whole ? datagram.position() : frameStart;
-            copy = datagramBuffer(datagram.limit() - from);
+            copy = port.datagramBuffer(datagram.limit() - from);
             copy.writeBytes(datagram.duplicate().position(from));
             if (whole) {
                 wholeCopy = copy;
@@ -189,13 +195,13 @@ final class LegacyDatagramSwitch extends DatagramVerticle {
     /** One ordinary frame cut from an offload frame (after its all-zero virtio header) to {@link #segmentTarget}. */
     private boolean sendSegment(ByteBuffer piece) {
         piece.position(VirtioNetHeader.LENGTH);
-        ByteBuf out = datagramBuffer(piece.remaining());
+        ByteBuf out = port.datagramBuffer(piece.remaining());
         out.writeBytes(piece);
         return sendTo(out, segmentTarget);
     }
 
     private boolean sendTo(ByteBuf out, Port<InetSocketAddress> to) {
-        if (send(out, to.endpoint())) {
+        if (port.send(out, to.endpoint())) {
             return true;
         }
         network.counters().dropped(DropReason.SEND_QUEUE_FULL);
@@ -207,11 +213,11 @@ final class LegacyDatagramSwitch extends DatagramVerticle {
         if (trace) {
             FrameTrace.keepalive(sender, source);
         }
-        Port<InetSocketAddress> port = network.keepalive(sender, source, now);
-        if (port != null) {
-            port.takesOffload(offloadWanted);
+        Port<InetSocketAddress> attached = network.keepalive(sender, source, now);
+        if (attached != null) {
+            attached.takesOffload(offloadWanted);
             Keepalive.writeReply(keepaliveReply, source, offloadWanted);
-            send(datagramBuffer(Keepalive.LENGTH).writeBytes(keepaliveReply.array(), 0, Keepalive.LENGTH), sender);
+            port.send(port.datagramBuffer(Keepalive.LENGTH).writeBytes(keepaliveReply.array(), 0, Keepalive.LENGTH), sender);
         }
     }
 }
