@@ -15,7 +15,7 @@ import dev.vswitch.server.metrics.PortSeries;
 import dev.vswitch.server.metrics.SwitchMetrics;
 import dev.vswitch.server.secure.SecureCounters;
 import dev.vswitch.server.secure.SecureDatagramSwitch;
-import dev.vswitch.server.udp.Endpoints;
+import dev.vswitch.protocol.text.AddressText;
 import dev.vswitch.server.udp.UdpEdge;
 import dev.vswitch.switching.SwitchSettings;
 import dev.vswitch.switching.VirtualSwitch;
@@ -147,7 +147,7 @@ public class SwitchService {
         if (config.legacyPort().isPresent()) {
             VirtualSwitch<InetSocketAddress> legacyNetwork = new VirtualSwitch<>(LEGACY_NETWORK, settings,
                     config.legacy().toOpenNetworkLimits(), System.nanoTime());
-            legacyNetwork.onPortChanges(portSeries.listenerFor(LEGACY_NETWORK, Endpoints::text));
+            legacyNetwork.onPortChanges(portSeries.listenerFor(LEGACY_NETWORK, AddressText::endpoint));
             UdpEdge<LegacyDatagramSwitch> legacyEdge = new UdpEdge<>(config.host(), config.legacyPort().getAsInt(),
                     config.socketBufferSize(), metrics,
                     port -> new LegacyDatagramSwitch(port, config.trace(), legacyNetwork, captures));

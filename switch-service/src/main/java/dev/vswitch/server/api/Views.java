@@ -2,7 +2,7 @@ package dev.vswitch.server.api;
 
 import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.server.session.EndpointInfo;
-import dev.vswitch.server.udp.Endpoints;
+import dev.vswitch.protocol.text.AddressText;
 import dev.vswitch.server.cluster.ReplicaMesh;
 import dev.vswitch.server.cluster.TrunkLink;
 import dev.vswitch.switching.DropReason;
@@ -75,7 +75,7 @@ final class Views {
     private static PortView port(Port<?> port, List<String> macs, long now) {
         Object endpoint = port.endpoint();
         String address = endpoint instanceof EndpointInfo info ? info.address()
-                : endpoint instanceof InetSocketAddress legacy ? Endpoints.text(legacy) : String.valueOf(endpoint);
+                : endpoint instanceof InetSocketAddress legacy ? AddressText.endpoint(legacy) : String.valueOf(endpoint);
         String clientKey = endpoint instanceof EndpointInfo info ? info.clientKey() : null;
         long sessionAge = endpoint instanceof EndpointInfo info ? info.sessionAgeSeconds(now) : -1;
         return new PortView(port.id(), port.isTrunk(), address, clientKey, macs, port.framesIn(), port.bytesIn(),

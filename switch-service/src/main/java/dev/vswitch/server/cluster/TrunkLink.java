@@ -7,7 +7,7 @@ import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.server.session.PortEndpoint;
 import dev.vswitch.server.session.SessionSlots;
 import dev.vswitch.switching.Port;
-import dev.vswitch.server.udp.Endpoints;
+import dev.vswitch.protocol.text.AddressText;
 import java.net.InetSocketAddress;
 
 import java.time.Instant;
@@ -145,7 +145,7 @@ public final class TrunkLink implements PortEndpoint {
 
     @Override
     public String address() {
-        return Endpoints.text(address);
+        return AddressText.endpoint(address);
     }
 
     /** A trunk has no client key: it speaks with the switch's own key. */

@@ -1,7 +1,7 @@
 package dev.vswitch.server.legacy;
 
 import dev.vswitch.protocol.MacAddress;
-import dev.vswitch.server.udp.Endpoints;
+import dev.vswitch.protocol.text.AddressText;
 import dev.vswitch.switching.ForwardingDecision;
 import java.net.InetSocketAddress;
 import org.jboss.logging.Logger;
@@ -21,11 +21,11 @@ final class FrameTrace {
             case FLOOD -> "flood (" + decision.kind().label() + ")";
             case DROP -> "drop (" + decision.dropReason().label() + ")";
         };
-        LOG.infof("from %s src<%s> dst<%s> type<%04x> size<%d>: %s", Endpoints.text(from), MacAddress.format(source),
+        LOG.infof("from %s src<%s> dst<%s> type<%04x> size<%d>: %s", AddressText.endpoint(from), MacAddress.format(source),
                 MacAddress.format(destination), etherType, length, outcome);
     }
 
     static void keepalive(InetSocketAddress from, long source) {
-        LOG.infof("from %s keepalive src<%s>", Endpoints.text(from), MacAddress.format(source));
+        LOG.infof("from %s keepalive src<%s>", AddressText.endpoint(from), MacAddress.format(source));
     }
 }

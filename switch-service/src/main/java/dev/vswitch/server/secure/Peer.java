@@ -4,7 +4,7 @@ import dev.vswitch.server.session.PortEndpoint;
 import dev.vswitch.server.session.SessionSlots;
 
 import dev.vswitch.protocol.wire.Session;
-import dev.vswitch.server.udp.Endpoints;
+import dev.vswitch.protocol.text.AddressText;
 import java.net.InetSocketAddress;
 
 /**
@@ -53,7 +53,7 @@ final class Peer implements PortEndpoint {
 
     @Override
     public String address() {
-        return address == null ? "" : Endpoints.text(address);
+        return address == null ? "" : AddressText.endpoint(address);
     }
 
     @Override

@@ -21,7 +21,7 @@ import dev.vswitch.server.session.PortEndpoint;
 import dev.vswitch.server.session.SessionTable;
 import dev.vswitch.server.udp.DatagramHandler;
 import dev.vswitch.server.udp.DatagramPort;
-import dev.vswitch.server.udp.Endpoints;
+import dev.vswitch.protocol.text.AddressText;
 import dev.vswitch.switching.Port;
 import dev.vswitch.switching.SwitchCounters;
 import dev.vswitch.switching.SwitchSettings;
@@ -206,7 +206,7 @@ public final class SecureDatagramSwitch implements DatagramHandler {
             // Only within the source's rate limit: a refusal is small, but a flood of junk must not become a flood of them.
             boolean answer = explainRefusals && guard.allow(HandshakeGuard.sourceOf(sender), now);
             refuse(message, sender, Reason.UNKNOWN_SWITCH_KEY, now, answer, () -> "refused a handshake from "
-                    + Endpoints.text(sender) + ": it was made for another switch's key (a join token from another"
+                    + AddressText.endpoint(sender) + ": it was made for another switch's key (a join token from another"
                     + " switch, or this switch's key changed: hand out this switch's tokens again)");
             return;
         }
@@ -249,7 +249,7 @@ public final class SecureDatagramSwitch implements DatagramHandler {
         if (network == null) {
             counters.handshake(HandshakeResult.UNKNOWN_NETWORK);
             port.runOnEventLoop(() -> refuse(job.message(), sender, Reason.UNKNOWN_NETWORK, now, explainRefusals,
-                    () -> "refused a handshake from " + Endpoints.text(sender) + " (key " + RefusalLog.fingerprint(clientKey)
+                    () -> "refused a handshake from " + AddressText.endpoint(sender) + " (key " + RefusalLog.fingerprint(clientKey)
                             + "): this switch has no network '" + name + "' (its networks: "
                             + String.join(", ", networks.keySet()) + ")"));
             return;
@@ -257,7 +257,7 @@ public final class SecureDatagramSwitch implements DatagramHandler {
         if (!network.definition().admits(clientKey)) {
             counters.handshake(HandshakeResult.CLIENT_NOT_ALLOWED);
             port.runOnEventLoop(() -> refuse(job.message(), sender, Reason.CLIENT_NOT_ALLOWED, now, explainRefusals,
-                    () -> "refused a handshake from " + Endpoints.text(sender) + ": key " + RefusalLog.fingerprint(clientKey)
+                    () -> "refused a handshake from " + AddressText.endpoint(sender) + ": key " + RefusalLog.fingerprint(clientKey)
                             + " is not on the allow-list of network '" + name + "' (vswitch.networks." + name
                             + ".allowed-clients)"));
             return;
@@ -292,7 +292,7 @@ public final class SecureDatagramSwitch implements DatagramHandler {
         if (sender.equals(peer.displaced) && !sender.equals(peer.address) && now - peer.lastHeardNanos < KEY_IN_USE_NANOS) {
             counters.handshake(HandshakeResult.KEY_IN_USE);
             refuse(message, sender, Reason.KEY_IN_USE, now, explainRefusals, () -> "refused a handshake from "
-                    + Endpoints.text(sender) + ": key " + RefusalLog.fingerprint(clientKey) + " of network '" + name
+                    + AddressText.endpoint(sender) + ": key " + RefusalLog.fingerprint(clientKey) + " of network '" + name
                     + "' is in use by the vport at " + peer.address() + " (two machines with one key? give each its own"
                     + " key file)");
             return;
@@ -300,7 +300,7 @@ public final class SecureDatagramSwitch implements DatagramHandler {
         if (!Timestamp.isNewer(initiation.timestamp(), peer.lastTimestamp)) {
             counters.handshake(HandshakeResult.REPLAYED);
             refuse(message, sender, Reason.STALE_TIMESTAMP, now, explainRefusals, () -> "refused a handshake from "
-                    + Endpoints.text(sender) + ": key " + RefusalLog.fingerprint(clientKey) + " of network '" + name
+                    + AddressText.endpoint(sender) + ": key " + RefusalLog.fingerprint(clientKey) + " of network '" + name
                     + "' sent a timestamp not newer than its last accepted one (a replayed initiation, or that"
                     + " machine's clock went back)");
             return;
@@ -377,7 +377,7 @@ public final class SecureDatagramSwitch implements DatagramHandler {
         peer.displaced = peer.address;
         LOG.warnf("key %s of network '%s' connected from %s while its session from %s was live: the new one replaces it,"
                         + " and handshakes from %s are refused while it stays (two machines with one key?)",
-                RefusalLog.fingerprint(peer.clientKey()), peer.network().definition().name(), Endpoints.text(newcomer),
+                RefusalLog.fingerprint(peer.clientKey()), peer.network().definition().name(), AddressText.endpoint(newcomer),
                 peer.address(), peer.address());
     }
 
