@@ -3,6 +3,7 @@ package dev.vswitch.vport.cli;
 import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
 import dev.vswitch.vport.status.StatusDirectory;
+import dev.vswitch.vport.status.StatusSummary;
 import dev.vswitch.vport.status.VportStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -152,7 +153,7 @@ public class StatusCommand implements Callable<Integer> {
 
     private static String summary(StatusDirectory.Entry entry) {
         Duration age = age(entry.status());
-        return entry.status().summary()
+        return StatusSummary.line(entry.status())
                 + (age.compareTo(STALE_AFTER) > 0 ? "; status not updated for " + age.toSeconds() + " s (is the vport hung?)" : "");
     }
 

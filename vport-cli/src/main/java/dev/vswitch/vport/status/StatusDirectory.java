@@ -71,7 +71,7 @@ public final class StatusDirectory {
         Path file = fileOf(status.tap());
         Path temporary = temporaryOf(status.tap(), status.pid());
         Files.deleteIfExists(temporary);
-        byte[] bytes = status.toJson().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = StatusJson.write(status).getBytes(StandardCharsets.UTF_8);
         try {
             // CREATE_NEW never follows a symbolic link planted under the temporary name.
             try (SeekableByteChannel channel = Files.newByteChannel(temporary,
@@ -108,7 +108,7 @@ public final class StatusDirectory {
                 throw new IllegalArgumentException("larger than " + MAX_BYTES + " bytes");
             }
             String text = Files.readString(file, StandardCharsets.UTF_8);
-            return Optional.of(new Entry(file, text, VportStatus.fromJson(text)));
+            return Optional.of(new Entry(file, text, StatusJson.read(text)));
         } catch (NoSuchFileException e) {
             return Optional.empty(); // removed between the check and the read: the vport just stopped
         }

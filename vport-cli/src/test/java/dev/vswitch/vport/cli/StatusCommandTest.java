@@ -11,6 +11,7 @@ import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.vport.link.RttMeter;
 import dev.vswitch.vport.status.StatusDirectory;
+import dev.vswitch.vport.status.StatusJson;
 import dev.vswitch.vport.status.VportStatus;
 import dev.vswitch.vport.values.HostPort;
 import io.quarkus.test.junit.main.Launch;
@@ -67,8 +68,8 @@ class StatusCommandTest {
 
         LaunchResult json = launcher.launch("status", "--tap", "vswa", "--status-dir", dir.toString(), "--json");
         assertEquals(0, json.exitCode(), json.getErrorOutput());
-        assertEquals(status.toJson().strip(), json.getOutput().strip(), "the file as it is");
-        assertTrue(VportStatus.fromJson(json.getOutput()).connected());
+        assertEquals(StatusJson.write(status).strip(), json.getOutput().strip(), "the file as it is");
+        assertTrue(StatusJson.read(json.getOutput()).connected());
 
         LaunchResult only = launcher.launch("status", "--status-dir", dir.toString());
         assertEquals(0, only.exitCode(), "the one status file is used without --tap: " + only.getErrorOutput());
@@ -84,7 +85,7 @@ class StatusCommandTest {
                 result.getOutput());
         LaunchResult json = launcher.launch("status", "--status-dir", dir.toString(), "--json");
         assertEquals(11, json.exitCode());
-        assertFalse(VportStatus.fromJson(json.getOutput()).connected());
+        assertFalse(StatusJson.read(json.getOutput()).connected());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vswitch.vport.status.StatusJson;
 import dev.vswitch.vport.status.VportStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,9 +89,9 @@ class SecureForwardingIT {
         assertEquals(VportStatus.Mode.SECURE, status.mode());
         assertEquals(NETWORK, status.network());
         assertEquals("127.0.0.1:" + SWITCH_PORT, status.switchTarget());
-        assertTrue(status.rttMillis() >= 0 && status.rttMillis() < 1_000, status.toJson());
-        assertTrue(status.toSwitch().frames() >= 4 && status.fromSwitch().frames() >= 4, "the pings each way: " + status.toJson());
-        assertTrue(status.sessionAgeSeconds() != null && status.lastHandshake() != null, status.toJson());
+        assertTrue(status.rttMillis() >= 0 && status.rttMillis() < 1_000, StatusJson.write(status));
+        assertTrue(status.toSwitch().frames() >= 4 && status.fromSwitch().frames() >= 4, "the pings each way: " + StatusJson.write(status));
+        assertTrue(status.sessionAgeSeconds() != null && status.lastHandshake() != null, StatusJson.write(status));
         Commands.Result summary = machineA.exec(Vports.vport("status", "--status-dir", statusDir("a").toString()).toArray(String[]::new));
         assertEquals(0, summary.exitCode(), summary.output());
         assertTrue(summary.output().contains("vswa: connected to 127.0.0.1:" + SWITCH_PORT + " (network lab), session "), summary.output());
@@ -147,7 +148,7 @@ class SecureForwardingIT {
             last = "exit " + result.exitCode() + ": " + result.output();
             if (result.exitCode() == 0) {
                 String json = result.output().substring(result.output().indexOf('{'), result.output().lastIndexOf('}') + 1);
-                VportStatus status = VportStatus.fromJson(json);
+                VportStatus status = StatusJson.read(json);
                 assertTrue(status.connected(), last);
                 assertEquals(tap, status.tap());
                 if (status.rttMillis() != null && status.toSwitch().bytes() > 0 && status.fromSwitch().bytes() > 0) {

@@ -14,11 +14,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The status model: built from a link's state and counters, as JSON both ways, and as one line for people. */
+/**
+ * The status model: built from a link's state and counters, as JSON both ways ({@link StatusJson}), and as one line
+ * for people ({@link StatusSummary}).
+ */
 class VportStatusTest {
 
     private static final Instant STARTED = Instant.parse("2025-03-01T09:59:18.001Z");
@@ -54,7 +56,7 @@ class VportStatusTest {
         assertEquals(1, status.drops().get("forged"));
         assertEquals(LinkCounters.Drop.values().length, status.drops().size(), "every reason, also those at 0");
 
-        String json = status.toJson();
+        String json = StatusJson.write(status);
         assertEquals("""
                 {
                   "format": 1,
@@ -102,7 +104,7 @@ class VportStatusTest {
                 """, json);
 
         assertEquals("tapyuan: connected to switch.lan:9999 (198.18.1.1:9999, network lab), session 42 s, rtt 0.41 ms (avg 0.41 ms),"
-                + " in 1.2 MiB / 3400 frames, out 1.4 KiB / 1 frame, dropped forged=1", status.summary());
+                + " in 1.2 MiB / 3400 frames, out 1.4 KiB / 1 frame, dropped forged=1", StatusSummary.line(status));
     }
 
     @Test
@@ -110,7 +112,7 @@ class VportStatusTest {
         VportStatus written = VportStatus.of(SECURE, new LinkState(true, LinkState.Phase.CONNECTED, address("198.18.1.1", 9999),
                 Duration.ofMillis(1234), Duration.ofSeconds(7), Duration.ofSeconds(7), new RttMeter.Reading(0.5, 0.25, 3)),
                 new LinkCounters(), NOW);
-        VportStatus read = VportStatus.fromJson(written.toJson());
+        VportStatus read = StatusJson.read(StatusJson.write(written));
         assertEquals(written.tap(), read.tap());
         assertEquals(written.mode(), read.mode());
         assertEquals(written.switchTarget(), read.switchTarget());
@@ -127,39 +129,39 @@ class VportStatusTest {
         assertEquals(4242, read.pid());
         assertEquals(STARTED, read.startedAt());
         assertEquals(Instant.parse("2025-03-01T10:00:00.456Z"), read.updatedAt());
-        assertEquals(written.toJson(), read.toJson(), "nothing lost at the file's precision");
+        assertEquals(StatusJson.write(written), StatusJson.write(read), "nothing lost at the file's precision");
     }
 
     @Test
     void theLegacyFormatHasNoNetworkSessionOrHandshake() {
         VportStatus status = VportStatus.of(LEGACY, new LinkState(true, LinkState.Phase.CONNECTED, address("198.18.1.1", 9999),
                 Duration.ZERO, null, null, new RttMeter.Reading(12.345, 11.0, 2)), new LinkCounters(), NOW);
-        String json = status.toJson();
+        String json = StatusJson.write(status);
         assertTrue(json.contains("\"mode\": \"legacy\""), json);
         assertTrue(json.contains("\"network\": null"), json);
         assertTrue(json.contains("\"session_age_seconds\": null"), json);
         assertTrue(json.contains("\"last_handshake\": null"), json);
-        VportStatus read = VportStatus.fromJson(json);
+        VportStatus read = StatusJson.read(json);
         assertNull(read.network());
         assertNull(read.sessionAgeSeconds());
         assertNull(read.lastHandshake());
         assertEquals("vswb: connected to 198.18.1.1:9999 (legacy), rtt 12.3 ms (avg 11.0 ms), in 0 B / 0 frames, out 0 B / 0 frames",
-                read.summary());
+                StatusSummary.line(read));
     }
 
     @Test
     void aLinkNotConnectedSaysWhatItIsDoing() {
         VportStatus starting = VportStatus.of(SECURE, new LinkState(false, LinkState.Phase.CONNECTING, address("198.18.1.1", 9999),
                 null, null, null, new RttMeter.Reading(Double.NaN, Double.NaN, 0)), new LinkCounters(), NOW);
-        assertTrue(starting.toJson().contains("\"rtt_ms\": null"), starting.toJson());
-        assertTrue(starting.toJson().contains("\"seconds_since_heard\": null"), starting.toJson());
+        assertTrue(StatusJson.write(starting).contains("\"rtt_ms\": null"), StatusJson.write(starting));
+        assertTrue(StatusJson.write(starting).contains("\"seconds_since_heard\": null"), StatusJson.write(starting));
         assertEquals("tapyuan: not connected to switch.lan:9999 (198.18.1.1:9999, network lab): connecting, nothing heard yet,"
-                + " rtt not measured yet, in 0 B / 0 frames, out 0 B / 0 frames", starting.summary());
+                + " rtt not measured yet, in 0 B / 0 frames, out 0 B / 0 frames", StatusSummary.line(starting));
 
         VportStatus silent = VportStatus.of(LEGACY, new LinkState(false, LinkState.Phase.SILENT, address("198.18.1.1", 9999),
                 Duration.ofSeconds(23), null, null, new RttMeter.Reading(0.3, 0.3, 1)), new LinkCounters(), NOW);
         assertEquals("vswb: not connected to 198.18.1.1:9999 (legacy): silent, last heard 23 s ago, rtt 0.30 ms (avg 0.30 ms),"
-                + " in 0 B / 0 frames, out 0 B / 0 frames", silent.summary());
+                + " in 0 B / 0 frames, out 0 B / 0 frames", StatusSummary.line(silent));
     }
 
     @Test
@@ -172,8 +174,8 @@ class VportStatusTest {
 
     @Test
     void aDamagedFileIsRefusedNamingWhatIsWrong() {
-        String good = VportStatus.of(LEGACY, new LinkState(true, LinkState.Phase.CONNECTED, address("198.18.1.1", 9999),
-                Duration.ZERO, null, null, new RttMeter.Reading(Double.NaN, Double.NaN, 0)), new LinkCounters(), NOW).toJson();
+        String good = StatusJson.write(VportStatus.of(LEGACY, new LinkState(true, LinkState.Phase.CONNECTED, address("198.18.1.1", 9999),
+                Duration.ZERO, null, null, new RttMeter.Reading(Double.NaN, Double.NaN, 0)), new LinkCounters(), NOW));
         Map<String, String> damaged = Map.of(
                 good.substring(0, good.length() / 2), "not valid JSON",
                 "[]", "not a JSON object",
@@ -184,36 +186,20 @@ class VportStatusTest {
                 good.replace("2025-03-01T09:59:18.001Z", "yesterday"), "\"started_at\" is not an ISO-8601 time",
                 good.replace("\"sent\": 0", "\"sent\": 0.5"), "\"keepalives.sent\" is not a whole number");
         damaged.forEach((text, why) -> {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VportStatus.fromJson(text), why);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StatusJson.read(text), why);
             assertTrue(e.getMessage().contains(why), why + " in: " + e.getMessage());
         });
     }
 
     @Test
     void aReaderIgnoresWhatANewerWriterAddsAndCountsWhatItLeftOutAsZero() {
-        VportStatus read = VportStatus.fromJson("""
+        VportStatus read = StatusJson.read("""
                 {"format": 2, "tap": "t", "mode": "legacy", "switch": "h:1", "connected": false, "pid": 1, "future": [1, {"x": null}]}
                 """);
         assertEquals("t", read.tap());
         assertFalse(read.connected());
         assertEquals(new VportStatus.Traffic(0, 0), read.toSwitch());
         assertEquals(Map.of(), read.drops());
-    }
-
-    @Test
-    void sizesRatesAndDurationsForPeople() {
-        for (List<Object> sample : List.of(List.<Object>of(0L, "0 B"), List.<Object>of(1023L, "1023 B"), List.<Object>of(1024L, "1.0 KiB"),
-                List.<Object>of(1_258_000L, "1.2 MiB"), List.<Object>of(5L << 30, "5.0 GiB"), List.<Object>of(Long.MAX_VALUE, "8.0 EiB"))) {
-            assertEquals(sample.get(1), VportStatus.bytes((Long) sample.get(0)));
-        }
-        assertEquals("0.05", VportStatus.millis(0.0512));
-        assertEquals("12.3", VportStatus.millis(12.34));
-        assertEquals("250", VportStatus.millis(250.2));
-        assertEquals("42 s", VportStatus.duration(42));
-        assertEquals("2 min", VportStatus.duration(120));
-        assertEquals("5 min 3 s", VportStatus.duration(303));
-        assertEquals("2 h 7 min", VportStatus.duration(2 * 3600 + 7 * 60 + 5));
-        assertEquals("3 d 4 h", VportStatus.duration(3 * 86_400 + 4 * 3600));
     }
 
     private static InetSocketAddress address(String host, int port) throws RuntimeException {
