@@ -4,6 +4,7 @@ import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.vport.values.HostPort;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,7 +36,9 @@ final class SwitchMonitor {
     private final long deadAfterNanos;
     private final boolean offload;
     private final ByteBuffer keepalive = ByteBuffer.allocateDirect(Keepalive.LENGTH);
-    private final long startNanos = System.nanoTime();
+    /** {@link System#nanoTime} except in tests, which move time on without waiting for it. */
+    private final LongSupplier nanoClock;
+    private final long startNanos;
     private final RttMeter rtt = new RttMeter();
     /** {@link #NEVER} until the first datagram arrives. */
     private volatile long lastHeardNanos = NEVER;
@@ -46,6 +49,13 @@ final class SwitchMonitor {
 
     /** @param offload whether the requests offer offload frames (--offload) */
     SwitchMonitor(HostPort target, SwitchLink link, LinkCounters counters, long tapMac, Duration deadAfter, boolean offload) {
+        this(target, link, counters, tapMac, deadAfter, offload, System::nanoTime);
+    }
+
+    SwitchMonitor(HostPort target, SwitchLink link, LinkCounters counters, long tapMac, Duration deadAfter, boolean offload,
+            LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        this.startNanos = nanoClock.getAsLong();
         this.target = target;
         this.link = link;
         this.counters = counters;
@@ -56,7 +66,7 @@ final class SwitchMonitor {
 
     /** Called by the receiving thread for every datagram: one volatile write, no allocation. */
     void heard() {
-        lastHeardNanos = System.nanoTime();
+        lastHeardNanos = nanoClock.getAsLong();
     }
 
     /**
@@ -65,7 +75,7 @@ final class SwitchMonitor {
      * @param offload whether it was a {@link Keepalive#REPLY_OFFLOAD}: the switch takes offload frames from this vport
      */
     void keepaliveReplied(boolean offload) {
-        rtt.replyReceived(System.nanoTime());
+        rtt.replyReceived(nanoClock.getAsLong());
         switchTakesOffload = offload;
     }
 
@@ -77,7 +87,7 @@ final class SwitchMonitor {
     /** Runs on the monitor thread only. */
     void sendKeepalive() {
         Keepalive.writeRequest(keepalive, tapMac, offload);
-        rtt.requestSent(System.nanoTime());
+        rtt.requestSent(nanoClock.getAsLong());
         if (link.send(keepalive)) {
             counters.keepaliveSent();
         } else {
@@ -87,7 +97,7 @@ final class SwitchMonitor {
 
     /** For {@code vport status}; any thread. Connected means some datagram came from the switch within --dead-after. */
     LinkState linkState() {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         long heard = lastHeardNanos;
         boolean connected = heard != NEVER && now - heard < deadAfterNanos;
         LinkState.Phase phase = connected ? LinkState.Phase.CONNECTED
@@ -98,7 +108,7 @@ final class SwitchMonitor {
 
     /** Runs on the monitor thread only, about once a second. */
     void check() {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         long heard = lastHeardNanos;
         if (now - (heard == NEVER ? startNanos : heard) < deadAfterNanos) {
             if (heard != NEVER && state != State.ANSWERING) {

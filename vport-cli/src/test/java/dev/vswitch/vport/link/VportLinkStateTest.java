@@ -24,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,8 +142,10 @@ class VportLinkStateTest {
         return started;
     }
 
-    private void await(String what, Await.Condition condition) throws Exception {
-        Await.until(WAIT, what, counters::summary, condition);
+    /** Polls in this thread every 10 ms, as the vport's threads change what {@code condition} reads. */
+    private void await(String what, Callable<Boolean> condition) {
+        Awaitility.await(what).atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).pollInSameThread()
+                .untilAsserted(() -> assertTrue(condition.call(), () -> what + "; " + counters.summary()));
     }
 
     /** A TAP on which nothing happens. */
@@ -158,6 +162,7 @@ class VportLinkStateTest {
 
         @Override
         public boolean awaitFrame(int timeoutMillis) {
+            // Blocks for the whole timeout as a real TAP does when nothing arrives; returning at once would spin the loop.
             try {
                 Thread.sleep(timeoutMillis);
             } catch (InterruptedException e) {

@@ -29,8 +29,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -249,8 +251,10 @@ class VportOffloadTest {
         return kinds;
     }
 
-    private void await(String what, Await.Condition condition) throws Exception {
-        Await.until(WAIT, what, counters::summary, condition);
+    /** Polls in this thread every 10 ms, as the vport's threads change what {@code condition} reads. */
+    private void await(String what, Callable<Boolean> condition) {
+        Awaitility.await(what).atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).pollInSameThread()
+                .untilAsserted(() -> assertTrue(condition.call(), () -> what + "; " + counters.summary()));
     }
 
     /** A frame of {@code length} bytes that needs nothing done: addresses, an unused EtherType, counting bytes. */

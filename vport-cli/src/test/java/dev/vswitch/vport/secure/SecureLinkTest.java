@@ -18,7 +18,6 @@ import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
-import dev.vswitch.vport.link.Await;
 import dev.vswitch.vport.link.Endpoints;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
@@ -31,6 +30,7 @@ import dev.vswitch.vport.status.StatusSummary;
 import dev.vswitch.vport.status.VportStatus;
 import dev.vswitch.vport.tap.MemoryTap;
 import dev.vswitch.vport.tap.TestFrames;
+import dev.vswitch.vport.testing.LogCapture;
 import dev.vswitch.vport.values.HostPort;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -48,8 +48,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -624,7 +626,9 @@ class SecureLinkTest {
         return TestFrames.frame(destination, source, 0x0800, length);
     }
 
-    private void await(String what, Await.Condition condition) throws Exception {
-        Await.until(WAIT, what, () -> "log " + log.lines + "; " + counters.summary(), condition);
+    /** Polls in this thread every 10 ms, as the vport's threads change what {@code condition} reads. */
+    private void await(String what, Callable<Boolean> condition) {
+        Awaitility.await(what).atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).pollInSameThread()
+                .untilAsserted(() -> assertTrue(condition.call(), () -> what + "; " + "log " + log.lines + "; " + counters.summary()));
     }
 }

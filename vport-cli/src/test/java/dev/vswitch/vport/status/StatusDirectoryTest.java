@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.vport.link.RttMeter;
+import dev.vswitch.vport.testing.LogCapture;
 import dev.vswitch.vport.values.HostPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +20,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 class StatusDirectoryTest {
 
     private static final long OUR_PID = ProcessHandle.current().pid();
+    /** The publisher writes once a second on its own thread; its files are watched in this one. */
+    private static final ConditionFactory WAIT = Awaitility.await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+            .pollInterval(Duration.ofMillis(20)).pollInSameThread();
 
     @TempDir
     Path dir;
@@ -105,13 +111,9 @@ class StatusDirectoryTest {
             return status("tapyuan", OUR_PID, started);
         });
         try {
-            awaitFile(directory.fileOf("tapyuan"), true);
+            WAIT.alias("the first write").until(() -> Files.exists(directory.fileOf("tapyuan")));
             assertEquals(dir.resolve("status/tapyuan.json"), publisher.file());
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (calls.get() < 2 && System.nanoTime() - deadline < 0) {
-                Thread.sleep(50);
-            }
-            assertTrue(calls.get() >= 2, "written again after a second");
+            WAIT.alias("written again after a second").until(() -> calls.get() >= 2);
         } finally {
             publisher.close();
         }
@@ -124,11 +126,18 @@ class StatusDirectoryTest {
         long otherPid = ProcessHandle.current().parent().orElseThrow().pid();
         directory.write(status("tapyuan", otherPid, Instant.now()));
         String theirs = Files.readString(dir.resolve("tapyuan.json"));
-        try (StatusPublisher publisher = StatusPublisher.start(directory, "tapyuan", OUR_PID,
-                () -> status("tapyuan", OUR_PID, Instant.now()))) {
-            Thread.sleep(300);
+        AtomicInteger calls = new AtomicInteger();
+        try (LogCapture log = new LogCapture(StatusPublisher.class);
+                StatusPublisher publisher = StatusPublisher.start(directory, "tapyuan", OUR_PID, () -> {
+                    calls.incrementAndGet();
+                    return status("tapyuan", OUR_PID, Instant.now());
+                })) {
+            // The publisher decides before start() returns; had it scheduled a write, its first would run at once.
+            assertEquals(1, log.count("status file " + publisher.file() + " belongs to vport " + otherPid + ", which still runs"),
+                    log.lines.toString());
             assertEquals(theirs, Files.readString(publisher.file()));
         }
+        assertEquals(0, calls.get(), "no status was even taken");
         assertEquals(theirs, Files.readString(dir.resolve("tapyuan.json")), "and not removed at stop");
     }
 
@@ -138,7 +147,8 @@ class StatusDirectoryTest {
         directory.write(status("tapyuan", OUR_PID, Instant.parse("2000-01-01T00:00:00Z")));
         try (StatusPublisher publisher = StatusPublisher.start(directory, "tapyuan", OUR_PID + 1_000_000,
                 () -> status("tapyuan", OUR_PID + 1_000_000, Instant.now()))) {
-            awaitPid(directory, OUR_PID + 1_000_000);
+            WAIT.alias("the file taken over by " + (OUR_PID + 1_000_000))
+                    .until(() -> directory.read("tapyuan").map(entry -> entry.status().pid() == OUR_PID + 1_000_000).orElse(false));
         }
         assertFalse(Files.exists(dir.resolve("tapyuan.json")));
     }
@@ -147,30 +157,13 @@ class StatusDirectoryTest {
     void aDirectoryThatCannotBeWrittenDoesNotStopTheVport() throws Exception {
         Path notADirectory = Files.writeString(dir.resolve("file"), "x");
         StatusDirectory directory = new StatusDirectory(notADirectory.resolve("vport"));
-        try (StatusPublisher publisher = StatusPublisher.start(directory, "tapyuan", OUR_PID, () -> status("tapyuan", OUR_PID, Instant.now()))) {
-            Thread.sleep(300);
+        try (LogCapture log = new LogCapture(StatusPublisher.class);
+                StatusPublisher publisher = StatusPublisher.start(directory, "tapyuan", OUR_PID, () -> status("tapyuan", OUR_PID, Instant.now()))) {
+            WAIT.alias("the write was tried and failed").until(() -> log.count("cannot write status file " + publisher.file()) == 1);
             assertFalse(Files.exists(publisher.file()));
         }
     }
 
-    private static void awaitFile(Path file, boolean exists) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (Files.exists(file) != exists && System.nanoTime() - deadline < 0) {
-            Thread.sleep(20);
-        }
-        assertEquals(exists, Files.exists(file), file.toString());
-    }
-
-    private static void awaitPid(StatusDirectory directory, long pid) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            if (directory.read("tapyuan").map(entry -> entry.status().pid() == pid).orElse(false)) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the file was not taken over by " + pid);
-    }
 
     static VportStatus status(String tap, long pid, Instant startedAt) {
         try {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
+import dev.vswitch.vport.testing.LogCapture;
 import dev.vswitch.vport.values.HostPort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,9 +66,14 @@ class TransferTest {
         Path out = dir.resolve("small.out");
         HostPort address = new HostPort("127.0.0.1", freePort());
 
-        CompletableFuture<TransferResult> sending = CompletableFuture.supplyAsync(() -> send(address, file));
-        Thread.sleep(1200);
-        TransferResult received = FileReceiver.receive(address, out, TIMEOUT, CopyProgress.NONE);
+        TransferResult received;
+        CompletableFuture<TransferResult> sending;
+        try (LogCapture log = new LogCapture(FileSender.class)) {
+            sending = CompletableFuture.supplyAsync(() -> send(address, file));
+            Awaitility.await("the sender found no receiver").atMost(TIMEOUT).pollInterval(Duration.ofMillis(20))
+                    .until(() -> log.count("no receiver at " + address + " yet") == 1);
+            received = FileReceiver.receive(address, out, TIMEOUT, CopyProgress.NONE);
+        }
 
         assertEquals(received, sending.get(30, TimeUnit.SECONDS));
         assertEquals("hello over the virtual LAN\n", Files.readString(out));

@@ -1,4 +1,4 @@
-package dev.vswitch.vport.secure;
+package dev.vswitch.vport.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,17 +9,17 @@ import java.util.logging.SimpleFormatter;
 import org.jboss.logmanager.ExtLogRecord;
 
 /** The formatted messages one class logs while a test runs. */
-final class LogCapture extends Handler implements AutoCloseable {
+public final class LogCapture extends Handler implements AutoCloseable {
 
-    final List<String> lines = new CopyOnWriteArrayList<>();
+    public final List<String> lines = new CopyOnWriteArrayList<>();
     private final Logger logger;
 
-    LogCapture(Class<?> source) {
+    public LogCapture(Class<?> source) {
         this.logger = Logger.getLogger(source.getName());
         logger.addHandler(this);
     }
 
-    long count(String prefix) {
+    public long count(String prefix) {
         return lines.stream().filter(line -> line.startsWith(prefix)).count();
     }
 
