@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A process that runs while the test works with it (a vport, the test hub). Its stdout and stderr go to
@@ -50,35 +53,32 @@ final class BackgroundProcess {
     }
 
     /** Waits until stdout or stderr contains {@code text}; fails with both outputs if it does not in time. */
-    void awaitOutput(String text, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            boolean ended = !process.isAlive();
-            if (stdout().contains(text) || stderr().contains(text)) {
-                return;
-            }
-            if (ended) {
-                fail(label + " exited " + process.exitValue() + " before printing '" + text + "':\n" + describe());
-            }
-            Thread.sleep(50);
-        }
-        fail(label + " did not print '" + text + "' within " + timeout.toSeconds() + " s:\n" + describe());
+    void awaitOutput(String text, Duration timeout) {
+        awaitOutput("'" + text + "'", timeout, () -> stdout().contains(text) || stderr().contains(text));
     }
 
     /** Waits until stdout and stderr together contain {@code text} at least {@code times} times. */
-    void awaitOutput(String text, int times, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            boolean ended = !process.isAlive();
-            if (count(stdout() + stderr(), text) >= times) {
-                return;
-            }
-            if (ended) {
-                fail(label + " exited " + process.exitValue() + " before printing '" + text + "' " + times + " times:\n" + describe());
-            }
-            Thread.sleep(50);
+    void awaitOutput(String text, int times, Duration timeout) {
+        awaitOutput("'" + text + "' " + times + " times", timeout, () -> count(stdout() + stderr(), text) >= times);
+    }
+
+    /** Polls the output files; a process that ends without printing fails the wait at once, not at the timeout. */
+    private void awaitOutput(String what, Duration timeout, BooleanSupplier printed) {
+        try {
+            Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).pollInSameThread()
+                    .until(() -> {
+                        boolean ended = !process.isAlive(); // before reading: what an ended process printed is all there is
+                        if (printed.getAsBoolean()) {
+                            return true;
+                        }
+                        if (ended) {
+                            fail(label + " exited " + process.exitValue() + " before printing " + what + ":\n" + describe());
+                        }
+                        return false;
+                    });
+        } catch (ConditionTimeoutException e) {
+            fail(label + " did not print " + what + " within " + timeout.toSeconds() + " s:\n" + describe());
         }
-        fail(label + " did not print '" + text + "' " + times + " times within " + timeout.toSeconds() + " s:\n" + describe());
     }
 
     static int count(String haystack, String needle) {

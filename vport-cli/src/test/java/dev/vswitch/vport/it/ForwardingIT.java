@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,13 +67,7 @@ class ForwardingIT {
 
     @Test
     void pingCrossesTheVirtualLanAndVerboseTracesEachFrame() throws Exception {
-        // The ping while the switch was down left a FAILED neighbour entry, and a ping that meets it fails at once:
-        // try for up to 10 s while the kernel resolves the neighbour again.
-        Commands.Result ping = machineA.exec("ping", "-c", "1", "-W", "1", "198.18.0.2");
-        for (int attempt = 1; attempt < 10 && ping.exitCode() != 0; attempt++) {
-            Thread.sleep(1000);
-            ping = machineA.exec("ping", "-c", "1", "-W", "1", "198.18.0.2");
-        }
+        Commands.Result ping = pingUntilAnswered();
         assertEquals(0, ping.exitCode(), ping.output() + vportA.describe() + vportB.describe());
 
         assertTrue(vportB.stdout().contains("switch->tap dst=02:00:5e:10:00:0b src=02:00:5e:10:00:0a type=0x0800 size=98"), vportB.describe());
@@ -110,18 +107,30 @@ class ForwardingIT {
         hub = startHub();
         vportA.awaitOutput("is answering again", STARTUP);
         vportB.awaitOutput("is answering again", STARTUP);
-        // The ping while the switch was down left a FAILED neighbour entry, and a ping that meets it fails at once:
-        // try for up to 10 s while the kernel resolves the neighbour again.
-        Commands.Result ping = machineA.exec("ping", "-c", "1", "-W", "1", "198.18.0.2");
-        for (int attempt = 1; attempt < 10 && ping.exitCode() != 0; attempt++) {
-            Thread.sleep(1000);
-            ping = machineA.exec("ping", "-c", "1", "-W", "1", "198.18.0.2");
-        }
+        Commands.Result ping = pingUntilAnswered();
         assertEquals(0, ping.exitCode(), ping.output() + vportA.describe() + vportB.describe());
 
         assertEquals(0, vportA.stop(), vportA.describe());
         assertEquals(0, vportB.stop(), vportB.describe());
         assertTrue(vportB.stdout().contains("switch-unreachable="), "the restart was counted, not fatal: " + vportB.describe());
+    }
+
+    /**
+     * A ping that meets a FAILED neighbour entry (a ping while the switch was down leaves one) fails at once: pings once
+     * a second for up to 10 s while the kernel resolves the neighbour again, and returns the last result.
+     */
+    private Commands.Result pingUntilAnswered() {
+        AtomicReference<Commands.Result> ping = new AtomicReference<>();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1))
+                    .pollInSameThread().until(() -> {
+                        ping.set(machineA.exec("ping", "-c", "1", "-W", "1", "198.18.0.2"));
+                        return ping.get().exitCode() == 0;
+                    });
+        } catch (ConditionTimeoutException e) {
+            // the caller's assertion shows the last ping's output
+        }
+        return ping.get();
     }
 
     private static String resultLine(BackgroundProcess transfer) {

@@ -10,8 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,26 +143,30 @@ class SecureForwardingIT {
      * Runs {@code vport status --tap TAP --json} inside the namespace until it reports the vport connected, with
      * a round trip measured and bytes counted both ways (the file is rewritten every second), and returns it.
      */
-    private static VportStatus awaitStatusAfterTraffic(NetworkNamespace machine, String tap, Path statusDir) throws InterruptedException {
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        String last = "";
-        while (System.nanoTime() - deadline < 0) {
-            Commands.Result result = machine.exec(Vports.vport("status", "--tap", tap, "--status-dir", statusDir.toString(), "--json")
-                    .toArray(String[]::new));
-            last = "exit " + result.exitCode() + ": " + result.output();
-            if (result.exitCode() == 0) {
-                String json = result.output().substring(result.output().indexOf('{'), result.output().lastIndexOf('}') + 1);
-                VportStatus status = StatusJson.read(json);
-                assertTrue(status.connected(), last);
-                assertEquals(tap, status.tap());
-                if (status.rttMillis() != null && status.toSwitch().bytes() > 0 && status.fromSwitch().bytes() > 0) {
-                    return status;
-                }
-            }
-            Thread.sleep(500);
+    private static VportStatus awaitStatusAfterTraffic(NetworkNamespace machine, String tap, Path statusDir) {
+        AtomicReference<String> last = new AtomicReference<>("");
+        try {
+            return Awaitility.await().atMost(STARTUP).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).pollInSameThread()
+                    .until(() -> statusAfterTraffic(machine, tap, statusDir, last), Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("vport status did not report " + tap + " connected with traffic both ways within "
+                    + STARTUP.toSeconds() + " s; last: " + last.get());
         }
-        throw new AssertionError("vport status did not report " + tap + " connected with traffic both ways within "
-                + STARTUP.toSeconds() + " s; last: " + last);
+    }
+
+    /** One {@code vport status}: the status once it shows traffic both ways, else null; {@code last} says what it said. */
+    private static VportStatus statusAfterTraffic(NetworkNamespace machine, String tap, Path statusDir, AtomicReference<String> last) {
+        Commands.Result result = machine.exec(Vports.vport("status", "--tap", tap, "--status-dir", statusDir.toString(), "--json")
+                .toArray(String[]::new));
+        last.set("exit " + result.exitCode() + ": " + result.output());
+        if (result.exitCode() != 0) {
+            return null;
+        }
+        String json = result.output().substring(result.output().indexOf('{'), result.output().lastIndexOf('}') + 1);
+        VportStatus status = StatusJson.read(json);
+        assertTrue(status.connected(), last.get());
+        assertEquals(tap, status.tap());
+        return status.rttMillis() != null && status.toSwitch().bytes() > 0 && status.fromSwitch().bytes() > 0 ? status : null;
     }
 
     private Path statusDir(String machine) {

@@ -13,8 +13,10 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,12 +75,9 @@ class SwitchLinkTest {
         InetSocketAddress closedPort = address(fakeSwitch);
         fakeSwitch.close();
         try (SwitchLink link = SwitchLink.connect(closedPort, counters)) {
-            boolean refused = false;
-            for (int attempt = 0; attempt < 40 && !refused; attempt++) {
-                refused = !link.send(ascii("anyone?"));
-                Thread.sleep(25);
-            }
-            assertTrue(refused, "the kernel reports port unreachable on a later send");
+            Awaitility.await("the kernel reports port unreachable on a later send").atMost(Duration.ofSeconds(1))
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(25)).pollInSameThread()
+                    .until(() -> !link.send(ascii("anyone?")));
             assertTrue(counters.drops(LinkCounters.Drop.SWITCH_UNREACHABLE) > 0);
         }
     }
