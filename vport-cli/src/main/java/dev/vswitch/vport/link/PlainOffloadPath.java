@@ -51,7 +51,7 @@ final class PlainOffloadPath {
 
         /** [room for the offload frame's header][virtio_net_hdr][frame]: the datagram of an offload frame. */
         private final ByteBuffer datagram = ByteBuffer.allocateDirect(PlainOffloadFrame.PACKET_OFFSET + VirtioNetHeader.LENGTH
-                + Vport.BUFFER_BYTES);
+                + LinkThreads.BUFFER_BYTES);
         /** What the TAP reads into: {@link #datagram} from the virtio_net_hdr on. */
         private final ByteBuffer packet = datagram.slice(PlainOffloadFrame.PACKET_OFFSET,
                 datagram.capacity() - PlainOffloadFrame.PACKET_OFFSET);
@@ -110,9 +110,9 @@ final class PlainOffloadPath {
     final class FromSwitch {
 
         /** [virtio_net_hdr, left all zero][datagram]: an ordinary frame as the TAP takes it. */
-        private final ByteBuffer packet = ByteBuffer.allocateDirect(VirtioNetHeader.LENGTH + Vport.BUFFER_BYTES);
+        private final ByteBuffer packet = ByteBuffer.allocateDirect(VirtioNetHeader.LENGTH + LinkThreads.BUFFER_BYTES);
         /** What datagrams are received into: {@link #packet} after its header. */
-        private final ByteBuffer datagram = packet.slice(VirtioNetHeader.LENGTH, Vport.BUFFER_BYTES);
+        private final ByteBuffer datagram = packet.slice(VirtioNetHeader.LENGTH, LinkThreads.BUFFER_BYTES);
 
         /** The buffer to receive datagrams into; frames among them then go to {@link #deliver}. */
         ByteBuffer receiveBuffer() {

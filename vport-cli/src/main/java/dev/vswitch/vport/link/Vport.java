@@ -3,8 +3,6 @@ package dev.vswitch.vport.link;
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.Mtu;
-import dev.vswitch.vport.ExitCode;
-import dev.vswitch.vport.VportException;
 import dev.vswitch.vport.tap.FrameDevice;
 import dev.vswitch.vport.values.HostPort;
 import java.nio.ByteBuffer;
@@ -20,12 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Vport implements AutoCloseable, LinkState.Source {
 
-    /** How long a TAP read waits before it looks at the stop flag again: the bound on shutdown latency. */
-    static final int TAP_POLL_MILLIS = 250;
     /** Room for one 802.1Q tag, so VLANs on the TAP keep full-size frames. */
     static final int VLAN_TAG_LENGTH = 4;
-    /** Larger than any frame or UDP payload, so nothing is silently truncated. */
-    static final int BUFFER_BYTES = 65_536;
 
     private final FrameDevice tap;
     private final SwitchLink link;
@@ -34,11 +28,10 @@ public final class Vport implements AutoCloseable, LinkState.Source {
     /** The frames with --offload; null without. */
     private final PlainOffloadPath offloadPath;
     private final FrameTrace trace;
-    private final StopSignal stopSignal;
     private final int maxFrameLength;
     private final Duration keepaliveInterval;
-    private final LinkThreads threads = new LinkThreads(this::forwardTapToSwitch, this::forwardSwitchToTap);
     private final TapReaders tapReaders = new TapReaders();
+    private final LinkThreads threads;
 
     /**
      * @param tapMac the TAP's actual MAC, the source of our keepalives
@@ -50,12 +43,12 @@ public final class Vport implements AutoCloseable, LinkState.Source {
         this.link = link;
         this.counters = counters;
         this.trace = trace;
-        this.stopSignal = stopSignal;
         this.maxFrameLength = maxFrameLength(settings.tapMtu());
         this.keepaliveInterval = settings.keepalive();
         this.monitor = new SwitchMonitor(settings.target(), link, counters, tapMac, settings.deadAfter(), tap.offload());
         this.offloadPath = tap.offload()
                 ? new PlainOffloadPath(tap, link, counters, maxFrameLength, monitor::switchTakesOffload, trace) : null;
+        this.threads = new LinkThreads(tap, tapReaders, this::newTapReader, this::forwardSwitchToTap, stopSignal);
     }
 
     /** What the vport needs to know beyond its devices. */
@@ -69,8 +62,9 @@ public final class Vport implements AutoCloseable, LinkState.Source {
 
     public void start() {
         threads.start();
-        threads.monitor().scheduleAtFixedRate(guarded(monitor::sendKeepalive), 0, keepaliveInterval.toMillis(), TimeUnit.MILLISECONDS);
-        threads.monitor().scheduleWithFixedDelay(guarded(monitor::check), 1, 1, TimeUnit.SECONDS);
+        threads.monitor().scheduleAtFixedRate(threads.guarded(monitor::sendKeepalive), 0, keepaliveInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
+        threads.monitor().scheduleWithFixedDelay(threads.guarded(monitor::check), 1, 1, TimeUnit.SECONDS);
     }
 
     /** For {@code vport status}: taken by its own thread once a second. */
@@ -85,40 +79,24 @@ public final class Vport implements AutoCloseable, LinkState.Source {
         threads.close(link);
     }
 
-    private void forwardTapToSwitch() {
-        TapReaders.Reader reader = newTapReader();
-        try {
-            while (threads.isRunning()) {
-                tapReaders.forwardWaiting(reader);
-                tap.awaitFrame(TAP_POLL_MILLIS);
-            }
-        } catch (RuntimeException e) {
-            stopOnFailure(e);
-        }
-    }
-
     private void forwardSwitchToTap() {
         PlainOffloadPath.FromSwitch offloaded = offloadPath == null ? null : offloadPath.new FromSwitch();
-        ByteBuffer datagram = offloaded == null ? ByteBuffer.allocateDirect(BUFFER_BYTES) : offloaded.receiveBuffer();
+        ByteBuffer datagram = offloaded == null ? ByteBuffer.allocateDirect(LinkThreads.BUFFER_BYTES) : offloaded.receiveBuffer();
         TapReaders.Reader answers = newTapReader();
-        try {
-            int length;
-            while ((length = link.receive(datagram)) >= 0) {
-                monitor.heard();
-                byte keepalive = Keepalive.kind(datagram, 0, length);
-                if (length < EthernetFrame.HEADER_LENGTH) {
-                    counters.drop(LinkCounters.Drop.RUNT);
-                } else if (keepalive != 0) {
-                    counters.keepaliveReceived();
-                    if (!Keepalive.isRequest(keepalive)) {
-                        monitor.keepaliveReplied(Keepalive.offersOffload(keepalive));
-                    }
-                } else if (offloaded != null ? offloaded.deliver(length) : deliver(datagram, length)) {
-                    tapReaders.forwardAnswers(answers);
+        int length;
+        while ((length = link.receive(datagram)) >= 0) {
+            monitor.heard();
+            byte keepalive = Keepalive.kind(datagram, 0, length);
+            if (length < EthernetFrame.HEADER_LENGTH) {
+                counters.drop(LinkCounters.Drop.RUNT);
+            } else if (keepalive != 0) {
+                counters.keepaliveReceived();
+                if (!Keepalive.isRequest(keepalive)) {
+                    monitor.keepaliveReplied(Keepalive.offersOffload(keepalive));
                 }
+            } else if (offloaded != null ? offloaded.deliver(length) : deliver(datagram, length)) {
+                tapReaders.forwardAnswers(answers);
             }
-        } catch (RuntimeException e) {
-            stopOnFailure(e);
         }
     }
 
@@ -139,7 +117,7 @@ public final class Vport implements AutoCloseable, LinkState.Source {
     /** Frames from a TAP without offload go to the switch as they are. */
     private final class PlainReader implements TapReaders.Reader {
 
-        private final ByteBuffer frame = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        private final ByteBuffer frame = ByteBuffer.allocateDirect(LinkThreads.BUFFER_BYTES);
 
         @Override
         public boolean forwardOne() {
@@ -158,23 +136,6 @@ public final class Vport implements AutoCloseable, LinkState.Source {
                 }
             }
             return true;
-        }
-    }
-
-    private Runnable guarded(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                stopOnFailure(e);
-            }
-        };
-    }
-
-    private void stopOnFailure(RuntimeException e) {
-        if (threads.isRunning()) {
-            stopSignal.fail(e instanceof VportException known ? known
-                    : new VportException(ExitCode.RUNTIME_ERROR, Thread.currentThread().getName() + " failed: " + e));
         }
     }
 }

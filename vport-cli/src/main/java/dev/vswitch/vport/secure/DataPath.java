@@ -7,6 +7,7 @@ import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.vport.link.FrameTrace;
 import dev.vswitch.vport.link.LinkCounters;
+import dev.vswitch.vport.link.LinkThreads;
 import dev.vswitch.vport.link.OffloadSender;
 import dev.vswitch.vport.link.RttMeter;
 import dev.vswitch.vport.link.SwitchLink;
@@ -21,7 +22,7 @@ import org.jboss.logging.Logger;
  * The data messages of a {@link SecureLink}: every frame from the TAP sealed into one, every authentic one opened onto
  * the TAP, and the keepalives that ask after the switch. Each forwarding thread owns its buffers, so forwarding a frame
  * allocates nothing here. The switch-to-TAP thread also receives the switch's handshake messages, and hands them to the
- * link.
+ * link through {@link SwitchAnswers}; the TAP-to-switch loop itself is {@link LinkThreads}'s.
  *
  * <p>A frame written to the TAP is often answered at once: the kernel makes the TCP ACK or the ping reply while the
  * write is still in progress. So after each write the switch-to-TAP thread forwards what is waiting on the TAP itself,
@@ -33,13 +34,11 @@ final class DataPath {
 
     private static final Logger LOG = Logger.getLogger(DataPath.class);
 
-    /** Larger than any frame or UDP payload, so nothing is silently truncated. */
-    private static final int BUFFER_BYTES = 65_536;
     /** The largest frame an offload message carries, with its header, so the sealed message fits in one datagram. */
     private static final int MAX_OFFLOAD_FRAME = WireFormat.MAX_PLAINTEXT - VirtioNetHeader.LENGTH;
 
-    /** The link this is the data path of: asked whether to keep running, told of handshake messages and failures. */
-    private final SecureLink owner;
+    /** The link this is the data path of: told of the switch's handshake messages and of its draining. */
+    private final SwitchAnswers answers;
     private final FrameDevice tap;
     private final SwitchLink link;
     private final LinkCounters counters;
@@ -63,9 +62,9 @@ final class DataPath {
      * @param tapMac the TAP's actual MAC, the source of our keepalives
      * @param trace  per-frame trace for {@code -v}, or null
      */
-    DataPath(SecureLink owner, FrameDevice tap, SwitchLink link, LinkCounters counters, SecureLink.Settings settings,
+    DataPath(SwitchAnswers answers, FrameDevice tap, SwitchLink link, LinkCounters counters, SecureLink.Settings settings,
             SessionPair sessions, Liveness liveness, long tapMac, FrameTrace trace) {
-        this.owner = owner;
+        this.answers = answers;
         this.tap = tap;
         this.link = link;
         this.counters = counters;
@@ -94,23 +93,21 @@ final class DataPath {
 
     // ---- TAP to switch -----------------------------------------------------------------------------
 
-    void forwardTapToSwitch() {
-        TapReader reader = new TapReader();
-        try {
-            while (owner.isRunning()) {
-                tapReaders.forwardWaiting(reader);
-                tap.awaitFrame(SecureLink.TAP_POLL_MILLIS);
-            }
-        } catch (RuntimeException e) {
-            owner.stopOnFailure(e);
-        }
+    /** The TAP's reading side, for the TAP-to-switch loop ({@link LinkThreads}) and this path's answers. */
+    TapReaders tapReaders() {
+        return tapReaders;
+    }
+
+    /** A forwarding thread's own buffers for reading the TAP, made on that thread. */
+    TapReaders.Reader newTapReader() {
+        return new TapReader();
     }
 
     /** One thread's buffers for forwarding frames from the TAP to the switch; used through {@link #tapReaders}. */
     private final class TapReader implements TapReaders.Reader, OffloadSender.Out {
 
-        private final ByteBuffer frame = ByteBuffer.allocateDirect(prefix + BUFFER_BYTES);
-        private final ByteBuffer message = ByteBuffer.allocateDirect(prefix + BUFFER_BYTES + WireFormat.DATA_OVERHEAD);
+        private final ByteBuffer frame = ByteBuffer.allocateDirect(prefix + LinkThreads.BUFFER_BYTES);
+        private final ByteBuffer message = ByteBuffer.allocateDirect(prefix + LinkThreads.BUFFER_BYTES + WireFormat.DATA_OVERHEAD);
         private final OffloadSender offloaded = prefix == 0 ? null
                 : new OffloadSender(maxFrameLength, MAX_OFFLOAD_FRAME, sessions::switchTakesOffload, counters, this);
         private Session session;
@@ -186,35 +183,32 @@ final class DataPath {
 
     // ---- switch to TAP -----------------------------------------------------------------------------
 
+    /** The switch-to-TAP loop; ends when the link is closed. */
     void forwardSwitchToTap() {
-        ByteBuffer datagram = ByteBuffer.allocateDirect(BUFFER_BYTES);
-        ByteBuffer plain = ByteBuffer.allocateDirect(BUFFER_BYTES);
+        ByteBuffer datagram = ByteBuffer.allocateDirect(LinkThreads.BUFFER_BYTES);
+        ByteBuffer plain = ByteBuffer.allocateDirect(LinkThreads.BUFFER_BYTES);
         ByteBuffer confirmFrame = newKeepaliveFrame();
         ByteBuffer confirmMessage = newKeepaliveMessage();
-        TapReader answers = new TapReader();
-        try {
-            int length;
-            while ((length = link.receive(datagram)) >= 0) {
-                datagram.flip();
-                // Handshake messages are rare: copying them out of the buffer costs nothing that matters.
-                switch (WireFormat.typeOf(datagram, 0, length)) {
-                    case WireFormat.TYPE_DATA -> forwardAnswers(onData(datagram, plain, false), answers);
-                    case WireFormat.TYPE_DATA_OFFLOAD -> forwardAnswers(onData(datagram, plain, true), answers);
-                    case WireFormat.TYPE_RESPONSE -> owner.onResponse(WireFormat.copyOf(datagram), confirmFrame, confirmMessage);
-                    case WireFormat.TYPE_COOKIE_REPLY -> owner.onCookieReply(WireFormat.copyOf(datagram));
-                    case WireFormat.TYPE_HANDSHAKE_REFUSED -> owner.onRefusal(WireFormat.copyOf(datagram));
-                    default -> counters.drop(LinkCounters.Drop.MALFORMED);
-                }
+        TapReader tapAnswers = new TapReader();
+        int length;
+        while ((length = link.receive(datagram)) >= 0) {
+            datagram.flip();
+            // Handshake messages are rare: copying them out of the buffer costs nothing that matters.
+            switch (WireFormat.typeOf(datagram, 0, length)) {
+                case WireFormat.TYPE_DATA -> forwardAnswers(onData(datagram, plain, false), tapAnswers);
+                case WireFormat.TYPE_DATA_OFFLOAD -> forwardAnswers(onData(datagram, plain, true), tapAnswers);
+                case WireFormat.TYPE_RESPONSE -> answers.onResponse(WireFormat.copyOf(datagram), confirmFrame, confirmMessage);
+                case WireFormat.TYPE_COOKIE_REPLY -> answers.onCookieReply(WireFormat.copyOf(datagram));
+                case WireFormat.TYPE_HANDSHAKE_REFUSED -> answers.onRefusal(WireFormat.copyOf(datagram));
+                default -> counters.drop(LinkCounters.Drop.MALFORMED);
             }
-        } catch (RuntimeException e) {
-            owner.stopOnFailure(e);
         }
     }
 
     /** After a frame went onto the TAP: forwards what the kernel answered ({@link TapReaders#forwardAnswers}). */
-    private void forwardAnswers(boolean wrote, TapReader answers) {
+    private void forwardAnswers(boolean wrote, TapReader tapAnswers) {
         if (wrote) {
-            tapReaders.forwardAnswers(answers);
+            tapReaders.forwardAnswers(tapAnswers);
         }
     }
 
@@ -266,7 +260,7 @@ final class DataPath {
                 rtt.replyReceived(clock.getAsLong());
                 counters.keepaliveReceived();
                 onSwitchMaxFrame(Keepalive.maxFrameOf(plain, prefix, length));
-                owner.onSwitchDraining((Keepalive.flagsOf(plain, prefix, length) & Keepalive.FLAG_DRAINING) != 0);
+                answers.onSwitchDraining((Keepalive.flagsOf(plain, prefix, length) & Keepalive.FLAG_DRAINING) != 0);
             }
             return false;
         }

@@ -4,7 +4,6 @@ import dev.vswitch.protocol.noise.NoiseException;
 import dev.vswitch.protocol.wire.HandshakeRefusal;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
-import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
 import dev.vswitch.vport.link.Endpoints;
 import dev.vswitch.vport.link.FrameTrace;
@@ -44,9 +43,9 @@ import org.jboss.logging.Logger;
  * no answer, the switch's refusal and its reason, an answer that does not authenticate). None of them ends the vport:
  * it keeps trying until stopped, or with {@code --give-up-after} until that time has passed without a first handshake.
  *
- * <p>This class coordinates: its lifecycle, state and monitor timers. The forwarding threads run the {@link DataPath};
- * the sessions are a {@link SessionPair}, the switch's liveness a {@link Liveness}, and moves between switches a
- * {@link Failover}.
+ * <p>This class coordinates: its lifecycle, state and monitor timers. The forwarding threads ({@link LinkThreads}) run
+ * the {@link DataPath}, which hands the switch's handshake messages back through {@link SwitchAnswers}; the sessions are
+ * a {@link SessionPair}, the switch's liveness a {@link Liveness}, and moves between switches a {@link Failover}.
  */
 public final class SecureLink implements AutoCloseable, LinkState.Source {
 
@@ -57,8 +56,6 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
 
     private static final Logger LOG = Logger.getLogger(SecureLink.class);
 
-    /** How long a TAP read waits before it looks at the stop flag again. */
-    static final int TAP_POLL_MILLIS = 250;
     /** The monitor's period: the resolution of keepalive, retry and rekey timers. */
     static final long TICK_MILLIS = 100;
     /**
@@ -165,8 +162,8 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         this.startNanos = clock.getAsLong();
         this.liveness = new Liveness(settings.keepalive().toNanos(), clock.getAsLong());
         this.failover = new Failover(endpoints, link, handshaker);
-        this.dataPath = new DataPath(this, tap, link, counters, settings, sessions, liveness, tapMac, trace);
-        this.threads = new LinkThreads(dataPath::forwardTapToSwitch, dataPath::forwardSwitchToTap);
+        this.dataPath = new DataPath(new Answers(), tap, link, counters, settings, sessions, liveness, tapMac, trace);
+        this.threads = new LinkThreads(tap, dataPath.tapReaders(), dataPath::newTapReader, dataPath::forwardSwitchToTap, stopSignal);
         this.monitorFrame = dataPath.newKeepaliveFrame();
         this.monitorOut = dataPath.newKeepaliveMessage();
     }
@@ -174,7 +171,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     /** Sends the first initiation and starts forwarding. */
     public void start() {
         threads.start();
-        threads.monitor().scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        threads.monitor().scheduleWithFixedDelay(threads.guarded(this::tick), 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Stops all threads and closes the link; the caller closes the TAP afterwards. */
@@ -226,57 +223,48 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         return sessions.current();
     }
 
-    /** False once closing began: the forwarding loops end and failures are no longer reported. */
-    boolean isRunning() {
-        return threads.isRunning();
-    }
-
     // ---- monitor thread ----------------------------------------------------------------------------
 
     private void tick() {
-        try {
-            long now = clock.getAsLong();
-            Session session = sessions.retireExpired(now);
-            liveness.noteSending(now, counters.framesToSwitch());
-            if (giveUpNanos > 0 && lastHandshakeNanos == NEVER && now - startNanos >= giveUpNanos) {
-                giveUp();
-                return;
+        long now = clock.getAsLong();
+        Session session = sessions.retireExpired(now);
+        liveness.noteSending(now, counters.framesToSwitch());
+        if (giveUpNanos > 0 && lastHandshakeNanos == NEVER && now - startNanos >= giveUpNanos) {
+            giveUp();
+            return;
+        }
+        boolean dead = now - liveness.lastHeardNanos() >= deadAfterNanos;
+        boolean several = endpoints.several();
+        InetSocketAddress draining = drainingSwitch;
+        if (draining != null && draining.equals(link.remote()) && !draining.equals(drainingHandled)) {
+            drainingHandled = draining;
+            moveOffDrainingSwitch(now, several);
+            return;
+        }
+        if (dead && enterSilent(now)) {
+            if (!several) {
+                failover.followAddressChange(); // with several, unanswered handshakes move on already
             }
-            boolean dead = now - liveness.lastHeardNanos() >= deadAfterNanos;
-            boolean several = endpoints.several();
-            InetSocketAddress draining = drainingSwitch;
-            if (draining != null && draining.equals(link.remote()) && !draining.equals(drainingHandled)) {
-                drainingHandled = draining;
-                moveOffDrainingSwitch(now, several);
-                return;
-            }
-            if (dead && enterSilent(now)) {
-                if (!several) {
-                    failover.followAddressChange(); // with several, unanswered handshakes move on already
+            sendInitiation(now);
+        } else if (handshaker.awaitingResponse()) {
+            if (now - handshaker.lastInitiationNanos() >= (several ? failoverNanos : retryNanos)) {
+                if (handshaker.answerFailed()) { // answers came, and none authenticated: not one forged in passing
+                    enterRejected(State.REJECTED, JoinTrouble.wrongNetworkKey());
+                } else if (!several && lastHandshakeNanos == NEVER) {
+                    noteUnanswered();
+                }
+                if (several) {
+                    failover.failOver();
+                } else if (dead) {
+                    failover.followAddressChange();
                 }
                 sendInitiation(now);
-            } else if (handshaker.awaitingResponse()) {
-                if (now - handshaker.lastInitiationNanos() >= (several ? failoverNanos : retryNanos)) {
-                    if (handshaker.answerFailed()) { // answers came, and none authenticated: not one forged in passing
-                        enterRejected(State.REJECTED, JoinTrouble.wrongNetworkKey());
-                    } else if (!several && lastHandshakeNanos == NEVER) {
-                        noteUnanswered();
-                    }
-                    if (several) {
-                        failover.failOver();
-                    } else if (dead) {
-                        failover.followAddressChange();
-                    }
-                    sendInitiation(now);
-                }
-            } else if (session == null || session.needsRekey(now) || liveness.keepaliveUnanswered(now)) {
-                sendInitiation(now);
             }
-            if (session != null && liveness.keepaliveDue(now)) {
-                dataPath.sendKeepalive(session, now, monitorFrame, monitorOut);
-            }
-        } catch (RuntimeException e) {
-            stopOnFailure(e);
+        } else if (session == null || session.needsRekey(now) || liveness.keepaliveUnanswered(now)) {
+            sendInitiation(now);
+        }
+        if (session != null && liveness.keepaliveDue(now)) {
+            dataPath.sendKeepalive(session, now, monitorFrame, monitorOut);
         }
     }
 
@@ -316,20 +304,6 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         }
     }
 
-    /**
-     * What the switch in use says of itself in a keepalive reply: shutting down or not. From the switch-to-TAP thread;
-     * the monitor's next tick acts on it.
-     */
-    void onSwitchDraining(boolean draining) {
-        InetSocketAddress from = link.remote();
-        if (draining) {
-            drainingSwitch = from;
-        } else if (from.equals(drainingSwitch)) {
-            drainingSwitch = null; // a switch at that address that is not shutting down (a new one, or it changed its mind)
-            drainingHandled = null;
-        }
-    }
-
     /** --give-up-after passed without a first handshake: stops the vport with what is known of why. */
     private void giveUp() {
         JoinTrouble why;
@@ -342,50 +316,72 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
 
     // ---- the switch's handshake answers, on the switch-to-TAP thread -------------------------------
 
-    void onResponse(byte[] response, ByteBuffer confirmFrame, ByteBuffer confirmMessage) {
-        long now = clock.getAsLong();
-        Session session;
-        try {
-            session = handshaker.onResponse(response, now);
-        } catch (NoiseException e) {
-            // Counted, not told yet: a forgery may come before the genuine answer, which still completes the handshake.
-            // The retry timer says so when no answer authenticated (a wrong network key).
+    /** What the data path hands on ({@link SwitchAnswers}): the switch's handshake answers and what it says of itself. */
+    private final class Answers implements SwitchAnswers {
+
+        @Override
+        public void onResponse(byte[] response, ByteBuffer confirmFrame, ByteBuffer confirmMessage) {
+            long now = clock.getAsLong();
+            Session session;
+            try {
+                session = handshaker.onResponse(response, now);
+            } catch (NoiseException e) {
+                // Counted, not told yet: a forgery may come before the genuine answer, which still completes the handshake.
+                // The retry timer says so when no answer authenticated (a wrong network key).
+                counters.handshakeFailed();
+                return;
+            }
+            if (session == null) {
+                counters.drop(LinkCounters.Drop.UNKNOWN_SESSION);
+                return;
+            }
+            sessions.install(session);
+            liveness.heard(now);
+            lastHandshakeNanos = now;
+            counters.handshakeCompleted();
+            failover.handshakeCompleted();
+            dataPath.sendKeepalive(session, now, confirmFrame, confirmMessage); // the switch waits for this proof before it sends
+            enterConnected(endpoints.current());
+        }
+
+        /** The switch refused our current initiation and said why: only ever told to the user (it is not authenticated). */
+        @Override
+        public void onRefusal(byte[] refusal) {
+            HandshakeRefusal.Reason reason = HandshakeRefusal.reasonOf(refusal);
+            if (reason == null || !handshaker.answersCurrent(refusal)) {
+                counters.drop(reason == null ? LinkCounters.Drop.MALFORMED : LinkCounters.Drop.UNKNOWN_SESSION);
+                return;
+            }
             counters.handshakeFailed();
-            return;
+            enterRejected(State.REFUSED, JoinTrouble.refused(reason, endpoints.current().toString(), network,
+                    handshaker.publicKey()));
         }
-        if (session == null) {
-            counters.drop(LinkCounters.Drop.UNKNOWN_SESSION);
-            return;
-        }
-        sessions.install(session);
-        liveness.heard(now);
-        lastHandshakeNanos = now;
-        counters.handshakeCompleted();
-        failover.handshakeCompleted();
-        dataPath.sendKeepalive(session, now, confirmFrame, confirmMessage); // the switch waits for this proof before it sends
-        enterConnected(endpoints.current());
-    }
 
-    /** The switch refused our current initiation and said why: only ever told to the user (it is not authenticated). */
-    void onRefusal(byte[] refusal) {
-        HandshakeRefusal.Reason reason = HandshakeRefusal.reasonOf(refusal);
-        if (reason == null || !handshaker.answersCurrent(refusal)) {
-            counters.drop(reason == null ? LinkCounters.Drop.MALFORMED : LinkCounters.Drop.UNKNOWN_SESSION);
-            return;
+        @Override
+        public void onCookieReply(byte[] reply) {
+            byte[] again = handshaker.onCookieReply(reply, clock.getAsLong());
+            if (again == null) {
+                counters.drop(LinkCounters.Drop.UNKNOWN_SESSION);
+                return;
+            }
+            counters.cookieReceived();
+            link.send(ByteBuffer.wrap(again));
         }
-        counters.handshakeFailed();
-        enterRejected(State.REFUSED, JoinTrouble.refused(reason, endpoints.current().toString(), network,
-                handshaker.publicKey()));
-    }
 
-    void onCookieReply(byte[] reply) {
-        byte[] again = handshaker.onCookieReply(reply, clock.getAsLong());
-        if (again == null) {
-            counters.drop(LinkCounters.Drop.UNKNOWN_SESSION);
-            return;
+        /**
+         * What the switch in use says of itself in a keepalive reply: shutting down or not. From the switch-to-TAP thread;
+         * the monitor's next tick acts on it.
+         */
+        @Override
+        public void onSwitchDraining(boolean draining) {
+            InetSocketAddress from = link.remote();
+            if (draining) {
+                drainingSwitch = from;
+            } else if (from.equals(drainingSwitch)) {
+                drainingSwitch = null; // a switch at that address that is not shutting down (a new one, or it changed its mind)
+                drainingHandled = null;
+            }
         }
-        counters.cookieReceived();
-        link.send(ByteBuffer.wrap(again));
     }
 
     // ---- state changes, each logged once -----------------------------------------------------------
@@ -436,14 +432,6 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
                         Duration.ofNanos(deadAfterNanos).toSeconds());
             }
             return true;
-        }
-    }
-
-    /** A forwarding or monitor thread failed: stops the vport, unless it is closing anyway. */
-    void stopOnFailure(RuntimeException e) {
-        if (threads.isRunning()) {
-            stopSignal.fail(e instanceof VportException known ? known
-                    : new VportException(ExitCode.RUNTIME_ERROR, Thread.currentThread().getName() + " failed: " + e));
         }
     }
 }
