@@ -8,7 +8,7 @@ import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.vport.link.StopSignal;
 import dev.vswitch.vport.link.SwitchLink;
-import dev.vswitch.vport.link.Vport;
+import dev.vswitch.vport.plain.Vport;
 import dev.vswitch.vport.secure.ClientKeyFile;
 import dev.vswitch.vport.secure.Handshaker;
 import dev.vswitch.vport.secure.SecureLink;

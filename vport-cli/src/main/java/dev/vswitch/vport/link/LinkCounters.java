@@ -12,7 +12,7 @@ public final class LinkCounters {
 
     /** Why a frame or datagram was not forwarded. */
     public enum Drop {
-        /** A frame from the TAP longer than the vport sends (see {@code Vport#maxFrameLength}). */
+        /** A frame from the TAP longer than the vport sends (see {@code FrameLimits#maxFrameLength}). */
         OVERSIZE,
         /** A datagram from the switch shorter than an Ethernet header. */
         RUNT,

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Where a running link stands right now, for {@code vport status}: taken once a second from the plain
- * {@link Vport} or the secure link, never on the forwarding path.
+ * Where a running link stands right now, for {@code vport status}: taken once a second from the
+ * plain format's {@code Vport} or the secure link, never on the forwarding path.
  *
  * @param connected      an answer (a keepalive reply, or in the secure protocol any authentic message) came
  *                       from the switch within --dead-after; in the secure protocol a session is also in use

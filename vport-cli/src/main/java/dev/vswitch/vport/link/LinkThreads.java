@@ -20,8 +20,6 @@ public final class LinkThreads {
 
     /** How long a TAP read waits before it looks at the stop flag again: the bound on shutdown latency. */
     public static final int TAP_POLL_MILLIS = 250;
-    /** Larger than any frame or UDP payload, so nothing is silently truncated. */
-    public static final int BUFFER_BYTES = 65_536;
 
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 

@@ -5,6 +5,7 @@ import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
+import dev.vswitch.vport.link.FrameLimits;
 import dev.vswitch.vport.link.FrameTrace;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkThreads;
@@ -12,7 +13,6 @@ import dev.vswitch.vport.link.OffloadSender;
 import dev.vswitch.vport.link.RttMeter;
 import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.link.TapReaders;
-import dev.vswitch.vport.link.Vport;
 import dev.vswitch.vport.tap.FrameDevice;
 import java.nio.ByteBuffer;
 import java.util.function.LongSupplier;
@@ -72,7 +72,7 @@ final class DataPath {
         this.liveness = liveness;
         this.trace = trace;
         this.tapMac = tapMac;
-        this.maxFrameLength = Vport.maxFrameLength(settings.tapMtu());
+        this.maxFrameLength = FrameLimits.maxFrameLength(settings.tapMtu());
         this.prefix = tap.offload() ? VirtioNetHeader.LENGTH : 0;
         this.clock = settings.clock();
         this.tapMtu = settings.tapMtu();
@@ -106,8 +106,8 @@ final class DataPath {
     /** One thread's buffers for forwarding frames from the TAP to the switch; used through {@link #tapReaders}. */
     private final class TapReader implements TapReaders.Reader, OffloadSender.Out {
 
-        private final ByteBuffer frame = ByteBuffer.allocateDirect(prefix + LinkThreads.BUFFER_BYTES);
-        private final ByteBuffer message = ByteBuffer.allocateDirect(prefix + LinkThreads.BUFFER_BYTES + WireFormat.DATA_OVERHEAD);
+        private final ByteBuffer frame = ByteBuffer.allocateDirect(prefix + FrameLimits.BUFFER_BYTES);
+        private final ByteBuffer message = ByteBuffer.allocateDirect(prefix + FrameLimits.BUFFER_BYTES + WireFormat.DATA_OVERHEAD);
         private final OffloadSender offloaded = prefix == 0 ? null
                 : new OffloadSender(maxFrameLength, MAX_OFFLOAD_FRAME, sessions::switchTakesOffload, counters, this);
         private Session session;
@@ -185,8 +185,8 @@ final class DataPath {
 
     /** The switch-to-TAP loop; ends when the link is closed. */
     void forwardSwitchToTap() {
-        ByteBuffer datagram = ByteBuffer.allocateDirect(LinkThreads.BUFFER_BYTES);
-        ByteBuffer plain = ByteBuffer.allocateDirect(LinkThreads.BUFFER_BYTES);
+        ByteBuffer datagram = ByteBuffer.allocateDirect(FrameLimits.BUFFER_BYTES);
+        ByteBuffer plain = ByteBuffer.allocateDirect(FrameLimits.BUFFER_BYTES);
         ByteBuffer confirmFrame = newKeepaliveFrame();
         ByteBuffer confirmMessage = newKeepaliveMessage();
         TapReader tapAnswers = new TapReader();

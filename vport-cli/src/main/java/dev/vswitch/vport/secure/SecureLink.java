@@ -12,7 +12,6 @@ import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.vport.link.LinkThreads;
 import dev.vswitch.vport.link.StopSignal;
 import dev.vswitch.vport.link.SwitchLink;
-import dev.vswitch.vport.link.Vport;
 import dev.vswitch.vport.tap.FrameDevice;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -25,7 +24,7 @@ import org.jboss.logging.Logger;
  * A running vport in the secure protocol (docs/protocol.md): handshakes with the switch, then every frame
  * from the TAP sealed into a data message and every authentic data message opened onto the TAP.
  *
- * <p>Three threads, as in the plain {@link Vport}. The TAP-to-switch thread seals, the switch-to-TAP
+ * <p>Three threads, as in the plain format's {@link dev.vswitch.vport.plain.Vport}. The TAP-to-switch thread seals, the switch-to-TAP
  * thread opens and takes the switch's handshake answers, the monitor thread starts handshakes (at start,
  * for rekeying after {@link WireFormat#REKEY_AFTER_SECONDS}, and again when the switch has gone silent),
  * retries them every {@link WireFormat#REKEY_TIMEOUT_SECONDS} and sends keepalives. The session in use is

@@ -1,4 +1,4 @@
-package dev.vswitch.vport.link;
+package dev.vswitch.vport.plain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.vport.link.LinkCounters;
+import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.testing.LogCapture;
 import dev.vswitch.vport.values.HostPort;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package dev.vswitch.vport.link;
+package dev.vswitch.vport.plain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.Mtu;
+import dev.vswitch.vport.link.LinkCounters;
+import dev.vswitch.vport.link.LinkState;
+import dev.vswitch.vport.link.StopSignal;
+import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.status.StatusDirectory;
 import dev.vswitch.vport.status.StatusJson;
 import dev.vswitch.vport.status.StatusPublisher;

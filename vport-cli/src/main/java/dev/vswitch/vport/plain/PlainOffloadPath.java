@@ -1,9 +1,15 @@
-package dev.vswitch.vport.link;
+package dev.vswitch.vport.plain;
 
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Mtu;
 import dev.vswitch.protocol.offload.PlainOffloadFrame;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
+import dev.vswitch.vport.link.FrameLimits;
+import dev.vswitch.vport.link.FrameTrace;
+import dev.vswitch.vport.link.LinkCounters;
+import dev.vswitch.vport.link.OffloadSender;
+import dev.vswitch.vport.link.SwitchLink;
+import dev.vswitch.vport.link.TapReaders;
 import dev.vswitch.vport.tap.FrameDevice;
 import java.nio.ByteBuffer;
 import java.util.function.BooleanSupplier;
@@ -32,7 +38,7 @@ final class PlainOffloadPath {
     private final BooleanSupplier switchTakesOffload;
 
     /**
-     * @param maxFrameLength     the longest ordinary frame sent to the switch, as {@link Vport#maxFrameLength}
+     * @param maxFrameLength     the longest ordinary frame sent to the switch, as {@link FrameLimits#maxFrameLength}
      * @param switchTakesOffload whether offload frames may go to the switch now
      * @param trace              per-frame trace for {@code -v}, or null
      */
@@ -51,7 +57,7 @@ final class PlainOffloadPath {
 
         /** [room for the offload frame's header][virtio_net_hdr][frame]: the datagram of an offload frame. */
         private final ByteBuffer datagram = ByteBuffer.allocateDirect(PlainOffloadFrame.PACKET_OFFSET + VirtioNetHeader.LENGTH
-                + LinkThreads.BUFFER_BYTES);
+                + FrameLimits.BUFFER_BYTES);
         /** What the TAP reads into: {@link #datagram} from the virtio_net_hdr on. */
         private final ByteBuffer packet = datagram.slice(PlainOffloadFrame.PACKET_OFFSET,
                 datagram.capacity() - PlainOffloadFrame.PACKET_OFFSET);
@@ -110,9 +116,9 @@ final class PlainOffloadPath {
     final class FromSwitch {
 
         /** [virtio_net_hdr, left all zero][datagram]: an ordinary frame as the TAP takes it. */
-        private final ByteBuffer packet = ByteBuffer.allocateDirect(VirtioNetHeader.LENGTH + LinkThreads.BUFFER_BYTES);
+        private final ByteBuffer packet = ByteBuffer.allocateDirect(VirtioNetHeader.LENGTH + FrameLimits.BUFFER_BYTES);
         /** What datagrams are received into: {@link #packet} after its header. */
-        private final ByteBuffer datagram = packet.slice(VirtioNetHeader.LENGTH, LinkThreads.BUFFER_BYTES);
+        private final ByteBuffer datagram = packet.slice(VirtioNetHeader.LENGTH, FrameLimits.BUFFER_BYTES);
 
         /** The buffer to receive datagrams into; frames among them then go to {@link #deliver}. */
         ByteBuffer receiveBuffer() {

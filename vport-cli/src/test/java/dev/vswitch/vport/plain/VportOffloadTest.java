@@ -1,4 +1,4 @@
-package dev.vswitch.vport.link;
+package dev.vswitch.vport.plain;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,9 @@ import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.Mtu;
 import dev.vswitch.protocol.offload.PlainOffloadFrame;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
+import dev.vswitch.vport.link.LinkCounters;
+import dev.vswitch.vport.link.StopSignal;
+import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.tap.MemoryTap;
 import dev.vswitch.vport.values.HostPort;
 import dev.vswitch.vport.tap.TestFrames;

@@ -1,8 +1,15 @@
-package dev.vswitch.vport.link;
+package dev.vswitch.vport.plain;
 
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
-import dev.vswitch.protocol.Mtu;
+import dev.vswitch.vport.link.FrameLimits;
+import dev.vswitch.vport.link.FrameTrace;
+import dev.vswitch.vport.link.LinkCounters;
+import dev.vswitch.vport.link.LinkState;
+import dev.vswitch.vport.link.LinkThreads;
+import dev.vswitch.vport.link.StopSignal;
+import dev.vswitch.vport.link.SwitchLink;
+import dev.vswitch.vport.link.TapReaders;
 import dev.vswitch.vport.tap.FrameDevice;
 import dev.vswitch.vport.values.HostPort;
 import java.nio.ByteBuffer;
@@ -10,16 +17,13 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A running vport: two forwarding threads (TAP to switch, switch to TAP) and a monitor thread for
+ * A running vport in the seed's plain format: two forwarding threads (TAP to switch, switch to TAP) and a monitor thread for
  * keepalives and liveness. Each forwarding thread owns its direct buffers for its whole life, so forwarding
  * a frame allocates nothing and, without {@code -v}, logs nothing. What the kernel answers to a frame written onto
  * the TAP leaves from the writing thread ({@link TapReaders}). With a TAP that has {@code --offload}
  * the frames go through a {@link PlainOffloadPath}, which knows the TAP's virtio_net_hdr and the offload frames.
  */
 public final class Vport implements AutoCloseable, LinkState.Source {
-
-    /** Room for one 802.1Q tag, so VLANs on the TAP keep full-size frames. */
-    static final int VLAN_TAG_LENGTH = 4;
 
     private final FrameDevice tap;
     private final SwitchLink link;
@@ -43,7 +47,7 @@ public final class Vport implements AutoCloseable, LinkState.Source {
         this.link = link;
         this.counters = counters;
         this.trace = trace;
-        this.maxFrameLength = maxFrameLength(settings.tapMtu());
+        this.maxFrameLength = FrameLimits.maxFrameLength(settings.tapMtu());
         this.keepaliveInterval = settings.keepalive();
         this.monitor = new SwitchMonitor(settings.target(), link, counters, tapMac, settings.deadAfter(), tap.offload());
         this.offloadPath = tap.offload()
@@ -53,11 +57,6 @@ public final class Vport implements AutoCloseable, LinkState.Source {
 
     /** What the vport needs to know beyond its devices. */
     public record Settings(HostPort target, int tapMtu, Duration keepalive, Duration deadAfter) {
-    }
-
-    /** The longest frame sent to the switch: a full frame at the TAP's MTU, plus one VLAN tag. */
-    public static int maxFrameLength(int tapMtu) {
-        return Math.min(Mtu.frameLength(tapMtu) + VLAN_TAG_LENGTH, Mtu.MAX_DATAGRAM);
     }
 
     public void start() {
@@ -81,7 +80,7 @@ public final class Vport implements AutoCloseable, LinkState.Source {
 
     private void forwardSwitchToTap() {
         PlainOffloadPath.FromSwitch offloaded = offloadPath == null ? null : offloadPath.new FromSwitch();
-        ByteBuffer datagram = offloaded == null ? ByteBuffer.allocateDirect(LinkThreads.BUFFER_BYTES) : offloaded.receiveBuffer();
+        ByteBuffer datagram = offloaded == null ? ByteBuffer.allocateDirect(FrameLimits.BUFFER_BYTES) : offloaded.receiveBuffer();
         TapReaders.Reader answers = newTapReader();
         int length;
         while ((length = link.receive(datagram)) >= 0) {
@@ -117,7 +116,7 @@ public final class Vport implements AutoCloseable, LinkState.Source {
     /** Frames from a TAP without offload go to the switch as they are. */
     private final class PlainReader implements TapReaders.Reader {
 
-        private final ByteBuffer frame = ByteBuffer.allocateDirect(LinkThreads.BUFFER_BYTES);
+        private final ByteBuffer frame = ByteBuffer.allocateDirect(FrameLimits.BUFFER_BYTES);
 
         @Override
         public boolean forwardOne() {

@@ -1,6 +1,10 @@
-package dev.vswitch.vport.link;
+package dev.vswitch.vport.plain;
 
 import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.vport.link.LinkCounters;
+import dev.vswitch.vport.link.LinkState;
+import dev.vswitch.vport.link.RttMeter;
+import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.values.HostPort;
 import java.nio.ByteBuffer;
 import java.time.Duration;
