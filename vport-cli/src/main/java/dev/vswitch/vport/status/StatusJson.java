@@ -194,8 +194,20 @@ public final class StatusJson {
             return new IllegalArgumentException("\"" + prefix + name + "\" is not " + want);
         }
 
-        IllegalArgumentException missing(String name) {
-            return new IllegalArgumentException("no \"" + prefix + name + "\"");
+        String requiredString(String name) {
+            return required(name, string(name));
+        }
+
+        long requiredLong(String name) {
+            return required(name, longOrNull(name));
+        }
+
+        /** {@code value} of the member {@code name}, which every status file has. */
+        private <T> T required(String name, T value) {
+            if (value == null) {
+                throw new IllegalArgumentException("no \"" + prefix + name + "\"");
+            }
+            return value;
         }
 
         String string(String name) {
@@ -204,14 +216,6 @@ public final class StatusJson {
                 return value == null ? null : value.textValue();
             }
             throw wrong(name, "a string");
-        }
-
-        String requiredString(String name) {
-            String value = string(name);
-            if (value == null) {
-                throw missing(name);
-            }
-            return value;
         }
 
         boolean bool(String name) {
@@ -231,14 +235,6 @@ public final class StatusJson {
                 return value.longValue();
             }
             throw wrong(name, "a whole number");
-        }
-
-        long requiredLong(String name) {
-            Long value = longOrNull(name);
-            if (value == null) {
-                throw missing(name);
-            }
-            return value;
         }
 
         /** A counter: absent counts as 0, so a reader copes with a writer that has fewer counters. */
