@@ -1,5 +1,6 @@
 package dev.vswitch.server;
 
+import dev.vswitch.protocol.testing.TestFrames;
 import dev.vswitch.server.udp.UdpEdge;
 
 import dev.vswitch.protocol.Keepalive;
@@ -86,7 +87,7 @@ class LegacyOffloadPortTest {
 
     @Test
     void aCarriedFrameThatNeedsNothingGoesToASeedVportAsItIs() throws Exception {
-        byte[] frame = VportSocket.frame(seed.mac, sender.mac, 0x0800, 600);
+        byte[] frame = TestFrames.frame(seed.mac, sender.mac, 0x0800, 600);
         byte[] packet = new byte[VIRTIO_HEADER + frame.length]; // an all-zero virtio_net_hdr: nothing to do
         System.arraycopy(frame, 0, packet, VIRTIO_HEADER, frame.length);
         sender.send(offloadFrame(packet));

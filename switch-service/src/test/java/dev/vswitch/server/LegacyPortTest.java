@@ -1,5 +1,6 @@
 package dev.vswitch.server;
 
+import dev.vswitch.protocol.testing.TestFrames;
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.MacAddress;
@@ -59,7 +60,7 @@ class LegacyPortTest {
 
     @Test
     void broadcastReachesEveryOtherPortButNotTheSender() throws Exception {
-        byte[] arp = VportSocket.frame(MacAddress.BROADCAST, a.mac, 0x0806, 42);
+        byte[] arp = TestFrames.frame(MacAddress.BROADCAST, a.mac, 0x0806, 42);
         a.send(arp);
         assertArrayEquals(arp, b.receive());
         assertArrayEquals(arp, c.receive());
@@ -106,9 +107,9 @@ class LegacyPortTest {
             }
             attacker.send(attacker.frameTo(b.mac, 1519));
             attacker.send(attacker.frameTo(b.mac, 9000));
-            attacker.send(VportSocket.frame(b.mac, MacAddress.BROADCAST, 0x0800, 60));
-            attacker.send(VportSocket.frame(b.mac, 0x01_00_5E_00_00_01L, 0x0800, 60));
-            attacker.send(VportSocket.frame(b.mac, 0, 0x0800, 60));
+            attacker.send(TestFrames.frame(b.mac, MacAddress.BROADCAST, 0x0800, 60));
+            attacker.send(TestFrames.frame(b.mac, 0x01_00_5E_00_00_01L, 0x0800, 60));
+            attacker.send(TestFrames.frame(b.mac, 0, 0x0800, 60));
         }
         byte[] frame = a.frameTo(b.mac, 1518);
         a.send(frame);

@@ -288,12 +288,12 @@ public final class ReplicaMesh {
      * is: anyone can send a copy back. So the link is taken for this replica itself only when the copy comes from the
      * very address it was dialed at, or after {@link #SELF_ECHOES} dials in a row came back with no genuine answer
      * between them; until then the initiation stays in flight, so that the real replica's response still completes it.
-     * A link that ever carried a genuine session is never taken for this replica: that address was another replica's,
-     * and whatever comes back from it (a source address is easily forged) cannot make it this one's.
+     * A link that is up is never taken for this replica, whatever comes back (a source address is easily forged): its
+     * live session proves that another replica answers at that address.
      */
     private void dialedItself(int senderIndex, InetSocketAddress from) {
         TrunkLink link = dialing(senderIndex);
-        if (link == null || link.state == LinkState.SELF || link.heard) {
+        if (link == null || link.state == LinkState.SELF || link.state == LinkState.UP) {
             return;
         }
         link.selfEchoes++;

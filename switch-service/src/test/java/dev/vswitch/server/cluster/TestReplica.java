@@ -1,6 +1,6 @@
 package dev.vswitch.server.cluster;
 
-import dev.vswitch.protocol.EthernetFrame;
+import dev.vswitch.protocol.testing.TestFrames;
 import dev.vswitch.protocol.noise.NoiseException;
 import dev.vswitch.protocol.wire.HandshakeInitiator;
 import dev.vswitch.protocol.wire.HandshakeResponder;
@@ -160,16 +160,9 @@ final class TestReplica implements AutoCloseable {
         return next(SILENCE_MS) == null;
     }
 
-    /** A frame of {@code length} bytes from {@code source} to {@code destination}. */
+    /** A frame of {@code length} bytes from {@code source} to {@code destination}, its payload random. */
     static byte[] frame(long destination, long source, int length) {
-        ByteBuffer frame = ByteBuffer.allocate(length);
-        EthernetFrame.writeMac(frame, EthernetFrame.DESTINATION_OFFSET, destination);
-        EthernetFrame.writeMac(frame, EthernetFrame.SOURCE_OFFSET, source);
-        frame.putShort(EthernetFrame.ETHER_TYPE_OFFSET, (short) 0x0800);
-        for (int i = EthernetFrame.HEADER_LENGTH; i < length; i++) {
-            frame.put(i, (byte) RANDOM.nextInt());
-        }
-        return frame.array();
+        return TestFrames.randomFrame(destination, source, 0x0800, length, RANDOM);
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.vswitch.server.secure;
 
-import dev.vswitch.protocol.EthernetFrame;
+import dev.vswitch.protocol.testing.TestFrames;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.noise.X25519;
 import dev.vswitch.protocol.wire.CookieJar;
@@ -76,7 +76,7 @@ final class InProcessVport {
             throw new AssertionError("expected a handshake response, got type " + answer[0]);
         }
         session = initiator.consumeResponse(answer, server.now());
-        send(keepaliveRequest());
+        send(TestFrames.keepaliveRequest(mac, false));
         byte[] reply = open(onlyAnswer());
         if (Keepalive.kind(ByteBuffer.wrap(reply), 0, reply.length) != Keepalive.REPLY) {
             throw new AssertionError("expected a keepalive reply");
@@ -119,19 +119,6 @@ final class InProcessVport {
     }
 
     byte[] frameTo(long destination, int length) {
-        ByteBuffer frame = ByteBuffer.allocate(length);
-        EthernetFrame.writeMac(frame, EthernetFrame.DESTINATION_OFFSET, destination);
-        EthernetFrame.writeMac(frame, EthernetFrame.SOURCE_OFFSET, mac);
-        frame.putShort(EthernetFrame.ETHER_TYPE_OFFSET, (short) 0x0800);
-        for (int i = EthernetFrame.HEADER_LENGTH; i < length; i++) {
-            frame.put(i, (byte) i);
-        }
-        return frame.array();
-    }
-
-    byte[] keepaliveRequest() {
-        ByteBuffer request = ByteBuffer.allocate(Keepalive.LENGTH);
-        Keepalive.writeRequest(request, mac);
-        return request.array();
+        return TestFrames.frame(destination, mac, 0x0800, length);
     }
 }

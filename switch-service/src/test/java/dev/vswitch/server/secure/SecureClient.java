@@ -1,6 +1,6 @@
 package dev.vswitch.server.secure;
 
-import dev.vswitch.protocol.EthernetFrame;
+import dev.vswitch.protocol.testing.TestFrames;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.keys.JoinToken;
 import dev.vswitch.protocol.noise.X25519;
@@ -152,14 +152,7 @@ public final class SecureClient implements AutoCloseable {
     }
 
     public byte[] frameTo(long destination, int length) {
-        ByteBuffer frame = ByteBuffer.allocate(length);
-        EthernetFrame.writeMac(frame, EthernetFrame.DESTINATION_OFFSET, destination);
-        EthernetFrame.writeMac(frame, EthernetFrame.SOURCE_OFFSET, mac);
-        frame.putShort(EthernetFrame.ETHER_TYPE_OFFSET, (short) 0x0800);
-        byte[] payload = new byte[length - EthernetFrame.HEADER_LENGTH];
-        RANDOM.nextBytes(payload);
-        frame.put(EthernetFrame.HEADER_LENGTH, payload);
-        return frame.array();
+        return TestFrames.randomFrame(destination, mac, 0x0800, length, RANDOM);
     }
 
     public void sendRaw(byte[] datagram) throws IOException {
@@ -187,8 +180,6 @@ public final class SecureClient implements AutoCloseable {
 
     /** A keepalive request as its frame bytes. */
     public byte[] keepaliveRequest() {
-        ByteBuffer request = ByteBuffer.allocate(Keepalive.LENGTH);
-        Keepalive.writeRequest(request, mac);
-        return request.array();
+        return TestFrames.keepaliveRequest(mac, false);
     }
 }
