@@ -78,7 +78,7 @@ public final class LinkThreads {
         };
     }
 
-    public void close(SwitchLink link) throws InterruptedException {
+    public void close(SwitchConnection link) throws InterruptedException {
         running = false;
         monitor.shutdownNow();
         link.close();

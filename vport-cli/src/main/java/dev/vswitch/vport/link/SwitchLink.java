@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
  * both forwarding threads use it ({@link #reconnect}); closing the old one wakes the blocked receiver,
  * which then continues on the new one.
  */
-public final class SwitchLink implements AutoCloseable {
+public final class SwitchLink implements SwitchConnection {
 
     private static final Logger LOG = Logger.getLogger(SwitchLink.class);
 
@@ -85,11 +85,12 @@ public final class SwitchLink implements AutoCloseable {
         }
     }
 
+    @Override
     public InetSocketAddress remote() {
         return remote;
     }
 
-    /** Sends the bytes between the buffer's position and limit as one datagram; false if it was dropped. */
+    @Override
     public boolean send(ByteBuffer datagram) {
         try {
             channel.write(datagram);
@@ -102,10 +103,7 @@ public final class SwitchLink implements AutoCloseable {
         return false;
     }
 
-    /**
-     * Blocks until a datagram arrives and reads it into {@code buffer}, which is cleared first and then
-     * holds the datagram from offset 0 up to its position. Returns its length, or -1 once the link is closed.
-     */
+    @Override
     public int receive(ByteBuffer buffer) {
         while (!closed) {
             DatagramChannel current = channel;
@@ -124,6 +122,7 @@ public final class SwitchLink implements AutoCloseable {
     }
 
     /** Moves the link to {@code newRemote}: the new channel is connected before the old one is closed. */
+    @Override
     public synchronized void reconnect(InetSocketAddress newRemote) throws IOException {
         if (closed) {
             return;

@@ -11,7 +11,7 @@ import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkThreads;
 import dev.vswitch.vport.link.OffloadSender;
 import dev.vswitch.vport.link.RttMeter;
-import dev.vswitch.vport.link.SwitchLink;
+import dev.vswitch.vport.link.SwitchConnection;
 import dev.vswitch.vport.link.TapReaders;
 import dev.vswitch.vport.tap.FrameDevice;
 import java.nio.ByteBuffer;
@@ -40,7 +40,7 @@ final class DataPath {
     /** The link this is the data path of: told of the switch's handshake messages and of its draining. */
     private final SwitchAnswers answers;
     private final FrameDevice tap;
-    private final SwitchLink link;
+    private final SwitchConnection link;
     private final LinkCounters counters;
     private final SessionPair sessions;
     private final Liveness liveness;
@@ -62,7 +62,7 @@ final class DataPath {
      * @param tapMac the TAP's actual MAC, the source of our keepalives
      * @param trace  per-frame trace for {@code -v}, or null
      */
-    DataPath(SwitchAnswers answers, FrameDevice tap, SwitchLink link, LinkCounters counters, SecureLink.Settings settings,
+    DataPath(SwitchAnswers answers, FrameDevice tap, SwitchConnection link, LinkCounters counters, SecureLink.Settings settings,
             SessionPair sessions, Liveness liveness, long tapMac, FrameTrace trace) {
         this.answers = answers;
         this.tap = tap;

@@ -1,7 +1,7 @@
 package dev.vswitch.vport.secure;
 
 import dev.vswitch.vport.link.Endpoints;
-import dev.vswitch.vport.link.SwitchLink;
+import dev.vswitch.vport.link.SwitchConnection;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -17,12 +17,12 @@ final class Failover {
     private static final Logger LOG = Logger.getLogger(SecureLink.class);
 
     private final Endpoints endpoints;
-    private final SwitchLink link;
+    private final SwitchConnection link;
     private final Handshaker handshaker;
     /** Moves to another switch since the last completed handshake, to log only the first round of them. */
     private final AtomicInteger failovers = new AtomicInteger();
 
-    Failover(Endpoints endpoints, SwitchLink link, Handshaker handshaker) {
+    Failover(Endpoints endpoints, SwitchConnection link, Handshaker handshaker) {
         this.endpoints = endpoints;
         this.link = link;
         this.handshaker = handshaker;

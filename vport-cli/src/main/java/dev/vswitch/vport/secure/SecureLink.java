@@ -11,7 +11,7 @@ import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.vport.link.LinkThreads;
 import dev.vswitch.vport.link.StopSignal;
-import dev.vswitch.vport.link.SwitchLink;
+import dev.vswitch.vport.link.SwitchConnection;
 import dev.vswitch.vport.tap.FrameDevice;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -42,9 +42,10 @@ import org.jboss.logging.Logger;
  * no answer, the switch's refusal and its reason, an answer that does not authenticate). None of them ends the vport:
  * it keeps trying until stopped, or with {@code --give-up-after} until that time has passed without a first handshake.
  *
- * <p>This class coordinates: its lifecycle, state and monitor timers. The forwarding threads ({@link LinkThreads}) run
- * the {@link DataPath}, which hands the switch's handshake messages back through {@link SwitchAnswers}; the sessions are
- * a {@link SessionPair}, the switch's liveness a {@link Liveness}, and moves between switches a {@link Failover}.
+ * <p>This class coordinates: its lifecycle and monitor timers. The forwarding threads ({@link LinkThreads}) run the
+ * {@link DataPath}, which hands the switch's handshake messages back through {@link SwitchAnswers}; the sessions are a
+ * {@link SessionPair}, the switch's liveness a {@link Liveness}, moves between switches a {@link Failover}, the state and
+ * its lines {@link StateChanges}, and the switch is reached through a {@link SwitchConnection}.
  */
 public final class SecureLink implements AutoCloseable, LinkState.Source {
 
@@ -106,12 +107,13 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         REFUSED
     }
 
-    private final SwitchLink link;
+    private final SwitchConnection link;
     private final LinkCounters counters;
     private final Handshaker handshaker;
     private final StopSignal stopSignal;
     private final Endpoints endpoints;
     private final String network;
+    private final StateChanges states;
     private final long deadAfterNanos;
     private final long retryNanos;
     private final long failoverNanos;
@@ -128,12 +130,6 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private final ByteBuffer monitorOut;
     /** When the last handshake completed; {@link #NEVER} before the first. */
     private volatile long lastHandshakeNanos = NEVER;
-    private final Object stateLock = new Object();
-    private State state = State.CONNECTING;
-    /** The switch the last "connected to" line named; guarded by {@link #stateLock}. */
-    private Endpoints.Endpoint connectedTo;
-    /** Why the vport is not let in, as last said; guarded by {@link #stateLock}. */
-    private JoinTrouble trouble;
     /** The switch whose last keepalive reply said it is shutting down, or null. */
     private volatile InetSocketAddress drainingSwitch;
     /** The draining switch the monitor has acted on (moved off, or said so), or null. */
@@ -145,7 +141,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
      * @param tapMac the TAP's actual MAC, the source of our keepalives
      * @param trace  per-frame trace for {@code -v}, or null
      */
-    public SecureLink(FrameDevice tap, SwitchLink link, LinkCounters counters, Settings settings, Handshaker handshaker,
+    public SecureLink(FrameDevice tap, SwitchConnection link, LinkCounters counters, Settings settings, Handshaker handshaker,
             long tapMac, FrameTrace trace, StopSignal stopSignal) {
         this.link = link;
         this.counters = counters;
@@ -153,6 +149,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         this.stopSignal = stopSignal;
         this.endpoints = settings.endpoints();
         this.network = settings.network();
+        this.states = new StateChanges(network, settings.deadAfter());
         this.deadAfterNanos = settings.deadAfter().toNanos();
         this.retryNanos = settings.handshakeRetry().toNanos();
         this.failoverNanos = settings.failoverAfter().toNanos();
@@ -169,8 +166,16 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
 
     /** Sends the first initiation and starts forwarding. */
     public void start() {
-        threads.start();
+        startForwarding();
         threads.monitor().scheduleWithFixedDelay(threads.guarded(this::tick), 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Starts the forwarding threads only: {@link #start} adds the monitor's ticks, every {@link #TICK_MILLIS}; tests
+     * instead call {@link #tick} themselves as they move the clock, so the timers' seconds pass in no time.
+     */
+    void startForwarding() {
+        threads.start();
     }
 
     /** Stops all threads and closes the link; the caller closes the TAP afterwards. */
@@ -180,9 +185,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     }
 
     public State state() {
-        synchronized (stateLock) {
-            return state;
-        }
+        return states.state();
     }
 
     /** For {@code vport status}: taken by its own thread once a second. */
@@ -196,16 +199,11 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         boolean heard = liveness.heardOnce();
         long heardAt = liveness.lastHeardNanos();
         Endpoints.Endpoint endpoint = endpoints.current();
-        State state;
-        boolean sameSwitch;
-        synchronized (stateLock) {
-            state = this.state;
-            sameSwitch = endpoint.equals(connectedTo);
-        }
+        StateChanges.Snapshot seen = states.snapshot();
         // Moving on to another switch (or to a moved one): the session is the old switch's, which does not answer.
-        boolean movingOn = !sameSwitch || failover.movedOn();
+        boolean movingOn = !endpoint.equals(seen.connectedTo()) || failover.movedOn();
         boolean connected = heard && session != null && !movingOn && now - heardAt < deadAfterNanos;
-        LinkState.Phase phase = switch (state) {
+        LinkState.Phase phase = switch (seen.state()) {
             case CONNECTING -> LinkState.Phase.CONNECTING;
             case CONNECTED -> connected ? LinkState.Phase.CONNECTED : LinkState.Phase.SILENT;
             case SILENT -> LinkState.Phase.SILENT;
@@ -224,7 +222,8 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
 
     // ---- monitor thread ----------------------------------------------------------------------------
 
-    private void tick() {
+    /** One step of the monitor: the timers' decisions at the clock's time now. Only ever run by one thread at a time. */
+    void tick() {
         long now = clock.getAsLong();
         Session session = sessions.retireExpired(now);
         liveness.noteSending(now, counters.framesToSwitch());
@@ -240,7 +239,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
             moveOffDrainingSwitch(now, several);
             return;
         }
-        if (dead && enterSilent(now)) {
+        if (dead && states.silent(endpoints, this::silence)) {
             if (!several) {
                 failover.followAddressChange(); // with several, unanswered handshakes move on already
             }
@@ -248,9 +247,9 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         } else if (handshaker.awaitingResponse()) {
             if (now - handshaker.lastInitiationNanos() >= (several ? failoverNanos : retryNanos)) {
                 if (handshaker.answerFailed()) { // answers came, and none authenticated: not one forged in passing
-                    enterRejected(State.REJECTED, JoinTrouble.wrongNetworkKey());
+                    states.rejected(State.REJECTED, JoinTrouble.wrongNetworkKey());
                 } else if (!several && lastHandshakeNanos == NEVER) {
-                    noteUnanswered();
+                    states.unanswered(this::silence);
                 }
                 if (several) {
                     failover.failOver();
@@ -280,15 +279,6 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
                 : JoinTrouble.noAnswer(at);
     }
 
-    /** A first handshake went unanswered: says why, once per change, unless the switch has said why itself. */
-    private void noteUnanswered() {
-        synchronized (stateLock) {
-            if (state == State.CONNECTING || state == State.SILENT) {
-                sayTrouble(silence());
-            }
-        }
-    }
-
     /**
      * The switch in use is shutting down (its keepalive replies say so) but still forwards: with other replicas the
      * link moves to the next one now, so the move costs one handshake instead of a dead switch's seconds of silence.
@@ -305,10 +295,8 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
 
     /** --give-up-after passed without a first handshake: stops the vport with what is known of why. */
     private void giveUp() {
-        JoinTrouble why;
-        synchronized (stateLock) {
-            why = trouble != null ? trouble : handshaker.answerFailed() ? JoinTrouble.wrongNetworkKey() : silence();
-        }
+        JoinTrouble said = states.trouble();
+        JoinTrouble why = said != null ? said : handshaker.answerFailed() ? JoinTrouble.wrongNetworkKey() : silence();
         stopSignal.fail(new VportException(why.exitCode(), "gave up after "
                 + Duration.ofNanos(giveUpNanos).toSeconds() + " s (--give-up-after): " + why.line()));
     }
@@ -340,7 +328,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
             counters.handshakeCompleted();
             failover.handshakeCompleted();
             dataPath.sendKeepalive(session, now, confirmFrame, confirmMessage); // the switch waits for this proof before it sends
-            enterConnected(endpoints.current());
+            states.connected(endpoints.current());
         }
 
         /** The switch refused our current initiation and said why: only ever told to the user (it is not authenticated). */
@@ -352,7 +340,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
                 return;
             }
             counters.handshakeFailed();
-            enterRejected(State.REFUSED, JoinTrouble.refused(reason, endpoints.current().toString(), network,
+            states.rejected(State.REFUSED, JoinTrouble.refused(reason, endpoints.current().toString(), network,
                     handshaker.publicKey()));
         }
 
@@ -380,57 +368,6 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
                 drainingSwitch = null; // a switch at that address that is not shutting down (a new one, or it changed its mind)
                 drainingHandled = null;
             }
-        }
-    }
-
-    // ---- state changes, each logged once -----------------------------------------------------------
-
-    /** Says so when the link was not connected, or was connected to another switch. */
-    private void enterConnected(Endpoints.Endpoint to) {
-        synchronized (stateLock) {
-            if (state != State.CONNECTED || !to.equals(connectedTo)) {
-                state = State.CONNECTED;
-                connectedTo = to;
-                trouble = null;
-                LOG.infof("connected to %s (%snetwork %s)", to.target(), to.target().isLiteral() ? "" : to.ip() + ", ", network);
-            }
-        }
-    }
-
-    /** The switch answered but will not let us in: {@code rejected} is REJECTED (wrong network key) or REFUSED. */
-    private void enterRejected(State rejected, JoinTrouble why) {
-        synchronized (stateLock) {
-            state = rejected;
-            sayTrouble(why);
-        }
-    }
-
-    /** Logs {@code why} unless it is what was said last; holds {@link #stateLock}. */
-    private void sayTrouble(JoinTrouble why) {
-        if (!why.equals(trouble)) {
-            trouble = why;
-            LOG.warn(why.line());
-        }
-    }
-
-    /**
-     * True when the link just went silent (and says so); false when it was silent, rejected or refused already. Before
-     * the first handshake the line says what the silence means ({@link #silence}).
-     */
-    private boolean enterSilent(long now) {
-        synchronized (stateLock) {
-            if (state == State.SILENT || state == State.REJECTED || state == State.REFUSED) {
-                return false;
-            }
-            boolean first = state == State.CONNECTING;
-            state = State.SILENT;
-            if (first && !endpoints.several()) {
-                sayTrouble(silence());
-            } else {
-                LOG.warnf("waiting for handshake response from %s (no answer for %d s)", endpoints.current(),
-                        Duration.ofNanos(deadAfterNanos).toSeconds());
-            }
-            return true;
         }
     }
 }
