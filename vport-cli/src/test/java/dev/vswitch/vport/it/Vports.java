@@ -35,11 +35,11 @@ final class Vports {
     }
 
     /**
-     * The secure test switch ({@code dev.vswitch.vport.secure.TestSwitch}), keeping its keys and writing the
+     * The secure test switch ({@code dev.vswitch.vport.secure.UdpTestSwitch}), keeping its keys and writing the
      * token of {@code network} in {@code keyDir}, ending by itself after {@code lifetimeSeconds}.
      */
     static List<String> secureSwitch(int port, int lifetimeSeconds, Path keyDir, String network) {
-        return List.of(java(), "-cp", System.getProperty("java.class.path"), "dev.vswitch.vport.secure.TestSwitch",
+        return List.of(java(), "-cp", System.getProperty("java.class.path"), "dev.vswitch.vport.secure.UdpTestSwitch",
                 Integer.toString(port), Integer.toString(lifetimeSeconds), keyDir.toString(), network);
     }
 

@@ -21,8 +21,9 @@ import dev.vswitch.vport.VportException;
 import dev.vswitch.vport.link.Endpoints;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
+import dev.vswitch.vport.link.MemoryNetwork;
+import dev.vswitch.vport.link.MemorySwitchConnection;
 import dev.vswitch.vport.link.StopSignal;
-import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.status.StatusDirectory;
 import dev.vswitch.vport.status.StatusJson;
 import dev.vswitch.vport.status.StatusPublisher;
@@ -32,9 +33,6 @@ import dev.vswitch.vport.tap.MemoryTap;
 import dev.vswitch.vport.tap.TestFrames;
 import dev.vswitch.vport.testing.LogCapture;
 import dev.vswitch.vport.values.HostPort;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -57,8 +55,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The secure link against {@link TestSwitch} on real UDP sockets on 127.0.0.1: the protocol module's
- * responder and sessions on the other side, a TAP device in memory on this side. Every wait is bounded.
+ * The secure link against {@link TestSwitch} in a {@link MemoryNetwork}: the protocol module's responder and sessions
+ * on the other side, a TAP device in memory on this side, no sockets (the vport's end-to-end tests have those).
+ *
+ * <p>The link's clock moves only when a test moves it: instead of the monitor's scheduled ticks, the test runs
+ * {@link SecureLink#tick} itself every {@link SecureLink#TICK_MILLIS} of the link's time, and after each tick waits
+ * until the vport has handled everything the switches answered. So failover, --dead-after, keepalive intervals and
+ * --give-up-after take as many ticks as they would, in no time, and every wait is bounded.
  */
 class SecureLinkTest {
 
@@ -75,12 +78,13 @@ class SecureLinkTest {
     private final LinkCounters counters = new LinkCounters();
     private final StopSignal stopSignal = new StopSignal();
     private final LogCapture log = new LogCapture(SecureLink.class);
-    private final AtomicLong clockOffset = new AtomicLong();
+    private final MemoryNetwork memory = new MemoryNetwork();
+    /** The link's monotonic clock, in nanoseconds; only the test moves it. */
+    private final AtomicLong clock = new AtomicLong(1_000_000_000_000L);
     private TestSwitch testSwitch;
-    private DatagramSocket silentSwitch;
+    private MemoryNetwork.Silent silentSwitch;
+    private MemorySwitchConnection connection;
     private SecureLink link;
-    /** More switches of a test, closed after it. */
-    private final List<AutoCloseable> replicas = new ArrayList<>();
     /** --give-up-after of the links a test connects; zero: never. */
     private Duration giveUpAfter = Duration.ZERO;
 
@@ -90,15 +94,6 @@ class SecureLinkTest {
             if (link != null) {
                 link.close();
             }
-            if (testSwitch != null) {
-                testSwitch.close();
-            }
-            if (silentSwitch != null) {
-                silentSwitch.close();
-            }
-            for (AutoCloseable replica : replicas) {
-                replica.close();
-            }
         } finally {
             log.close();
         }
@@ -106,11 +101,11 @@ class SecureLinkTest {
 
     @Test
     void handshakesThenCarriesFramesBothWaysAndKeepalivesAreAnsweredNotDelivered() throws Exception {
-        testSwitch = startSwitch(networkKey, 0);
-        link = connect(testSwitch.port(), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
+        testSwitch = startSwitch(networkKey);
+        link = connect(testSwitch.address(), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
         awaitConnected();
         assertEquals("connected to 127.0.0.1:" + testSwitch.port() + " (network lab)", log.lines.get(0));
-        await("the switch saw the confirming keepalive", () -> testSwitch.confirmed.get() == 1);
+        runUntil("the switch saw the confirming keepalive", () -> testSwitch.confirmed.get() == 1);
 
         byte[] out = frame(PEER_MAC, TAP_MAC, 1400);
         tap.toVport.add(out);
@@ -122,7 +117,7 @@ class SecureLinkTest {
         testSwitch.sendFrame(in);
         assertArrayEquals(in, tap.written.poll(WAIT.toSeconds(), TimeUnit.SECONDS), "the frame from the switch reached the TAP");
 
-        await("periodic keepalives are answered", () -> counters.keepalivesReceived() >= 3);
+        runUntil("periodic keepalives are answered", () -> counters.keepalivesReceived() >= 3);
         assertTrue(testSwitch.keepalivesAnswered.get() >= 3);
         assertNull(tap.written.poll(), "keepalive replies are not written to the TAP");
         assertEquals(1, counters.framesToSwitch());
@@ -135,9 +130,9 @@ class SecureLinkTest {
 
     @Test
     void publishesAStatusFileThatSaysConnectedWithRttAndCountsAndRemovesItAtStop(@TempDir Path dir) throws Exception {
-        testSwitch = startSwitch(networkKey, 0);
+        testSwitch = startSwitch(networkKey);
         int port = testSwitch.port();
-        link = connect(port, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
+        link = connect(testSwitch.address(), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
         StatusDirectory directory = new StatusDirectory(dir.resolve("run/vport"));
         Instant started = Instant.now();
         VportStatus.Identity identity = VportStatus.Identity.ofThisProcess("vswa", VportStatus.Mode.SECURE,
@@ -145,7 +140,7 @@ class SecureLinkTest {
         Path file = directory.fileOf("vswa");
         try (StatusPublisher publisher = StatusPublisher.start(directory, identity, link, counters)) {
             awaitConnected();
-            await("confirmed", () -> testSwitch.confirmed.get() == 1);
+            runUntil("confirmed", () -> testSwitch.confirmed.get() == 1);
             byte[] out = frame(PEER_MAC, TAP_MAC, 1000);
             tap.toVport.add(out);
             assertNotNull(testSwitch.frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -163,7 +158,7 @@ class SecureLinkTest {
             assertEquals("127.0.0.1:" + port, status.switchAddress());
             assertEquals(NETWORK, status.network());
             assertEquals("connected", status.state());
-            assertTrue(status.rttMillis() >= 0 && status.rttMillis() < 1_000, "a round trip on loopback: " + status.rttMillis());
+            assertTrue(status.rttMillis() >= 0 && status.rttMillis() < 1_000, "a round trip in memory: " + status.rttMillis());
             assertTrue(status.rttSmoothedMillis() >= 0 && status.rttSmoothedMillis() < 1_000, StatusJson.write(status));
             assertEquals(new VportStatus.Traffic(1, 1000), status.toSwitch());
             assertEquals(new VportStatus.Traffic(1, 60), status.fromSwitch());
@@ -191,12 +186,13 @@ class SecureLinkTest {
         assertEquals(1, log.lines.size(), "publishing logs nothing on the link: " + log.lines);
     }
 
+    /** With the monitor's own ticks, as the vport starts the link; the clock stands still, so no retry comes. */
     @Test
     void aCookieReplyIsOpenedAndTheInitiationSentAgainWithMac2() throws Exception {
-        testSwitch = startSwitch(networkKey, 0);
+        testSwitch = startSwitch(networkKey);
         testSwitch.cookieMode = true;
-        link = connect(testSwitch.port(), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
-        awaitConnected();
+        link = connectScheduled(testSwitch.address(), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(5));
+        await("connected", () -> link.state() == SecureLink.State.CONNECTED);
         assertEquals(1, testSwitch.cookiesSent.get());
         assertEquals(1, counters.cookiesReceived());
         assertEquals(2, testSwitch.initiations.get(), "the first without, the second with the cookie");
@@ -207,10 +203,10 @@ class SecureLinkTest {
     /** Finding 5 of issue 18: a forged response made the vport drop the genuine one and wait for the retry. */
     @Test
     void aForgedResponseBeforeTheGenuineOneIsCountedAndTheGenuineOneConnects() throws Exception {
-        testSwitch = startSwitch(networkKey, 0);
+        testSwitch = startSwitch(networkKey);
         testSwitch.forgeFirst = true;
-        link = connect(testSwitch.port(), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30));
-        awaitConnected();
+        link = connectScheduled(testSwitch.address(), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30));
+        await("connected", () -> link.state() == SecureLink.State.CONNECTED);
         assertEquals(1, counters.handshakesFailed(), "the forgery is counted");
         assertEquals(1, counters.handshakesCompleted());
         assertEquals(1, testSwitch.initiations.get(), "no retry was needed");
@@ -220,9 +216,9 @@ class SecureLinkTest {
 
     @Test
     void aWrongNetworkKeyIsReportedInOneLineAndRetriedWithoutEnding() throws Exception {
-        testSwitch = startSwitch(X25519.generatePrivateKey(random), 0);
-        link = connect(testSwitch.port(), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(300));
-        await("three attempts", () -> testSwitch.initiations.get() >= 3 && counters.handshakesFailed() >= 3);
+        testSwitch = startSwitch(X25519.generatePrivateKey(random));
+        link = connect(testSwitch.address(), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMillis(300));
+        runUntil("three attempts", () -> testSwitch.initiations.get() >= 3 && counters.handshakesFailed() >= 3);
         assertEquals(List.of(SecureLink.HANDSHAKE_FAILED_LINE), log.lines, "one line, however many attempts");
         assertEquals(SecureLink.State.REJECTED, link.state());
         assertEquals(0, counters.handshakesCompleted());
@@ -233,17 +229,16 @@ class SecureLinkTest {
 
     @Test
     void aSwitchThatForgotEverythingIsJoinedAgainByItself() throws Exception {
-        testSwitch = startSwitch(networkKey, 0);
+        testSwitch = startSwitch(networkKey);
         int port = testSwitch.port();
-        link = connect(port, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500));
+        link = connect(testSwitch.address(), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(500));
         awaitConnected();
-        await("confirmed", () -> testSwitch.confirmed.get() == 1);
+        runUntil("confirmed", () -> testSwitch.confirmed.get() == 1);
         Session before = link.currentSession();
 
-        testSwitch.close();
-        testSwitch = startSwitch(networkKey, port); // the same keys, no sessions: a restarted switch
-        await("vport notices the silence", () -> log.count("waiting for handshake response from 127.0.0.1:" + port + " (no answer for 2 s)") == 1);
-        await("and joins again", () -> log.count("connected to 127.0.0.1:" + port + " (network lab)") == 2);
+        testSwitch = startSwitch(networkKey, testSwitch.address()); // the same keys, no sessions: a restarted switch
+        runUntil("vport notices the silence", () -> log.count("waiting for handshake response from 127.0.0.1:" + port + " (no answer for 2 s)") == 1);
+        runUntil("and joins again", () -> log.count("connected to 127.0.0.1:" + port + " (network lab)") == 2);
         assertNotSame(before, link.currentSession());
         assertEquals(3, log.lines.size(), log.lines.toString());
 
@@ -256,15 +251,14 @@ class SecureLinkTest {
 
     @Test
     void anUnansweredKeepaliveStartsANewHandshakeLongBeforeDeadAfter() throws Exception {
-        testSwitch = startSwitch(networkKey, 0);
+        testSwitch = startSwitch(networkKey);
         int port = testSwitch.port();
-        link = connect(port, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMillis(500));
+        link = connect(testSwitch.address(), Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMillis(500));
         awaitConnected();
-        await("confirmed", () -> testSwitch.confirmed.get() == 1);
+        runUntil("confirmed", () -> testSwitch.confirmed.get() == 1);
 
-        testSwitch.close();
-        testSwitch = startSwitch(networkKey, port); // restarted: it drops our keepalives as unknown sessions
-        await("a second handshake within a few seconds", () -> counters.handshakesCompleted() == 2);
+        testSwitch = startSwitch(networkKey, testSwitch.address()); // restarted: it drops our keepalives as unknown sessions
+        runUntil("a second handshake within a few seconds", () -> counters.handshakesCompleted() == 2);
         assertEquals(List.of("connected to 127.0.0.1:" + port + " (network lab)"), log.lines,
                 "recovered without ever waiting for --dead-after");
         byte[] out = frame(PEER_MAC, TAP_MAC, 120);
@@ -275,14 +269,14 @@ class SecureLinkTest {
 
     @Test
     void rekeysAfterTwoMinutesAndStillOpensPacketsInFlightInThePreviousSession() throws Exception {
-        testSwitch = startSwitch(networkKey, 0);
-        link = connect(testSwitch.port(), Duration.ofSeconds(1), Duration.ofSeconds(600), Duration.ofSeconds(5));
+        testSwitch = startSwitch(networkKey);
+        link = connect(testSwitch.address(), Duration.ofSeconds(1), Duration.ofSeconds(600), Duration.ofSeconds(5));
         awaitConnected();
-        await("confirmed", () -> testSwitch.hasConfirmedClient());
+        runUntil("confirmed", () -> testSwitch.hasConfirmedClient());
         Session first = link.currentSession();
 
-        clockOffset.addAndGet(Duration.ofSeconds(WireFormat.REKEY_AFTER_SECONDS + 1).toNanos());
-        await("a new session after REKEY_AFTER_SECONDS", () -> link.currentSession() != first && testSwitch.confirmed.get() == 2);
+        clock.addAndGet(Duration.ofSeconds(WireFormat.REKEY_AFTER_SECONDS + 1).toNanos());
+        runUntil("a new session after REKEY_AFTER_SECONDS", () -> link.currentSession() != first && testSwitch.confirmed.get() == 2);
         assertEquals(2, testSwitch.accepted.get());
         assertEquals(2, counters.handshakesCompleted());
         assertEquals(1, log.lines.size(), "a rekey is not news: " + log.lines);
@@ -296,21 +290,18 @@ class SecureLinkTest {
         assertNotNull(received);
         assertEquals(testSwitch.currentIndex(), received.sessionIndex(), "new frames use the new session");
 
-        clockOffset.addAndGet(Duration.ofSeconds(WireFormat.REJECT_AFTER_SECONDS - WireFormat.REKEY_AFTER_SECONDS).toNanos());
-        await("the old keys expire", () -> {
-            testSwitch.sendFrameOnPrevious(frame(TAP_MAC, PEER_MAC, 80));
-            Thread.sleep(50);
-            return counters.drops(LinkCounters.Drop.UNKNOWN_SESSION) >= 1;
-        });
+        clock.addAndGet(Duration.ofSeconds(WireFormat.REJECT_AFTER_SECONDS - WireFormat.REKEY_AFTER_SECONDS).toNanos());
+        testSwitch.sendFrameOnPrevious(frame(TAP_MAC, PEER_MAC, 80));
+        await("the old keys expire", () -> counters.drops(LinkCounters.Drop.UNKNOWN_SESSION) >= 1);
         assertNull(tap.written.poll(), "nothing from expired keys reaches the TAP");
     }
 
     @Test
     void forgedReplayedUnknownAndMalformedDatagramsAreCountedNotDelivered() throws Exception {
-        testSwitch = startSwitch(networkKey, 0);
-        link = connect(testSwitch.port(), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(5));
+        testSwitch = startSwitch(networkKey);
+        link = connect(testSwitch.address(), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(5));
         awaitConnected();
-        await("confirmed", () -> testSwitch.hasConfirmedClient());
+        runUntil("confirmed", () -> testSwitch.hasConfirmedClient());
         byte[] genuine = frame(TAP_MAC, PEER_MAC, 100);
         testSwitch.sendFrame(genuine);
         assertArrayEquals(genuine, tap.written.poll(WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -334,19 +325,17 @@ class SecureLinkTest {
 
     @Test
     void startsWithAnInitiationAndReportsASilentSwitchOnce() throws Exception {
-        silentSwitch = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        silentSwitch.setSoTimeout((int) WAIT.toMillis());
-        int port = silentSwitch.getLocalPort();
-        link = connect(port, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(300));
-        DatagramPacket first = new DatagramPacket(new byte[1024], 1024);
-        silentSwitch.receive(first);
-        assertEquals(WireFormat.TYPE_INITIATION, WireFormat.typeOf(ByteBuffer.wrap(first.getData()), 0, first.getLength()));
+        InetSocketAddress silent = silentSwitch();
+        link = connect(silent, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(300));
+        MemoryNetwork.Datagram first = silentSwitch.received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(first);
+        assertEquals(WireFormat.TYPE_INITIATION, WireFormat.typeOf(ByteBuffer.wrap(first.bytes()), 0, first.bytes().length));
 
         tap.toVport.add(frame(PEER_MAC, TAP_MAC, 100));
         await("a frame without a session is dropped", () -> counters.drops(LinkCounters.Drop.NO_SESSION) == 1);
-        await("silence reported", () -> log.count("no answer from the switch") == 1);
-        await("silent after --dead-after, six retries later", () -> link.state() == SecureLink.State.SILENT);
-        assertEquals(List.of("no answer from the switch at 127.0.0.1:" + port + " to any handshake: check that the host is up"
+        runUntil("silence reported", () -> log.count("no answer from the switch") == 1);
+        runUntil("silent after --dead-after, six retries later", () -> link.state() == SecureLink.State.SILENT);
+        assertEquals(List.of("no answer from the switch at 127.0.0.1:" + silent.getPort() + " to any handshake: check that the host is up"
                 + " and reachable and that no firewall drops udp to it; a switch that explains no refusals"
                 + " (vswitch.handshakes.explain-refusals=false) is also silent to a token it does not know"), log.lines);
         assertEquals(SecureLink.State.SILENT, link.state());
@@ -361,14 +350,12 @@ class SecureLinkTest {
 
     @Test
     void nothingListeningIsToldApartFromSilenceAndGivingUpEndsWithItsExitCode() throws Exception {
-        int port;
-        try (DatagramSocket closed = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            port = closed.getLocalPort(); // closed again at once: the kernel answers "port unreachable" for it
-        }
+        InetSocketAddress closed = memory.newAddress(); // nothing bound there: "port unreachable" comes back
         giveUpAfter = Duration.ofSeconds(2);
-        link = connect(port, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(300));
+        link = connect(closed, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(300));
+        runUntil("given up", stopSignal::isStopped);
         VportException gaveUp = stopSignal.await();
-        String line = "nothing listens on udp 127.0.0.1:" + port + " (ICMP port unreachable): is the switch running there,"
+        String line = "nothing listens on udp 127.0.0.1:" + closed.getPort() + " (ICMP port unreachable): is the switch running there,"
                 + " and is this its port (vswitch.port, 9999 by default)?";
         assertEquals(List.of(line), log.lines, "said once, however many attempts");
         assertEquals(ExitCode.NO_SWITCH, gaveUp.exitCode());
@@ -377,10 +364,11 @@ class SecureLinkTest {
 
     @Test
     void aRefusalIsToldWithItsReasonAndWhatToDoAndGivingUpEndsWithItsExitCode() throws Exception {
-        testSwitch = startSwitch(networkKey, 0);
+        testSwitch = startSwitch(networkKey);
         testSwitch.refuseWith = HandshakeRefusal.Reason.CLIENT_NOT_ALLOWED;
         giveUpAfter = Duration.ofSeconds(2);
-        link = connect(testSwitch.port(), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(300));
+        link = connect(testSwitch.address(), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(300));
+        runUntil("given up", stopSignal::isStopped);
         VportException gaveUp = stopSignal.await();
         String publicKey = Keys.encode(X25519.publicKey(clientPrivate));
         String line = "the switch at 127.0.0.1:" + testSwitch.port() + " refuses to let this vport in: this machine's key "
@@ -410,14 +398,13 @@ class SecureLinkTest {
 
     @Test
     void aRefusalOfAnotherInitiationIsDroppedNotBelieved() throws Exception {
-        silentSwitch = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        silentSwitch.setSoTimeout((int) WAIT.toMillis());
-        link = connect(silentSwitch.getLocalPort(), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30));
-        DatagramPacket initiation = new DatagramPacket(new byte[1024], 1024);
-        silentSwitch.receive(initiation);
-        byte[] forged = HandshakeRefusal.encode(ByteBuffer.wrap(initiation.getData()).getInt(WireFormat.HEADER_LENGTH) + 1,
+        InetSocketAddress silent = silentSwitch();
+        link = connect(silent, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30));
+        MemoryNetwork.Datagram initiation = silentSwitch.received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(initiation);
+        byte[] forged = HandshakeRefusal.encode(ByteBuffer.wrap(initiation.bytes()).getInt(WireFormat.HEADER_LENGTH) + 1,
                 HandshakeRefusal.Reason.KEY_IN_USE);
-        silentSwitch.send(new DatagramPacket(forged, forged.length, initiation.getSocketAddress()));
+        memory.send(forged, silent, initiation.from());
         await("dropped", () -> counters.drops(LinkCounters.Drop.UNKNOWN_SESSION) == 1);
         assertEquals(SecureLink.State.CONNECTING, link.state());
         assertEquals(List.of(), log.lines);
@@ -425,13 +412,13 @@ class SecureLinkTest {
 
     @Test
     void aTapMtuLargerThanTheSwitchForwardsIsLoweredToFitAndSaidOnce() throws Exception {
-        testSwitch = startSwitch(networkKey, 0);
+        testSwitch = startSwitch(networkKey);
         testSwitch.maxFrame = 1200;
         try (LogCapture dataPathLog = new LogCapture(DataPath.class)) {
-            link = connect(testSwitch.port(), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(5));
+            link = connect(testSwitch.address(), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(5));
             awaitConnected();
-            await("lowered", () -> tap.mtu == 1186);
-            await("more keepalives answered", () -> counters.keepalivesReceived() >= 3);
+            runUntil("lowered", () -> tap.mtu == 1186);
+            runUntil("more keepalives answered", () -> counters.keepalivesReceived() >= 3);
             assertEquals(List.of("the switch forwards frames of at most 1200 bytes, so the TAP's MTU 1406 would lose every"
                     + " longer frame: MTU lowered to 1186 (give --mtu 1186 or less to start with it)"), dataPathLog.lines);
         }
@@ -439,57 +426,55 @@ class SecureLinkTest {
 
     @Test
     void framesIntoASwitchThatLostUsAreNoticedLongBeforeTheKeepaliveInterval() throws Exception {
-        testSwitch = startSwitch(networkKey, 0);
-        int port = testSwitch.port();
-        link = connect(port, Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMillis(500));
+        testSwitch = startSwitch(networkKey);
+        link = connect(testSwitch.address(), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMillis(500));
         awaitConnected();
-        await("confirmed", () -> testSwitch.confirmed.get() == 1);
+        runUntil("confirmed", () -> testSwitch.confirmed.get() == 1);
 
-        testSwitch.close();
-        testSwitch = startSwitch(networkKey, port); // restarted: it drops our frames as unknown sessions, answers nothing
-        long start = System.nanoTime();
+        testSwitch = startSwitch(networkKey, testSwitch.address()); // restarted: it drops our frames as unknown sessions, answers nothing
+        long start = clock.get();
         tap.toVport.add(frame(PEER_MAC, TAP_MAC, 100));
-        await("a probing keepalive goes unanswered, so a new handshake follows", () -> counters.handshakesCompleted() == 2);
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        await("the frame went out", () -> counters.framesToSwitch() == 1); // before the link's time moves on
+        runUntil("a probing keepalive goes unanswered, so a new handshake follows", () -> counters.handshakesCompleted() == 2);
+        Duration took = Duration.ofNanos(clock.get() - start);
         assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took + " with a keepalive interval of 30 s");
         assertEquals(1, testSwitch.initiations.get());
     }
 
     @Test
     void severalSwitchesStartWithTheFirstThatAnswersInTheOrderGiven() throws Exception {
-        silentSwitch = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        TestSwitch second = replica();
-        TestSwitch third = replica();
-        String silent = "127.0.0.1:" + silentSwitch.getLocalPort();
-        link = connect(List.of(HostPort.parse(silent), hostPort(second), hostPort(third)), Duration.ofSeconds(1),
+        HostPort silent = hostPort(silentSwitch());
+        TestSwitch second = startSwitch(networkKey);
+        TestSwitch third = startSwitch(networkKey);
+        link = connect(List.of(silent, hostPort(second.address()), hostPort(third.address())), Duration.ofSeconds(1),
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(400));
         awaitConnected();
-        assertEquals(List.of("switch " + silent + " not answering; trying " + hostPort(second),
-                "connected to " + hostPort(second) + " (network lab)"), log.lines);
+        assertEquals(List.of("switch " + silent + " not answering; trying " + hostPort(second.address()),
+                "connected to " + hostPort(second.address()) + " (network lab)"), log.lines);
         assertEquals(1, second.accepted.get());
         assertEquals(0, third.initiations.get(), "the third is not tried while the second answers");
-        assertEquals(new InetSocketAddress(InetAddress.getLoopbackAddress(), second.port()), link.linkState().remote());
-        assertEquals(hostPort(second), link.linkState().target());
+        assertEquals(second.address(), link.linkState().remote());
+        assertEquals(hostPort(second.address()), link.linkState().target());
     }
 
     @Test
     void aSwitchThatSaysItIsShuttingDownIsLeftForTheNextWhileItStillForwards() throws Exception {
-        TestSwitch first = replica();
-        TestSwitch second = replica();
+        TestSwitch first = startSwitch(networkKey);
+        TestSwitch second = startSwitch(networkKey);
         first.maxFrame = 1518;
-        HostPort firstAddress = hostPort(first);
-        HostPort secondAddress = hostPort(second);
+        HostPort firstAddress = hostPort(first.address());
+        HostPort secondAddress = hostPort(second.address());
         link = connect(List.of(firstAddress, secondAddress), Duration.ofMillis(300), Duration.ofSeconds(30),
                 Duration.ofSeconds(5), Duration.ofMillis(400));
         awaitConnected();
-        await("confirmed by the first", () -> first.confirmed.get() == 1);
+        runUntil("confirmed by the first", () -> first.confirmed.get() == 1);
 
         first.draining = true; // alive and answering: only its keepalive replies say it is going
-        await("moved on to the second", () -> log.count("connected to " + secondAddress) == 1);
+        runUntil("moved on to the second", () -> log.count("connected to " + secondAddress) == 1);
         assertEquals(List.of("connected to " + firstAddress + " (network lab)",
                 "switch " + firstAddress + " is shutting down; trying " + secondAddress,
                 "connected to " + secondAddress + " (network lab)"), log.lines);
-        await("confirmed by the second", () -> second.confirmed.get() == 1);
+        runUntil("confirmed by the second", () -> second.confirmed.get() == 1);
         tap.toVport.add(frame(PEER_MAC, TAP_MAC, 100));
         await("frames go to the second", () -> second.frames.size() == 1);
         assertEquals(0, first.frames.size(), "none to the draining one after the move");
@@ -497,28 +482,28 @@ class SecureLinkTest {
 
     @Test
     void whenTheSwitchInUseDiesTheNextTakesOverAndStatusSaysSo() throws Exception {
-        TestSwitch first = replica();
-        TestSwitch second = replica();
-        TestSwitch third = replica();
-        HostPort firstAddress = hostPort(first);
-        HostPort secondAddress = hostPort(second);
-        link = connect(List.of(firstAddress, secondAddress, hostPort(third)), Duration.ofSeconds(1),
+        TestSwitch first = startSwitch(networkKey);
+        TestSwitch second = startSwitch(networkKey);
+        TestSwitch third = startSwitch(networkKey);
+        HostPort firstAddress = hostPort(first.address());
+        HostPort secondAddress = hostPort(second.address());
+        link = connect(List.of(firstAddress, secondAddress, hostPort(third.address())), Duration.ofSeconds(1),
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(400));
         awaitConnected();
-        await("confirmed by the first", () -> first.confirmed.get() == 1);
+        runUntil("confirmed by the first", () -> first.confirmed.get() == 1);
         VportStatus.Identity identity = VportStatus.Identity.ofThisProcess("vswa", VportStatus.Mode.SECURE, firstAddress,
                 NETWORK, Instant.now());
         assertEquals(firstAddress.toString(), VportStatus.of(identity, link.linkState(), counters, Instant.now()).switchTarget());
 
-        first.close();
-        long died = System.nanoTime();
-        await("moved on to the second", () -> log.count("connected to " + secondAddress) == 1);
-        Duration took = Duration.ofNanos(System.nanoTime() - died);
+        memory.unbind(first.address()); // it died
+        long died = clock.get();
+        runUntil("moved on to the second", () -> log.count("connected to " + secondAddress) == 1);
+        Duration took = Duration.ofNanos(clock.get() - died);
         assertEquals(List.of("connected to " + firstAddress + " (network lab)",
                 "switch " + firstAddress + " not answering; trying " + secondAddress,
                 "connected to " + secondAddress + " (network lab)"), log.lines);
         assertTrue(took.compareTo(Duration.ofSeconds(6)) < 0, "failover took " + took);
-        await("confirmed by the second", () -> second.confirmed.get() == 1);
+        runUntil("confirmed by the second", () -> second.confirmed.get() == 1);
 
         byte[] out = frame(PEER_MAC, TAP_MAC, 300);
         tap.toVport.add(out);
@@ -534,24 +519,24 @@ class SecureLinkTest {
 
     @Test
     void whileMovingOnTheStatusIsNotConnectedAndNamesTheSwitchTried() throws Exception {
-        TestSwitch first = replica();
-        HostPort firstAddress = hostPort(first);
-        silentSwitch = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        HostPort silent = HostPort.parse("127.0.0.1:" + silentSwitch.getLocalPort());
+        TestSwitch first = startSwitch(networkKey);
+        HostPort firstAddress = hostPort(first.address());
+        InetSocketAddress silentAddress = silentSwitch();
+        HostPort silent = hostPort(silentAddress);
         link = connect(List.of(firstAddress, silent), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5),
                 Duration.ofSeconds(3));
         awaitConnected();
         assertTrue(link.linkState().connected());
         assertEquals(firstAddress, link.linkState().target());
 
-        first.close();
-        await("moved on to the silent switch", () -> log.count("switch " + firstAddress + " not answering; trying " + silent) == 1);
+        memory.unbind(first.address()); // it died
+        runUntil("moved on to the silent switch", () -> log.count("switch " + firstAddress + " not answering; trying " + silent) == 1);
         LinkState state = link.linkState();
         assertFalse(state.connected(), "the session in hand is the dead switch's: " + state);
         assertEquals(LinkState.Phase.SILENT, state.phase());
         assertEquals(silent, state.target());
-        assertEquals(silentSwitch.getLocalPort(), state.remote().getPort());
-        await("back to the first, still dead", () -> log.count("switch " + silent + " not answering; none of the 2") == 1);
+        assertEquals(silentAddress.getPort(), state.remote().getPort());
+        runUntil("back to the first, still dead", () -> log.count("switch " + silent + " not answering; none of the 2") == 1);
         assertEquals(firstAddress, link.linkState().target());
         assertFalse(link.linkState().connected(), "back at the switch of the session, which still does not answer");
     }
@@ -559,20 +544,18 @@ class SecureLinkTest {
     @Test
     void withNoSwitchAnsweringOneRoundIsLoggedThenTheyAreTriedInTurnQuietly() throws Exception {
         List<HostPort> silent = new ArrayList<>();
-        List<DatagramSocket> sockets = new ArrayList<>();
+        List<MemoryNetwork.Silent> switches = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            socket.setSoTimeout((int) WAIT.toMillis());
-            replicas.add(socket);
-            sockets.add(socket);
-            silent.add(HostPort.parse("127.0.0.1:" + socket.getLocalPort()));
+            MemoryNetwork.Silent quiet = new MemoryNetwork.Silent();
+            switches.add(quiet);
+            silent.add(hostPort(memory.bind(quiet)));
         }
         link = connect(silent, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(200));
+        runUntil("two rounds", () -> switches.get(2).received.size() >= 2);
         for (int round = 0; round < 2; round++) {
-            for (DatagramSocket socket : sockets) {
-                DatagramPacket initiation = new DatagramPacket(new byte[1024], 1024);
-                socket.receive(initiation);
-                assertEquals(WireFormat.TYPE_INITIATION, WireFormat.typeOf(ByteBuffer.wrap(initiation.getData()), 0, initiation.getLength()),
+            for (MemoryNetwork.Silent quiet : switches) {
+                byte[] initiation = quiet.received.poll().bytes();
+                assertEquals(WireFormat.TYPE_INITIATION, WireFormat.typeOf(ByteBuffer.wrap(initiation), 0, initiation.length),
                         "round " + round + ": each switch in turn gets an initiation");
             }
         }
@@ -589,37 +572,83 @@ class SecureLinkTest {
                 + Mtu.UDP_HEADER + Mtu.IPV6_HEADER);
     }
 
-    private TestSwitch startSwitch(byte[] switchNetworkKey, int port) throws Exception {
-        return new TestSwitch(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), switchPrivate, switchNetworkKey, NETWORK, 120);
+    private TestSwitch startSwitch(byte[] switchNetworkKey) {
+        return startSwitch(switchNetworkKey, memory.newAddress());
     }
 
-    private TestSwitch replica() throws Exception {
-        TestSwitch replica = startSwitch(networkKey, 0);
-        replicas.add(replica);
-        return replica;
+    /** A switch at {@code address}, in place of the one there: with the same keys but no sessions, it is a restarted one. */
+    private TestSwitch startSwitch(byte[] switchNetworkKey, InetSocketAddress address) {
+        return TestSwitch.bind(memory, address, switchPrivate, switchNetworkKey, NETWORK);
     }
 
-    private static HostPort hostPort(TestSwitch testSwitch) throws Exception {
-        return HostPort.parse("127.0.0.1:" + testSwitch.port());
+    /** Binds the test's {@link #silentSwitch} and returns its address. */
+    private InetSocketAddress silentSwitch() {
+        silentSwitch = new MemoryNetwork.Silent();
+        return memory.bind(silentSwitch);
     }
 
-    private SecureLink connect(int port, Duration keepalive, Duration deadAfter, Duration retry) {
-        return connect(List.of(HostPort.parse("127.0.0.1:" + port)), keepalive, deadAfter, retry, Duration.ofSeconds(2));
+    private static HostPort hostPort(InetSocketAddress address) {
+        return HostPort.parse("127.0.0.1:" + address.getPort());
     }
 
+    private SecureLink connect(InetSocketAddress address, Duration keepalive, Duration deadAfter, Duration retry) {
+        return connect(List.of(hostPort(address)), keepalive, deadAfter, retry, Duration.ofSeconds(2));
+    }
+
+    /**
+     * A link whose monitor the test runs: started with the first tick, as {@link SecureLink#start} does at once, and the
+     * switch's answers to it handled.
+     */
     private SecureLink connect(List<HostPort> switches, Duration keepalive, Duration deadAfter, Duration retry, Duration failover) {
-        JoinToken token = new JoinToken(switches.get(0).toString(), X25519.publicKey(switchPrivate), NETWORK, networkKey, null);
-        Endpoints endpoints = Endpoints.resolve(switches);
-        SecureLink.Settings settings = new SecureLink.Settings(endpoints, NETWORK, Mtu.DEFAULT_TAP_MTU, keepalive, deadAfter, retry,
-                failover, giveUpAfter, () -> System.nanoTime() + clockOffset.get());
-        SecureLink started = new SecureLink(tap, SwitchLink.connect(endpoints.current().address(), counters), counters, settings,
-                new Handshaker(token, clientPrivate, random, Clock.systemUTC()), TAP_MAC, null, stopSignal);
+        SecureLink started = newLink(switches, keepalive, deadAfter, retry, failover);
+        started.startForwarding();
+        started.tick();
+        awaitHandled();
+        return started;
+    }
+
+    /** A link started as the vport starts it, with the monitor's scheduled ticks. */
+    private SecureLink connectScheduled(InetSocketAddress address, Duration keepalive, Duration deadAfter, Duration retry) {
+        SecureLink started = newLink(List.of(hostPort(address)), keepalive, deadAfter, retry, Duration.ofSeconds(2));
         started.start();
         return started;
     }
 
+    private SecureLink newLink(List<HostPort> switches, Duration keepalive, Duration deadAfter, Duration retry, Duration failover) {
+        JoinToken token = new JoinToken(switches.get(0).toString(), X25519.publicKey(switchPrivate), NETWORK, networkKey, null);
+        Endpoints endpoints = Endpoints.resolve(switches);
+        SecureLink.Settings settings = new SecureLink.Settings(endpoints, NETWORK, Mtu.DEFAULT_TAP_MTU, keepalive, deadAfter, retry,
+                failover, giveUpAfter, clock::get);
+        connection = memory.connect(endpoints.current().address(), counters);
+        return new SecureLink(tap, connection, counters, settings, new Handshaker(token, clientPrivate, random, Clock.systemUTC()),
+                TAP_MAC, null, stopSignal);
+    }
+
     private void awaitConnected() throws Exception {
-        await("connected", () -> link.state() == SecureLink.State.CONNECTED);
+        runUntil("connected", () -> link.state() == SecureLink.State.CONNECTED);
+    }
+
+    /**
+     * Runs the link's monitor tick by tick, each {@link SecureLink#TICK_MILLIS} later on its clock, until {@code condition}
+     * holds; fails when it does not within {@link #WAIT} of the link's time.
+     */
+    private void runUntil(String what, Callable<Boolean> condition) throws Exception {
+        long deadline = clock.get() + WAIT.toNanos();
+        while (!condition.call()) {
+            assertTrue(clock.get() - deadline < 0, () -> what + " within " + WAIT + " of the link's time; log " + log.lines
+                    + "; " + counters.summary());
+            clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(SecureLink.TICK_MILLIS));
+            link.tick();
+            awaitHandled();
+        }
+    }
+
+    /** Waits until the vport's receiving thread has handled all the switches sent, so the next tick sees its effects. */
+    private void awaitHandled() {
+        if (!connection.handledAll()) {
+            Awaitility.await("the vport handled what the switches sent").atMost(WAIT).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(1)).pollInSameThread().until(connection::handledAll);
+        }
     }
 
     private static byte[] frame(long destination, long source, int length) {

@@ -2,8 +2,6 @@ package dev.vswitch.vport.secure;
 
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
-import dev.vswitch.protocol.keys.JoinToken;
-import dev.vswitch.protocol.keys.KeyFiles;
 import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.NoiseException;
 import dev.vswitch.protocol.noise.X25519;
@@ -13,18 +11,9 @@ import dev.vswitch.protocol.wire.HandshakeResponder;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.Timestamp;
 import dev.vswitch.protocol.wire.WireFormat;
-import java.io.IOException;
+import dev.vswitch.vport.link.MemoryNetwork;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -35,24 +24,30 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The switch's side of the secure protocol for tests, on a real UDP socket: built from the protocol
- * module's {@link HandshakeResponder}, {@link CookieJar} and {@link Session} with the switch's rules (a
- * session is pending until the client's first authentic data message; keepalive requests are answered;
- * initiation timestamps must increase). It forwards frames between its clients like a hub and keeps what
- * it received for the test to look at. Forgetting everything, as a restarted switch does, is closing it and
- * starting a new one on the same port.
+ * The switch's side of the secure protocol for tests: built from the protocol module's {@link HandshakeResponder},
+ * {@link CookieJar} and {@link Session} with the switch's rules (a session is pending until the client's first
+ * authentic data message; keepalive requests are answered; initiation timestamps must increase). It forwards frames
+ * between its clients like a hub and keeps what it received for the test to look at. Forgetting everything, as a
+ * restarted switch does, is a new one at the same address.
  *
- * <p>As a program ({@link #main}) it is the stand-in switch of the namespace integration tests, ending by
- * itself after its lifetime.
+ * <p>It owns no socket: datagrams come in through {@link #receive} and leave through an {@link Out}, so it serves in a
+ * {@link MemoryNetwork} ({@link #bind}) as well as on UDP ({@link UdpTestSwitch}, the namespace integration tests'
+ * stand-in switch).
  */
-public final class TestSwitch implements AutoCloseable {
+public final class TestSwitch implements MemoryNetwork.Receiver {
+
+    /** Where the switch's datagrams go. */
+    @FunctionalInterface
+    public interface Out {
+        void send(byte[] datagram, InetSocketAddress to);
+    }
 
     /** A frame a client sent, and the index (ours) of the session it came in. */
     public record Received(byte[] frame, int sessionIndex) {
     }
 
     private static final class Peer {
-        SocketAddress address;
+        InetSocketAddress address;
         Session pending;
         Session current;
         Session previous;
@@ -86,74 +81,75 @@ public final class TestSwitch implements AutoCloseable {
     private final byte[] networkKey;
     private final String network;
     private final SecureRandom random = new SecureRandom();
-    private final DatagramChannel channel;
-    private final Selector selector;
-    private final Thread thread;
-    private final long deadline;
+    private final InetSocketAddress address;
+    private final Out out;
     private final Map<Integer, Peer> byIndex = new HashMap<>();
     private final Map<String, Peer> byKey = new LinkedHashMap<>();
-    private final ByteBuffer in = ByteBuffer.allocate(65_536);
     private final ByteBuffer plain = ByteBuffer.allocate(65_536);
-    private volatile boolean running = true;
     private byte[] lastSent;
-    private SocketAddress lastSentTo;
+    private InetSocketAddress lastSentTo;
 
     /**
+     * @param address    where it is reached, as its clients name it
      * @param networkKey the key this switch holds for {@code network}: another than the client's token has
      *                   makes every handshake fail at the client
      */
-    public TestSwitch(InetSocketAddress bind, byte[] switchPrivate, byte[] networkKey, String network, long lifetimeSeconds)
-            throws IOException {
+    public TestSwitch(InetSocketAddress address, byte[] switchPrivate, byte[] networkKey, String network, Out out) {
         this.responder = new HandshakeResponder(switchPrivate);
         this.cookies = new CookieJar(X25519.publicKey(switchPrivate), random);
         this.networkKey = networkKey.clone();
         this.network = network;
-        this.deadline = System.nanoTime() + lifetimeSeconds * 1_000_000_000L;
-        this.channel = DatagramChannel.open();
-        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        channel.bind(bind);
-        channel.configureBlocking(false);
-        this.selector = Selector.open();
-        channel.register(selector, SelectionKey.OP_READ);
-        this.thread = new Thread(this::serve, "test-switch");
-        thread.setDaemon(true);
-        thread.start();
+        this.address = address;
+        this.out = out;
     }
 
-    public int port() throws IOException {
-        return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+    /** A switch at {@code address} in {@code memory}, in place of what was there (a restarted switch). */
+    public static TestSwitch bind(MemoryNetwork memory, InetSocketAddress address, byte[] switchPrivate, byte[] networkKey,
+            String network) {
+        TestSwitch bound = new TestSwitch(address, switchPrivate, networkKey, network,
+                (datagram, to) -> memory.send(datagram, address, to));
+        memory.bind(address, bound);
+        return bound;
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public int port() {
+        return address.getPort();
     }
 
     /** Sends {@code frame} to the (first) client in its current session. */
-    public synchronized void sendFrame(byte[] frame) throws IOException {
+    public synchronized void sendFrame(byte[] frame) {
         Peer peer = onlyPeer();
         seal(peer.current, ByteBuffer.wrap(frame), peer.address);
     }
 
     /** Sends {@code frame} in the session before the current one: a packet in flight during a rekey. */
-    public synchronized void sendFrameOnPrevious(byte[] frame) throws IOException {
+    public synchronized void sendFrameOnPrevious(byte[] frame) {
         Peer peer = onlyPeer();
         seal(peer.previous, ByteBuffer.wrap(frame), peer.address);
     }
 
     /** Sends the last data message again, as an attacker replaying it would. */
-    public synchronized void replayLast() throws IOException {
-        channel.send(ByteBuffer.wrap(lastSent), lastSentTo);
+    public synchronized void replayLast() {
+        out.send(lastSent, lastSentTo);
     }
 
     /** Sends a data message for the client whose ciphertext was changed on the way. */
-    public synchronized void sendForged(byte[] frame) throws IOException {
+    public synchronized void sendForged(byte[] frame) {
         Peer peer = onlyPeer();
-        ByteBuffer out = ByteBuffer.allocate(frame.length + WireFormat.DATA_OVERHEAD);
-        peer.current.seal(ByteBuffer.wrap(frame), out);
-        byte[] forged = out.array();
+        ByteBuffer message = ByteBuffer.allocate(frame.length + WireFormat.DATA_OVERHEAD);
+        peer.current.seal(ByteBuffer.wrap(frame), message);
+        byte[] forged = message.array();
         forged[WireFormat.DATA_HEADER_LENGTH + 3] ^= 0x40;
-        channel.send(ByteBuffer.wrap(forged), peer.address);
+        out.send(forged, peer.address);
     }
 
     /** Sends a datagram as it is. */
-    public synchronized void sendRaw(byte[] datagram) throws IOException {
-        channel.send(ByteBuffer.wrap(datagram), onlyPeer().address);
+    public synchronized void sendRaw(byte[] datagram) {
+        out.send(datagram, onlyPeer().address);
     }
 
     /** The current session's index at this switch (what the client's data messages name). */
@@ -165,14 +161,6 @@ public final class TestSwitch implements AutoCloseable {
         return !byKey.isEmpty() && byKey.values().iterator().next().current != null;
     }
 
-    @Override
-    public void close() throws InterruptedException, IOException {
-        running = false;
-        thread.join(5_000);
-        selector.close();
-        channel.close();
-    }
-
     private Peer onlyPeer() {
         if (byKey.isEmpty()) {
             throw new IllegalStateException("no client has completed a handshake");
@@ -180,42 +168,25 @@ public final class TestSwitch implements AutoCloseable {
         return byKey.values().iterator().next();
     }
 
-    private void serve() {
-        try {
-            while (running && System.nanoTime() - deadline < 0) {
-                selector.select(100);
-                selector.selectedKeys().clear();
-                SocketAddress sender;
-                while ((sender = channel.receive(in.clear())) != null) {
-                    in.flip();
-                    synchronized (this) {
-                        handle(sender);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            if (running) {
-                System.err.println("test switch failed: " + e);
-            }
-        }
-    }
-
-    private void handle(SocketAddress sender) throws IOException {
+    /** A datagram from {@code sender}: handled at once, on the caller's thread. */
+    @Override
+    public synchronized void receive(byte[] datagram, InetSocketAddress sender) {
+        ByteBuffer in = ByteBuffer.wrap(datagram);
         switch (WireFormat.typeOf(in, 0, in.remaining())) {
-            case WireFormat.TYPE_INITIATION -> onInitiation(Arrays.copyOf(in.array(), in.remaining()), (InetSocketAddress) sender);
-            case WireFormat.TYPE_DATA -> onData(sender);
+            case WireFormat.TYPE_INITIATION -> onInitiation(datagram, sender);
+            case WireFormat.TYPE_DATA -> onData(in, sender);
             default -> dataDropped.incrementAndGet();
         }
     }
 
-    private void onInitiation(byte[] message, InetSocketAddress sender) throws IOException {
+    private void onInitiation(byte[] message, InetSocketAddress sender) {
         initiations.incrementAndGet();
         if (!responder.mac1Valid(message)) {
             return;
         }
         HandshakeRefusal.Reason refusal = refuseWith;
         if (refusal != null) {
-            channel.send(ByteBuffer.wrap(HandshakeRefusal.encode(HandshakeRefusal.senderIndexOf(message), refusal)), sender);
+            out.send(HandshakeRefusal.encode(HandshakeRefusal.senderIndexOf(message), refusal), sender);
             return;
         }
         long now = System.nanoTime();
@@ -226,7 +197,7 @@ public final class TestSwitch implements AutoCloseable {
         }
         if (cookieMode && !mac2) {
             int senderIndex = ByteBuffer.wrap(message).getInt(WireFormat.HEADER_LENGTH);
-            channel.send(ByteBuffer.wrap(cookies.reply(message, senderIndex, address, sender.getPort(), now)), sender);
+            out.send(cookies.reply(message, senderIndex, address, sender.getPort(), now), sender);
             cookiesSent.incrementAndGet();
             return;
         }
@@ -252,7 +223,7 @@ public final class TestSwitch implements AutoCloseable {
         if (forgeFirst) {
             byte[] otherKey = X25519.generatePrivateKey(random);
             HandshakeResponder.Initiation again = responder.readInitiation(message); // a response uses up its initiation
-            channel.send(ByteBuffer.wrap(responder.respond(again, otherKey, index, now).message()), sender);
+            out.send(responder.respond(again, otherKey, index, now).message(), sender);
         }
         if (peer.pending != null) {
             byIndex.remove(peer.pending.localIndex());
@@ -262,11 +233,11 @@ public final class TestSwitch implements AutoCloseable {
         if (peer.address == null) {
             peer.address = sender;
         }
-        channel.send(ByteBuffer.wrap(response.message()), sender);
+        out.send(response.message(), sender);
         accepted.incrementAndGet();
     }
 
-    private void onData(SocketAddress sender) throws IOException {
+    private void onData(ByteBuffer in, InetSocketAddress sender) {
         int index = Session.receiverIndexOf(in);
         Peer peer = byIndex.get(index);
         Session session = peer == null ? null : sessionOf(peer, index);
@@ -324,45 +295,11 @@ public final class TestSwitch implements AutoCloseable {
         return null;
     }
 
-    private void seal(Session session, ByteBuffer frame, SocketAddress to) throws IOException {
-        ByteBuffer out = ByteBuffer.allocate(frame.remaining() + WireFormat.DATA_OVERHEAD);
-        session.seal(frame, out);
-        lastSent = Arrays.copyOf(out.array(), out.position());
+    private void seal(Session session, ByteBuffer frame, InetSocketAddress to) {
+        ByteBuffer message = ByteBuffer.allocate(frame.remaining() + WireFormat.DATA_OVERHEAD);
+        session.seal(frame, message);
+        lastSent = Arrays.copyOf(message.array(), message.position());
         lastSentTo = to;
-        channel.send(out.flip(), to);
-    }
-
-    /**
-     * Arguments: UDP port, lifetime in seconds, key directory, network name. The switch and network keys are
-     * read from the key directory, or made there on the first start, so that a restarted switch keeps them;
-     * the join token (endpoint 127.0.0.1:PORT) is written to DIR/NETWORK.token.
-     */
-    public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(args[0]);
-        long lifetime = Long.parseLong(args[1]);
-        Path dir = Path.of(args[2]);
-        String network = args[3];
-        SecureRandom random = new SecureRandom();
-        byte[] switchKey = readOrCreate(dir.resolve("switch.key"), random);
-        byte[] networkKey = readOrCreate(dir.resolve(network + ".key"), random);
-        Path token = dir.resolve(network + ".token");
-        if (!Files.exists(token)) {
-            Files.createFile(token, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(token, new JoinToken("127.0.0.1:" + port, X25519.publicKey(switchKey), network, networkKey, null).encode()
-                    + "\n", StandardCharsets.US_ASCII);
-        }
-        try (TestSwitch sw = new TestSwitch(new InetSocketAddress(port), switchKey, networkKey, network, lifetime)) {
-            System.out.println("secure switch listening on " + port);
-            sw.thread.join();
-        }
-    }
-
-    private static byte[] readOrCreate(Path file, SecureRandom random) throws IOException {
-        if (Files.exists(file)) {
-            return KeyFiles.read(file, file.getFileName().toString());
-        }
-        byte[] key = Keys.generate(random);
-        KeyFiles.write(file, key);
-        return key;
+        out.send(lastSent, to);
     }
 }
