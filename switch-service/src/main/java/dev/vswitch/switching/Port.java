@@ -15,10 +15,7 @@ public final class Port<E> {
     private final long attachedNanos;
     private final boolean trunk;
     private long lastSeenNanos;
-    private long framesIn;
-    private long bytesIn;
-    private long framesOut;
-    private long bytesOut;
+    private final Traffic traffic = new Traffic();
     private boolean takesOffload;
     private final TokenBucket broadcastBudget;
     private final TokenBucket multicastBudget;
@@ -71,26 +68,14 @@ public final class Port<E> {
         return lastSeenNanos;
     }
 
-    public long framesIn() {
-        return framesIn;
-    }
-
-    public long bytesIn() {
-        return bytesIn;
-    }
-
-    public long framesOut() {
-        return framesOut;
-    }
-
-    public long bytesOut() {
-        return bytesOut;
+    /** Frames and bytes each way; safe to read from any thread. */
+    public Traffic traffic() {
+        return traffic;
     }
 
     void received(int length, long nowNanos) {
         lastSeenNanos = nowNanos;
-        framesIn++;
-        bytesIn += length;
+        traffic.received(length);
     }
 
     /** Storm control: may this port flood one more frame of this kind now? Always, for a trunk. */
@@ -131,8 +116,7 @@ public final class Port<E> {
     }
 
     public void sent(int length) {
-        framesOut++;
-        bytesOut += length;
+        traffic.sent(length);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.vswitch.switching.DropReason;
 import dev.vswitch.switching.FrameKind;
 import dev.vswitch.switching.Port;
 import dev.vswitch.switching.SwitchCounters;
+import dev.vswitch.switching.Traffic;
 import dev.vswitch.switching.VirtualSwitch;
 
 import java.net.InetSocketAddress;
@@ -78,8 +79,9 @@ final class Views {
                 : endpoint instanceof InetSocketAddress legacy ? AddressText.endpoint(legacy) : String.valueOf(endpoint);
         String clientKey = endpoint instanceof EndpointInfo info ? info.clientKey() : null;
         long sessionAge = endpoint instanceof EndpointInfo info ? info.sessionAgeSeconds(now) : -1;
-        return new PortView(port.id(), port.isTrunk(), address, clientKey, macs, port.framesIn(), port.bytesIn(),
-                port.framesOut(), port.bytesOut(), (now - port.lastSeenNanos()) / SECOND,
+        Traffic traffic = port.traffic();
+        return new PortView(port.id(), port.isTrunk(), address, clientKey, macs, traffic.framesIn(), traffic.bytesIn(),
+                traffic.framesOut(), traffic.bytesOut(), (now - port.lastSeenNanos()) / SECOND,
                 (now - port.attachedNanos()) / SECOND, sessionAge);
     }
 
@@ -88,8 +90,8 @@ final class Views {
         for (TrunkLink link : mesh.links()) {
             long silent = link.silentNanos(now);
             views.add(new PeerView(link.address(), link.state().label(), link.isDiscovered(),
-                    silent < 0 ? -1 : silent / SECOND, link.sessionAgeSeconds(now), link.framesIn(), link.bytesIn(),
-                    link.framesOut(), link.bytesOut()));
+                    silent < 0 ? -1 : silent / SECOND, link.sessionAgeSeconds(now), link.traffic().framesIn(),
+                    link.traffic().bytesIn(), link.traffic().framesOut(), link.traffic().bytesOut()));
         }
         return views;
     }

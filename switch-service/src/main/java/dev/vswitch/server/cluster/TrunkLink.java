@@ -7,6 +7,7 @@ import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.server.session.PortEndpoint;
 import dev.vswitch.server.session.SessionSlots;
 import dev.vswitch.switching.Port;
+import dev.vswitch.switching.Traffic;
 import dev.vswitch.protocol.text.AddressText;
 import java.net.InetSocketAddress;
 
@@ -50,10 +51,7 @@ public final class TrunkLink implements PortEndpoint {
     private Instant lastSentTimestamp = Instant.EPOCH;
     private byte[] cookie;
     private long cookieNanos;
-    private volatile long framesIn;
-    private volatile long bytesIn;
-    private volatile long framesOut;
-    private volatile long bytesOut;
+    private final Traffic traffic = new Traffic();
 
     TrunkLink(InetSocketAddress address, HandshakeInitiator initiator, long lastInitiationNanos) {
         this.address = address;
@@ -92,14 +90,12 @@ public final class TrunkLink implements PortEndpoint {
 
     /** Counts a frame that came in over this trunk. */
     public void receivedFrame(int length) {
-        framesIn++; // only the event loop writes: volatile suffices for the readers
-        bytesIn += length;
+        traffic.received(length);
     }
 
     /** Counts a frame sent over this trunk. */
     public void sentFrame(int length, long nowNanos) {
-        framesOut++;
-        bytesOut += length;
+        traffic.sent(length);
         lastSentNanos = nowNanos;
     }
 
@@ -117,20 +113,9 @@ public final class TrunkLink implements PortEndpoint {
         return heard ? nowNanos - lastReceivedNanos : -1;
     }
 
-    public long framesIn() {
-        return framesIn;
-    }
-
-    public long bytesIn() {
-        return bytesIn;
-    }
-
-    public long framesOut() {
-        return framesOut;
-    }
-
-    public long bytesOut() {
-        return bytesOut;
+    /** Frames and bytes each way over this trunk; safe to read from any thread. */
+    public Traffic traffic() {
+        return traffic;
     }
 
     @Override
@@ -154,11 +139,6 @@ public final class TrunkLink implements PortEndpoint {
         return null;
     }
 
-    @Override
-    public long sessionAgeSeconds(long nowNanos) {
-        Session session = sessions.current();
-        return session == null ? -1 : (nowNanos - session.createdNanos()) / 1_000_000_000L;
-    }
 
     @Override
     public String toString() {

@@ -60,9 +60,9 @@ public class PortSeries {
                 String name = endpointLabels ? label.apply(port.endpoint()) : Integer.toString(port.id());
                 Tags tags = Tags.of("network", network, "port", name);
                 meters.put(port, List.of(
-                        FunctionCounter.builder("vswitch.port.received", port, Port::bytesIn).baseUnit("bytes")
+                        FunctionCounter.builder("vswitch.port.received", port, p -> p.traffic().bytesIn()).baseUnit("bytes")
                                 .description("Bytes of frames received from one port").tags(tags).register(registry),
-                        FunctionCounter.builder("vswitch.port.sent", port, Port::bytesOut).baseUnit("bytes")
+                        FunctionCounter.builder("vswitch.port.sent", port, p -> p.traffic().bytesOut()).baseUnit("bytes")
                                 .description("Bytes of frames sent to one port").tags(tags).register(registry)));
             }
 

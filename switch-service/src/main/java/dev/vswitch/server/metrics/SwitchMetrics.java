@@ -150,13 +150,13 @@ public class SwitchMetrics implements PortTimings {
                 Tags tags = Tags.of("peer", endpointLabels ? link.address() : Integer.toString(number(link)));
                 perLink.put(link, List.of(
                         counter("vswitch.cluster.peer.frames.received", "Frames received over the trunk from a replica",
-                                link, TrunkLink::framesIn, tags),
+                                link, l -> l.traffic().framesIn(), tags),
                         counter("vswitch.cluster.peer.frames.sent", "Frames sent over the trunk to a replica",
-                                link, TrunkLink::framesOut, tags),
+                                link, l -> l.traffic().framesOut(), tags),
                         bytes("vswitch.cluster.peer.received", "Bytes of frames received over the trunk from a replica",
-                                link, TrunkLink::bytesIn, tags),
+                                link, l -> l.traffic().bytesIn(), tags),
                         bytes("vswitch.cluster.peer.sent", "Bytes of frames sent over the trunk to a replica",
-                                link, TrunkLink::bytesOut, tags)));
+                                link, l -> l.traffic().bytesOut(), tags)));
             }
 
             private synchronized int number(TrunkLink link) {

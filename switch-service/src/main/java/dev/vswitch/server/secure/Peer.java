@@ -3,7 +3,6 @@ package dev.vswitch.server.secure;
 import dev.vswitch.server.session.PortEndpoint;
 import dev.vswitch.server.session.SessionSlots;
 
-import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.text.AddressText;
 import java.net.InetSocketAddress;
 
@@ -56,11 +55,6 @@ final class Peer implements PortEndpoint {
         return address == null ? "" : AddressText.endpoint(address);
     }
 
-    @Override
-    public long sessionAgeSeconds(long nowNanos) {
-        Session session = sessions.current();
-        return session == null ? -1 : (nowNanos - session.createdNanos()) / 1_000_000_000L;
-    }
 
     @Override
     public String toString() {
