@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -134,13 +135,11 @@ class LegacyAmplificationTest {
                 sockets.add(newcomer);
                 newcomer.send(newcomer.frameTo(MacAddress.BROADCAST, 60));
             }
-            long attached = 0;
-            long refused = 0;
-            for (long deadline = System.nanoTime() + 5_000_000_000L; attached + refused < newcomers
-                    && System.nanoTime() < deadline; ) {
-                attached = legacy(network -> network.ports().size()) - portsBefore;
-                refused = legacy(network -> network.counters().drops(DropReason.NEW_PORT_RATE)) - refusedBefore;
-            }
+            await("every newcomer attached or refused").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> legacy(network -> network.ports().size() - portsBefore
+                            + network.counters().drops(DropReason.NEW_PORT_RATE) - refusedBefore) >= newcomers);
+            long attached = legacy(network -> network.ports().size()) - portsBefore;
+            long refused = legacy(network -> network.counters().drops(DropReason.NEW_PORT_RATE)) - refusedBefore;
             long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds() + 1;
             assertEquals(newcomers, attached + refused, "every newcomer got a port or was refused one");
             assertTrue(attached <= NEW_PORT_BURST + seconds, attached + " new ports in under " + seconds + " s");

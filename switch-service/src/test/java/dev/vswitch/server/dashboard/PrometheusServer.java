@@ -1,5 +1,8 @@
 package dev.vswitch.server.dashboard;
 
+import static org.awaitility.Awaitility.await;
+
+import org.awaitility.core.ConditionTimeoutException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -93,27 +97,26 @@ final class PrometheusServer implements AutoCloseable {
      * Polls {@code expr} every 250 ms until {@code done} holds for its response, for at most {@code timeout};
      * fails naming {@code what} it waited for, with the last answer and Prometheus's log.
      */
-    JsonNode awaitQuery(String what, String expr, Predicate<JsonNode> done, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no answer";
-        while (true) {
-            if (!process.isAlive()) {
-                throw new AssertionError("Prometheus exited (" + process.exitValue() + ") while waiting for " + what + ":\n" + log());
-            }
-            try {
-                JsonNode response = query(expr);
-                if (done.test(response)) {
-                    return response;
+    JsonNode awaitQuery(String what, String expr, Predicate<JsonNode> done, Duration timeout) {
+        AtomicReference<String> last = new AtomicReference<>("no answer");
+        try {
+            return await(what).atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("Prometheus exited (" + process.exitValue() + ") while waiting for " + what
+                            + ":\n" + log());
                 }
-                last = response.toString();
-            } catch (IOException e) {
-                last = e.toString(); // not listening yet
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + timeout.toSeconds() + " s for " + what + " (" + expr + "); last answer: "
-                        + last + "\nPrometheus log:\n" + log());
-            }
-            Thread.sleep(250);
+                try {
+                    JsonNode response = query(expr);
+                    last.set(response.toString());
+                    return response;
+                } catch (IOException e) {
+                    last.set(e.toString()); // not listening yet
+                    return null;
+                }
+            }, response -> response != null && done.test(response));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("waited " + timeout.toSeconds() + " s for " + what + " (" + expr + "); last answer: "
+                    + last.get() + "\nPrometheus log:\n" + log());
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.vswitch.server.metrics;
 
+import static org.awaitility.Awaitility.await;
+
+import org.awaitility.core.ConditionTimeoutException;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.io.IOException;
@@ -43,18 +46,17 @@ abstract class ReplicaMetricsLabels implements QuarkusTestProfile {
     }
 
     /** /q/metrics once it has a per-replica series. */
-    static String scrapeWithPeerSeries() throws InterruptedException {
+    static String scrapeWithPeerSeries() {
         return scrapeUntil(metrics -> metrics.contains("vswitch_cluster_peer_frames_sent_total{"), Duration.ofSeconds(10));
     }
 
-    private static String scrapeUntil(Predicate<String> ready, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String metrics = MetricsTest.scrape();
-        while (!ready.test(metrics) && System.nanoTime() < deadline) {
-            Thread.sleep(100); // the mesh adds its links on the event loop after start-up
-            metrics = MetricsTest.scrape();
+    /** The metrics once {@code ready} holds (the mesh adds its links on the event loop after start-up), else the last. */
+    private static String scrapeUntil(Predicate<String> ready, Duration timeout) {
+        try {
+            return await("metrics").atMost(timeout).pollDelay(Duration.ZERO).until(MetricsTest::scrape, ready);
+        } catch (ConditionTimeoutException e) {
+            return MetricsTest.scrape(); // the caller's assertions say what is missing
         }
-        return metrics;
     }
 
     public static final class WithEndpointLabels extends ReplicaMetricsLabels {

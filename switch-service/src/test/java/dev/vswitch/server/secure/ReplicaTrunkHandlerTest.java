@@ -32,6 +32,25 @@ class ReplicaTrunkHandlerTest {
     }
 
     @Test
+    void aReplicaThatFindsItselfInThePeerListStopsDialingIt() {
+        InProcessSwitch alone = InProcessSwitch.replicaOf(InProcessSwitch.keyProperties(), "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I=");
+        InetSocketAddress itself = new InetSocketAddress("198.18.0.100", 9999);
+        alone.discovered(itself);
+        ClusterCounters counters = alone.handler.mesh().counters();
+        for (int second = 0; second < 3 && counters.handshakes(TrunkHandshake.SELF) == 0; second++) {
+            alone.advance(Duration.ofSeconds(1));
+            alone.port.takeSentTo(itself).forEach(datagram -> alone.receive(datagram, itself)); // as the kernel delivers it
+        }
+        assertEquals(LinkState.SELF, ReplicaPair.onlyLink(alone).state());
+        long initiated = counters.handshakes(TrunkHandshake.INITIATED);
+
+        alone.advance(Duration.ofSeconds(30));
+
+        assertEquals(initiated, counters.handshakes(TrunkHandshake.INITIATED), "itself is not dialed again");
+        assertEquals(List.of(), alone.port.takeSentTo(itself));
+    }
+
+    @Test
     void aCapturedTrunkInitiationIsRefusedFromAnyAddress() {
         byte[] initiation = firstInitiation(ReplicaPair.SECOND_ADDRESS);
         ClusterCounters counters = replicas.second.handler.mesh().counters();

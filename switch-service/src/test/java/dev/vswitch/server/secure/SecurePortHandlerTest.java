@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vswitch.protocol.noise.X25519;
+import dev.vswitch.protocol.testing.TestFrames;
 import dev.vswitch.protocol.wire.HandshakeInitiator;
 import dev.vswitch.protocol.wire.HandshakeRefusal;
 import dev.vswitch.protocol.wire.HandshakeRefusal.Reason;
 import dev.vswitch.protocol.wire.WireFormat;
+import dev.vswitch.switching.DropReason;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -160,6 +162,34 @@ class SecurePortHandlerTest {
         byte[] answer = first.handshake();
         assertEquals(Reason.KEY_IN_USE, HandshakeRefusal.reasonOf(answer));
         assertEquals(1, counters.handshakes(HandshakeResult.KEY_IN_USE));
+    }
+
+    /** Finding 3 of issue 18 through the secure port: a member sending every 20 ms never takes a keeping-alive vport's MAC. */
+    @Test
+    void aMemberCannotTakeTheMacOfAVportThatKeepsAlive() {
+        InProcessVport alice = new InProcessVport(server, "lab", 0x02_00_00_00_09_01L, ALICE_HOME).join();
+        InProcessVport bob = new InProcessVport(server, "lab", 0x02_00_00_00_09_02L, BOB).join();
+        InProcessVport mallory = new InProcessVport(server, "lab", 0x02_00_00_00_09_03L, MALLORY).join();
+        long keepaliveEvery = Duration.ofMillis(5050).toNanos(); // the vport's 5 s, and a timer is never early
+        long lastKeepalive = server.now();
+        int delivered = 0;
+        for (int tick = 1; tick <= 1500; tick++) { // 30 s in steps of 20 ms
+            server.advance(Duration.ofMillis(20));
+            mallory.send(TestFrames.frame(bob.mac, alice.mac, 0x0800, 60)); // alice's MAC as its source
+            if (server.now() - lastKeepalive >= keepaliveEvery) {
+                alice.send(TestFrames.keepaliveRequest(alice.mac, false));
+                alice.onlyAnswer();
+                lastKeepalive = server.now();
+            }
+            if (tick % 50 == 0) {
+                bob.send(bob.frameTo(alice.mac, 100));
+                delivered += alice.receivedFrames().size();
+                assertEquals(List.of(), mallory.receivedFrames(), "nothing for alice reaches the thief");
+            }
+        }
+        assertEquals(30, delivered, "every frame for alice reached alice");
+        assertEquals(List.of(), bob.receivedFrames(), "none of the thief's frames got through");
+        assertEquals(1500, server.handler.lan("lab").counters().drops(DropReason.MAC_MOVE_REFUSED));
     }
 
     @Test
