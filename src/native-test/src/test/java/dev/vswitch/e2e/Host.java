@@ -1,11 +1,15 @@
 package dev.vswitch.e2e;
 
+import static org.awaitility.Awaitility.await;
+
+import org.awaitility.core.ConditionTimeoutException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -90,6 +94,19 @@ record Host(int index, Netns ns) {
         return tapStatistics().path("rx").path("packets").asLong();
     }
 
+    /**
+     * Waits until frames stop arriving at this host's TAP (its receive counter stays put for 200 ms), so that what a
+     * test sent through the switch has all landed before it is counted.
+     */
+    void awaitQuietTap() {
+        AtomicLong last = new AtomicLong(-1);
+        await(this + "'s " + tap() + " to stop receiving").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    long now = tapRxPackets();
+                    return last.getAndSet(now) == now;
+                });
+    }
+
     /** The MAC address of this host's TAP. */
     String tapMac() {
         return json(ns.check("ip", "-j", "link", "show", "dev", tap())).path(0).path("address").asText();
@@ -117,9 +134,9 @@ record Host(int index, Netns ns) {
      */
     String awaitLinkLocalAddress(Duration timeout) {
         try {
-            return Poll.until(timeout, this + "'s " + tap() + " to get a link-local IPv6 address past DAD",
-                    this::linkLocalAddress);
-        } catch (AssertionError e) {
+            return await(this + "'s " + tap() + " to get a link-local IPv6 address past DAD").atMost(timeout)
+                    .until(this::linkLocalAddress, Optional::isPresent).get();
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError(e.getMessage() + "; " + ns.run(Netns.COMMAND_TIMEOUT, "ip", "-6", "address"), e);
         }
     }

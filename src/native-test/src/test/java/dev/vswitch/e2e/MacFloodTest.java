@@ -48,7 +48,7 @@ class MacFloodTest {
         Command.Result underFlood = h1.ping(h2.overlayIp(), PINGS_UNDER_FLOOD);
         boolean floodOutlastedPing = flood.isAlive();
         int sent = RawFrames.awaitSent(flood, Duration.ofSeconds(2L * FLOOD_SECONDS + 20));
-        Thread.sleep(1000); // what is still in flight arrives
+        h1.awaitQuietTap();
         long offered = flooder.tapTxPackets() - flooderBefore;
         long received = h1.tapRxPackets() - h1Before;
         int replies = Host.repliesOf(underFlood);

@@ -1,5 +1,7 @@
 package dev.vswitch.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -66,14 +68,14 @@ final class Proc {
     /** Waits until the log has a line containing all {@code fragments}; fails if the process dies or time runs out. */
     String awaitLine(Duration timeout, String... fragments) {
         String what = this + " to log a line containing " + Arrays.toString(fragments);
-        return Poll.until(timeout, what, () -> {
+        return await(what).atMost(timeout).until(() -> {
             boolean alive = process.isAlive();
             Optional<String> line = findLine(fragments);
             if (line.isEmpty() && !alive) {
                 throw new AssertionError("waited for " + what + ", but it exited with " + process.exitValue());
             }
             return line;
-        });
+        }, Optional::isPresent).get();
     }
 
     /** Waits for the process to end by itself and returns its exit code; fails after {@code timeout}. */

@@ -1,5 +1,7 @@
 package dev.vswitch.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,7 +82,7 @@ class ReplicasTest {
             Map<Host, Long> before = rxPackets(net);
             long sentBefore = sender.tapTxPackets();
             sender.broadcastPing(BROADCASTS);
-            Thread.sleep(500); // what is still in flight arrives
+            net.hosts().forEach(Host::awaitQuietTap);
             long sent = sender.tapTxPackets() - sentBefore;
             Map<Host, Long> received = new LinkedHashMap<>();
             rxPackets(net).forEach((host, rx) -> received.put(host, rx - before.get(host)));
@@ -124,8 +126,8 @@ class ReplicasTest {
         double killedAt = System.currentTimeMillis() / 1e3;
         net.replica(1).kill();
         String moved = v1.awaitLine(FAILOVER_WAIT, "switch " + endpoint(h1, 1) + " not answering; trying " + endpoint(h1, 2));
-        double resumedAt = Poll.until(FAILOVER_WAIT, "h1's ping to h2 to be answered again",
-                () -> firstReplyAfter(pinger.log(), killedAt + 0.5));
+        double resumedAt = await("h1's ping to h2 to be answered again").atMost(FAILOVER_WAIT)
+                .until(() -> firstReplyAfter(pinger.log(), killedAt + 0.5), Optional::isPresent).get();
         pinger.stop();
         double failover = resumedAt - killedAt;
         System.out.printf("replicas: ping h1 -> h2 answered again %.1f s after replica 1 was killed (vport: %s)%n", failover,
@@ -240,15 +242,16 @@ class ReplicasTest {
     }
 
     private static void awaitStatus(Topology net, Host host, String expected) {
-        Poll.until(STATUS_TIMEOUT, "'vport status' to say '" + expected + "'",
-                () -> Optional.of(net.vportStatus(host)).filter(status -> status.output().contains(expected)));
+        await("'vport status' to say '" + expected + "'").atMost(STATUS_TIMEOUT)
+                .until(() -> net.vportStatus(host).output(), output -> output.contains(expected));
     }
 
     /** Waits until every replica has its trunks to all the others up, as its API tells. */
     private static void awaitFullMesh(Topology net) {
         for (int replica = 1; replica <= REPLICAS; replica++) {
             int self = replica;
-            Poll.until(MESH_TIMEOUT, "replica " + replica + " to have trunks up to every other replica", () -> {
+            await("replica " + replica + " to have trunks up to every other replica").atMost(MESH_TIMEOUT)
+                .until(() -> {
                 Map<String, String> states = peerStates(net, self);
                 for (int other = 1; other <= REPLICAS; other++) {
                     if (other != self && !"up".equals(states.get("127.0.0.1:" + SwitchSetup.port(other)))) {
@@ -256,7 +259,7 @@ class ReplicasTest {
                     }
                 }
                 return Optional.of(states);
-            });
+            }, Optional::isPresent).get();
         }
     }
 

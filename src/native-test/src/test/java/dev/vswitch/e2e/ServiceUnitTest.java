@@ -1,5 +1,7 @@
 package dev.vswitch.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -116,8 +117,8 @@ class ServiceUnitTest {
 
         // The unit's state and runtime folders took the key and the status file, and the process is the user's.
         Path statusFile = folders.runtime().resolve(h1.tap() + ".json");
-        JsonNode status = JSON.readTree(Poll.until(TIMEOUT, "the status file " + statusFile,
-                () -> Files.isRegularFile(statusFile) ? Optional.of(statusFile.toFile()) : Optional.empty()));
+        await("the status file " + statusFile).atMost(TIMEOUT).until(() -> Files.isRegularFile(statusFile));
+        JsonNode status = JSON.readTree(statusFile.toFile());
         assertEquals(folders.uid(), Files.getAttribute(statusFile, "unix:uid"));
         Path key = folders.state().resolve("private.key");
         assertEquals(folders.uid(), Files.getAttribute(key, "unix:uid"));

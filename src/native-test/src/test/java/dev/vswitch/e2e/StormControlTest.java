@@ -55,7 +55,7 @@ class StormControlTest {
         Proc storm = RawFrames.start(net, stormer, RawFrames.STORM, STORM_FRAMES, STORM_SECONDS, 0);
         int sent = RawFrames.awaitSent(storm, Duration.ofSeconds(2L * STORM_SECONDS + 20));
         int replies = Host.repliesOf(underStorm.get(PINGS + 10, TimeUnit.SECONDS));
-        Thread.sleep(1000); // what is still in flight arrives
+        h1.awaitQuietTap();
         long received = h1.tapRxPackets() - h1Before;
         double window = (System.nanoTime() - start) / 1e9;
         long offered = stormer.tapTxPackets() - stormerBefore;

@@ -1,10 +1,11 @@
 package dev.vswitch.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,8 +42,8 @@ class SwitchRestartTest {
         long restart = System.nanoTime();
         net.restartSwitch();
         Duration startUp = since(restart);
-        Poll.until(RECOVERY_WAIT, "h1 to get a ping reply from h2 through the restarted switch",
-                () -> Optional.of(h1.ping(h2.overlayIp(), 1, 1)).filter(Command.Result::succeeded));
+        await("h1 to get a ping reply from h2 through the restarted switch").atMost(RECOVERY_WAIT)
+                .until(() -> h1.ping(h2.overlayIp(), 1, 1).succeeded());
         Duration recovery = since(restart);
         h2.ping(h1.overlayIp(), 3).orFail();
 

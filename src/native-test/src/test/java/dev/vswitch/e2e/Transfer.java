@@ -1,5 +1,7 @@
 package dev.vswitch.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -13,7 +15,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Optional;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,8 +69,8 @@ final class Transfer {
         String seconds = String.valueOf(timeout.toSeconds());
         Proc receiving = net.startVportProgram(receiver, "receive", "transfer", "receive",
                 receiver.overlayIp(), String.valueOf(PORT), received.toString(), "--timeout", seconds);
-        Poll.until(Topology.READY_TIMEOUT, receiving + " to listen on tcp port " + PORT,
-                () -> receiver.listensOnTcp(PORT) ? Optional.of(true) : Optional.empty());
+        await(receiving + " to listen on tcp port " + PORT).atMost(Topology.READY_TIMEOUT)
+                .until(() -> receiver.listensOnTcp(PORT));
         long start = System.nanoTime();
         Proc sending = net.startVportProgram(sender, "send", "transfer", "send",
                 receiver.overlayIp(), String.valueOf(PORT), file.toString(), "--timeout", seconds);
