@@ -1,11 +1,10 @@
 package dev.vswitch.protocol;
 
-import dev.vswitch.protocol.wire.WireFormat;
-
 /**
  * MTU arithmetic. A frame crosses the internet inside IP and UDP headers, so the TAP device's MTU must
  * leave room for them on the path or every full-size packet is fragmented (or lost where fragments are
- * dropped). We assume the larger IPv6 header so the default works on either address family.
+ * dropped). We assume the larger IPv6 header so the default works on either address family. The secure protocol's
+ * default is {@code WireFormat.DEFAULT_TAP_MTU}: the formats build on this arithmetic, not the other way round.
  */
 public final class Mtu {
 
@@ -16,8 +15,6 @@ public final class Mtu {
     public static final int DEFAULT_PATH_MTU = 1500;
     /** The plain (seed) format adds nothing beyond the Ethernet header that the TAP MTU excludes. */
     public static final int PLAIN_OVERHEAD = 0;
-    /** 1500 - 40 - 8 - 14 - 32 = 1406: a full-size frame in a secure data message fits one 1500-byte packet. */
-    public static final int DEFAULT_TAP_MTU = tapMtu(DEFAULT_PATH_MTU, WireFormat.DATA_OVERHEAD);
     /** 1500 - 40 - 8 - 14 = 1438: the same for the plain format of the legacy port. */
     public static final int LEGACY_TAP_MTU = tapMtu(DEFAULT_PATH_MTU, PLAIN_OVERHEAD);
     public static final int MIN_TAP_MTU = 576;

@@ -79,9 +79,9 @@ class KeepaliveTest {
 
     @Test
     void defaultTapMtusFitAFullFrameIntoA1500BytePacket() {
-        int secureFrame = Mtu.frameLength(Mtu.DEFAULT_TAP_MTU) + WireFormat.DATA_OVERHEAD;
+        int secureFrame = Mtu.frameLength(WireFormat.DEFAULT_TAP_MTU) + WireFormat.DATA_OVERHEAD;
         assertEquals(Mtu.DEFAULT_PATH_MTU, secureFrame + Mtu.UDP_HEADER + Mtu.IPV6_HEADER);
-        assertEquals(1406, Mtu.DEFAULT_TAP_MTU);
+        assertEquals(1406, WireFormat.DEFAULT_TAP_MTU);
         assertEquals(Mtu.DEFAULT_PATH_MTU, Mtu.frameLength(Mtu.LEGACY_TAP_MTU) + Mtu.UDP_HEADER + Mtu.IPV6_HEADER);
         assertEquals(1438, Mtu.LEGACY_TAP_MTU);
     }

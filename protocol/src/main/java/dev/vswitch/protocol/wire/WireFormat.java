@@ -57,6 +57,8 @@ public final class WireFormat {
 
     /** The largest plaintext a data message can carry: the whole message fits the largest UDP payload over IPv4. */
     public static final int MAX_PLAINTEXT = Mtu.MAX_DATAGRAM - DATA_OVERHEAD;
+    /** 1500 - 40 - 8 - 14 - 32 = 1406: a full-size frame in a secure data message fits one 1500-byte packet. */
+    public static final int DEFAULT_TAP_MTU = Mtu.tapMtu(Mtu.DEFAULT_PATH_MTU, DATA_OVERHEAD);
 
     /** Sessions: the timers of WireGuard's protocol, for the same reasons. */
     public static final long REKEY_AFTER_MESSAGES = 1L << 60;

@@ -89,7 +89,7 @@ public final class GarbageSender {
             datagrams.add(forged(random, WireFormat.TYPE_RESPONSE, WireFormat.RESPONSE_LENGTH, WireFormat.VERSION));
             datagrams.add(forged(random, WireFormat.TYPE_COOKIE_REPLY, WireFormat.COOKIE_REPLY_LENGTH,
                     WireFormat.VERSION));
-            int frame = MIN_FRAME_LENGTH + random.nextInt(Mtu.DEFAULT_TAP_MTU);
+            int frame = MIN_FRAME_LENGTH + random.nextInt(WireFormat.DEFAULT_TAP_MTU);
             datagrams.add(forged(random, WireFormat.TYPE_DATA, WireFormat.DATA_OVERHEAD + frame, WireFormat.VERSION));
             datagrams.add(forged(random, WireFormat.TYPE_INITIATION, WireFormat.INITIATION_LENGTH,
                     (byte) (WireFormat.VERSION + 1)));

@@ -1,6 +1,7 @@
 package dev.vswitch.vport.cli;
 
 import dev.vswitch.protocol.Mtu;
+import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
 import dev.vswitch.vport.status.StatusDirectory;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
  */
 public class ConnectOptions {
 
-    /** {@link Mtu#DEFAULT_TAP_MTU} and {@link Mtu#LEGACY_TAP_MTU} for --help, which needs constants (a test keeps them equal). */
+    /** {@link WireFormat#DEFAULT_TAP_MTU} and {@link Mtu#LEGACY_TAP_MTU} for --help, which needs constants (a test keeps them equal). */
     static final String SECURE_MTU_TEXT = "1406";
     static final String LEGACY_MTU_TEXT = "1438";
 
@@ -69,7 +70,7 @@ public class ConnectOptions {
             throw new VportException(ExitCode.BAD_VALUE, "--dead-after (" + deadAfterSeconds
                     + " s) must be longer than --keepalive (" + keepaliveSeconds + " s), or a live switch looks dead");
         }
-        int tapMtu = mtu != null ? mtu : secure != null ? Mtu.DEFAULT_TAP_MTU : Mtu.LEGACY_TAP_MTU;
+        int tapMtu = mtu != null ? mtu : secure != null ? WireFormat.DEFAULT_TAP_MTU : Mtu.LEGACY_TAP_MTU;
         return new ConnectSettings(targets, tapName, ip, tapMtu, mac, verbose,
                 Duration.ofSeconds(keepaliveSeconds), Duration.ofSeconds(deadAfterSeconds),
                 giveUpAfterSeconds == null ? Duration.ZERO : Duration.ofSeconds(giveUpAfterSeconds), offload, secure, statusDir);

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vswitch.protocol.Mtu;
+import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.protocol.keys.KeyFiles;
 import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.X25519;
@@ -56,7 +57,7 @@ class CommandLineTest {
     void connectHelpShowsDefaultsAndExitCodes(LaunchResult result) {
         String help = result.getOutput();
         assertTrue(help.contains("Default: tapyuan"), help);
-        assertTrue(oneLine(help).contains("Default: " + Mtu.DEFAULT_TAP_MTU + " in the secure protocol, " + Mtu.LEGACY_TAP_MTU + " with --legacy"), help);
+        assertTrue(oneLine(help).contains("Default: " + WireFormat.DEFAULT_TAP_MTU + " in the secure protocol, " + Mtu.LEGACY_TAP_MTU + " with --legacy"), help);
         assertTrue(help.contains("Default: 5"), help);
         assertTrue(help.contains("Default: 15"), help);
         assertTrue(help.contains("setpriv --ambient-caps=+net_admin"), help);
@@ -102,7 +103,7 @@ class CommandLineTest {
 
     @Test
     void theHelpTextsMtuDefaultsAreTheProtocolModulesOnes() {
-        assertEquals(Integer.toString(Mtu.DEFAULT_TAP_MTU), ConnectOptions.SECURE_MTU_TEXT);
+        assertEquals(Integer.toString(WireFormat.DEFAULT_TAP_MTU), ConnectOptions.SECURE_MTU_TEXT);
         assertEquals(Integer.toString(Mtu.LEGACY_TAP_MTU), ConnectOptions.LEGACY_MTU_TEXT);
     }
 

@@ -17,7 +17,7 @@ import dev.vswitch.vport.link.StopSignal;
 import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.tap.MemoryTap;
 import dev.vswitch.vport.values.HostPort;
-import dev.vswitch.vport.tap.TestFrames;
+import dev.vswitch.protocol.testing.TestFrames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;

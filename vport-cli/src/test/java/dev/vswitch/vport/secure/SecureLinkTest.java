@@ -30,7 +30,7 @@ import dev.vswitch.vport.status.StatusPublisher;
 import dev.vswitch.vport.status.StatusSummary;
 import dev.vswitch.vport.status.VportStatus;
 import dev.vswitch.vport.tap.MemoryTap;
-import dev.vswitch.vport.tap.TestFrames;
+import dev.vswitch.protocol.testing.TestFrames;
 import dev.vswitch.vport.testing.LogCapture;
 import dev.vswitch.vport.values.HostPort;
 import java.net.InetSocketAddress;
@@ -567,8 +567,8 @@ class SecureLinkTest {
 
     @Test
     void theSecureDefaultMtuLeavesRoomForTheProtocol() {
-        assertEquals(1406, Mtu.DEFAULT_TAP_MTU);
-        assertEquals(Mtu.DEFAULT_PATH_MTU, Mtu.DEFAULT_TAP_MTU + EthernetFrame.HEADER_LENGTH + WireFormat.DATA_OVERHEAD
+        assertEquals(1406, WireFormat.DEFAULT_TAP_MTU);
+        assertEquals(Mtu.DEFAULT_PATH_MTU, WireFormat.DEFAULT_TAP_MTU + EthernetFrame.HEADER_LENGTH + WireFormat.DATA_OVERHEAD
                 + Mtu.UDP_HEADER + Mtu.IPV6_HEADER);
     }
 
@@ -617,7 +617,7 @@ class SecureLinkTest {
     private SecureLink newLink(List<HostPort> switches, Duration keepalive, Duration deadAfter, Duration retry, Duration failover) {
         JoinToken token = new JoinToken(switches.get(0).toString(), X25519.publicKey(switchPrivate), NETWORK, networkKey, null);
         Endpoints endpoints = Endpoints.resolve(switches);
-        SecureLink.Settings settings = new SecureLink.Settings(endpoints, NETWORK, Mtu.DEFAULT_TAP_MTU, keepalive, deadAfter, retry,
+        SecureLink.Settings settings = new SecureLink.Settings(endpoints, NETWORK, WireFormat.DEFAULT_TAP_MTU, keepalive, deadAfter, retry,
                 failover, giveUpAfter, clock::get);
         connection = memory.connect(endpoints.current().address(), counters);
         return new SecureLink(tap, connection, counters, settings, new Handshaker(token, clientPrivate, random, Clock.systemUTC()),
