@@ -17,6 +17,8 @@
 #            opened there, sealed again to the other vport
 #   offload  as secure, with vport --offload: TCP segments of up to 64 KB from the TAP cross the switch as one message
 #            each (the underlay carries them as IP fragments)
+# With --underlay no-fragments, the underlay drops IP fragments (an nftables netdev ingress rule on every veth end), as
+# many real paths do (cloud UDP load balancers, NATs, firewalls): the path users really have, beside the lab's.
 # For each: ping RTT (min/avg/p99), iperf3 TCP both ways, iperf3 UDP loss at fixed offered rates, frames/s on host 2's
 # interface; for vswitch and the peers also CPU seconds and peak RSS of the switch and both ports' processes, and for
 # vswitch the switch's own frame counter. A fresh switch is started per mode, so its peak RSS belongs to that mode alone.
@@ -57,6 +59,9 @@ Options:
                       '' for no UDP runs)
   --warmup N          seconds of unmeasured TCP through vswitch before measuring, so the JIT has compiled the data
                       path (default 3)
+  --underlay KIND     lab (default): the veths carry everything; no-fragments: every veth end drops IPv4 and IPv6
+                      fragments on ingress (nftables, Debian: nftables), as many internet paths, NATs and cloud load
+                      balancers do; its 1500-byte MTU stays
   --mtu N             TAP MTU of the vports (default: theirs, 1438 plain and 1406 secure); above the underlay's 1500
                       the kernel fragments the UDP datagrams, which a LAN or data-centre underlay carries well and the
                       internet often does not. The switch's vswitch.max-frame-size is raised to match.
@@ -86,6 +91,7 @@ UDP_RATES=100M,300M,1G
 WARMUP=3
 JAVA_OPTS=""
 VPORT_MTU=""
+UNDERLAY=lab
 SOAK_SECONDS=0
 JFR_DIR=""
 ARGS="$*" # for the sudo hint
@@ -114,6 +120,7 @@ while (($#)); do
     --udp-rates) UDP_RATES=${2?}; shift ;;
     --warmup) WARMUP=${2:?}; shift ;;
     --java-opts) JAVA_OPTS=${2?}; shift ;;
+    --underlay) UNDERLAY=${2:?}; shift ;;
     --mtu) VPORT_MTU=${2:?}; shift ;;
     --soak) SOAK_SECONDS=${2:?}; shift ;;
     --jfr) JFR_DIR=${2:?}; shift ;;
@@ -137,6 +144,7 @@ bounded --tcp-seconds "$TCP_SECONDS" 1 60
 bounded --udp-seconds "$UDP_SECONDS" 1 60
 bounded --warmup "$WARMUP" 0 60
 [[ -z $VPORT_MTU ]] || bounded --mtu "$VPORT_MTU" 576 9000
+[[ $UNDERLAY =~ ^(lab|no-fragments)$ ]] || die "--underlay takes lab or no-fragments, got '$UNDERLAY'"
 ((SOAK_SECONDS == 0)) || bounded --soak "$SOAK_SECONDS" 10 600
 IFS=, read -ra MODE_LIST <<< "$MODES"
 for mode in "${MODE_LIST[@]}"; do
@@ -166,12 +174,13 @@ cd "$(dirname "$0")/.."
 missing=()
 tools=(ip ping iperf3 curl python3 java ss timeout)
 [[ -z $JFR_DIR ]] || tools+=(jcmd)
+[[ $UNDERLAY == lab ]] || tools+=(nft)
 for tool in "${tools[@]}"; do
   command -v "$tool" > /dev/null || missing+=("$tool")
 done
 if ((${#missing[@]})); then
   echo "netns-bench: missing ${missing[*]}. On Debian/Ubuntu: apt-get install iperf3 iputils-ping iproute2 curl" \
-    "python3 (java and jcmd come with a JDK 17+, e.g. openjdk-17-jdk-headless)" >&2
+    "python3 nftables (java and jcmd come with a JDK 17+, e.g. openjdk-17-jdk-headless)" >&2
   exit 2
 fi
 [[ -c /dev/net/tun ]] || die "no /dev/net/tun: load the driver with 'modprobe tun'"
@@ -288,6 +297,30 @@ for n in "${HOST_NUMBERS[@]}"; do
   ip -n "${NS_HOST[n]}" link set vsb-sw up
   wait_for "underlay link $n" pings_once "${NS_HOST[n]}" "198.18.$n.1"
 done
+# Drops every IPv4 fragment (more-fragments flag or an offset) and IPv6 fragment arriving on interface $2 of
+# namespace $1; the table goes with the namespace.
+drop_fragments() {
+  in_ns "$1" nft -f - << EOF
+table netdev vsb_no_fragments_${2//-/_} {
+  chain ingress {
+    type filter hook ingress device "$2" priority 0; policy accept;
+    ip frag-off & 0x3fff != 0 counter drop
+    exthdr frag exists counter drop
+  }
+}
+EOF
+}
+if [[ $UNDERLAY == no-fragments ]]; then
+  for n in "${HOST_NUMBERS[@]}"; do
+    drop_fragments "$NS_SW" "vsb-h$n"
+    drop_fragments "${NS_HOST[n]}" vsb-sw
+  done
+  # Proof that it bites: a ping of 3000 bytes (two fragments) must not get through, one of 1000 must.
+  in_ns "${NS_HOST[1]}" ping -c 1 -W 1 -s 1000 198.18.1.1 > /dev/null 2>&1 || die "the underlay drops whole packets too"
+  ! in_ns "${NS_HOST[1]}" ping -c 1 -W 1 -s 3000 198.18.1.1 > /dev/null 2>&1 \
+    || die "the underlay still carries IP fragments: the nftables rule did not take"
+  step "underlay drops IP fragments (nftables netdev ingress on every veth end)"
+fi
 
 # ---- measurements --------------------------------------------------------------------------------------------------
 
@@ -587,11 +620,11 @@ done
 
 python3 - "$RAW" "$HZ" "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" "$PINGS" "$PING_INTERVALS" "$TCP_SECONDS" \
   "$UDP_SECONDS" "$UDP_RATES" "$WARMUP" "$(nproc)" "$(uname -r)" "$(java -version 2>&1 | head -n 1)" "$JAVA_OPTS" \
-  "$JFR_DIR" << 'PY'
+  "$JFR_DIR" "$UNDERLAY" << 'PY'
 import json, math, os, re, sys
 
 (raw, hz, load_start, load_end, pings, ping_ms, tcp_s, udp_s, rates, warmup, cpus, kernel, java, java_opts,
- jfr_dir) = sys.argv[1:]
+ jfr_dir, underlay) = sys.argv[1:]
 hz = int(hz)
 ping_intervals = [int(ms) for ms in ping_ms.split(",")]
 rates = [r for r in rates.split(",") if r]
@@ -722,6 +755,8 @@ def fmt(v, spec="{:.0f}"):
 
 print()
 print(f"vswitch netns benchmark: {cpus} CPUs, kernel {kernel}, {java}; load average {load_start} -> {load_end}")
+print("underlay: " + ("drops IP fragments, as many internet paths do" if underlay == "no-fragments"
+                      else "lab (carries IP fragments)"))
 print(f"{pings} pings {' or '.join(map(str, ping_intervals))} ms apart, TCP {tcp_s} s per direction, UDP {udp_s} s per rate in {UDP_LENGTH}-byte "
       f"datagrams, warm-up {warmup} s" + (f", JVM options '{java_opts}'" if java_opts else ", the downloads' JVM options")
       + (", JFR recording during TCP 1->2" if jfr_dir else ""))
@@ -796,7 +831,7 @@ result = {"version": 1,
           "host": {"cpus": int(cpus), "kernel": kernel, "java": java, "load_start": load_start, "load_end": load_end},
           "settings": {"pings": int(pings), "ping_interval_ms": ping_intervals[0], "ping_intervals_ms": ping_intervals, "tcp_seconds": int(tcp_s), "udp_seconds": int(udp_s), "udp_rates": rates,
                        "udp_length": UDP_LENGTH, "warmup_seconds": int(warmup), "java_opts": java_opts,
-                       "jfr_dir": jfr_dir or None},
+                       "jfr_dir": jfr_dir or None, "underlay": underlay},
           "paths": results, "ratios": ratios}
 print()
 print("RESULT " + json.dumps(result, separators=(",", ":")))
