@@ -1,6 +1,7 @@
 package dev.vswitch.server;
 
 import dev.vswitch.protocol.keys.Keys;
+import dev.vswitch.protocol.text.AddressText;
 import dev.vswitch.server.auth.ApiToken;
 import dev.vswitch.server.capture.Captures;
 import dev.vswitch.server.cluster.ClusterSettings;
@@ -15,7 +16,6 @@ import dev.vswitch.server.metrics.PortSeries;
 import dev.vswitch.server.metrics.SwitchMetrics;
 import dev.vswitch.server.secure.SecureCounters;
 import dev.vswitch.server.secure.SecureDatagramSwitch;
-import dev.vswitch.protocol.text.AddressText;
 import dev.vswitch.server.udp.UdpEdge;
 import dev.vswitch.switching.SwitchSettings;
 import dev.vswitch.switching.VirtualSwitch;

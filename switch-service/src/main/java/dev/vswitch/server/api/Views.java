@@ -1,8 +1,8 @@
 package dev.vswitch.server.api;
 
 import dev.vswitch.protocol.MacAddress;
-import dev.vswitch.server.session.EndpointInfo;
 import dev.vswitch.protocol.text.AddressText;
+import dev.vswitch.server.session.EndpointInfo;
 import dev.vswitch.server.cluster.ReplicaMesh;
 import dev.vswitch.server.cluster.TrunkLink;
 import dev.vswitch.switching.DropReason;

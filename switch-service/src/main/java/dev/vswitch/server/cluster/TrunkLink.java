@@ -1,6 +1,7 @@
 package dev.vswitch.server.cluster;
 
 import dev.vswitch.protocol.noise.NoiseException;
+import dev.vswitch.protocol.text.AddressText;
 import dev.vswitch.protocol.wire.CookieJar;
 import dev.vswitch.protocol.wire.HandshakeInitiator;
 import dev.vswitch.protocol.wire.Session;
@@ -8,7 +9,6 @@ import dev.vswitch.server.session.PortEndpoint;
 import dev.vswitch.server.session.SessionSlots;
 import dev.vswitch.switching.Port;
 import dev.vswitch.switching.Traffic;
-import dev.vswitch.protocol.text.AddressText;
 import java.net.InetSocketAddress;
 
 import java.time.Instant;

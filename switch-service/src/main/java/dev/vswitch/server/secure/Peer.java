@@ -1,9 +1,9 @@
 package dev.vswitch.server.secure;
 
+import dev.vswitch.protocol.text.AddressText;
 import dev.vswitch.server.session.PortEndpoint;
 import dev.vswitch.server.session.SessionSlots;
 
-import dev.vswitch.protocol.text.AddressText;
 import java.net.InetSocketAddress;
 
 /**
