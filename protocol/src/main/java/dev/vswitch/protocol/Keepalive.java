@@ -23,6 +23,12 @@ import java.nio.ByteBuffer;
  * the largest frame the switch forwards (big-endian), so that a vport whose TAP MTU is larger learns it and can say so
  * instead of losing every larger frame silently; one byte of flags ({@link #FLAG_DRAINING}); one zero byte. The plain
  * format keeps the seed's 19 bytes.
+ *
+ * <p>Kinds 0x05 and 0x06 are a path probe and its echo ({@code --offload=auto}): the same header, padded with zeros to
+ * the size of the largest datagram the vport would send or receive, {@link #PROBE_MIN_LENGTH} bytes or more. A vport
+ * uses datagrams that large only while the switch echoes its probes, padded to the same size: on a path that drops IP
+ * fragments neither arrives, and the vport keeps to datagrams that fit the path MTU instead of losing every large one.
+ * The echo is no larger than the probe, so a probe cannot make the switch amplify traffic.
  */
 public final class Keepalive {
 
@@ -37,6 +43,11 @@ public final class Keepalive {
     public static final byte REPLY = 2;
     public static final byte REQUEST_OFFLOAD = 3;
     public static final byte REPLY_OFFLOAD = 4;
+    /** A path probe: proves, when echoed, that datagrams of its size cross the path both ways. */
+    public static final byte PROBE = 5;
+    public static final byte PROBE_REPLY = 6;
+    /** The smallest probe: longer than any other keepalive, so the length alone tells them apart. */
+    public static final int PROBE_MIN_LENGTH = 64;
 
     private static final int MAGIC_OFFSET = EthernetFrame.HEADER_LENGTH;
     private static final int KIND_OFFSET = MAGIC_OFFSET + 4;
@@ -46,12 +57,15 @@ public final class Keepalive {
 
     /** The kind of keepalive in {@code frame[offset, offset+length)}, or 0 when it is not a keepalive. */
     public static byte kind(ByteBuffer frame, int offset, int length) {
-        if ((length != LENGTH && length != REPLY_EXTENDED_LENGTH)
+        if ((length != LENGTH && length != REPLY_EXTENDED_LENGTH && length < PROBE_MIN_LENGTH)
                 || EthernetFrame.etherType(frame, offset) != ETHER_TYPE
                 || frame.getInt(offset + MAGIC_OFFSET) != MAGIC) {
             return 0;
         }
         byte kind = frame.get(offset + KIND_OFFSET);
+        if (length >= PROBE_MIN_LENGTH) {
+            return kind == PROBE || kind == PROBE_REPLY ? kind : 0;
+        }
         if (length == REPLY_EXTENDED_LENGTH && isRequest(kind)) {
             return 0;
         }
@@ -107,6 +121,31 @@ public final class Keepalive {
         out.putShort(LENGTH, (short) Math.min(maxFrame, 0xFFFF));
         out.put(LENGTH + 2, flags);
         out.put(LENGTH + 3, (byte) 0);
+    }
+
+    /**
+     * Writes a path probe from {@code sourceMac}, zero-padded to {@code length} bytes (at least {@link #PROBE_MIN_LENGTH}),
+     * at the buffer's start; the buffer is left flipped for sending.
+     */
+    public static void writeProbe(ByteBuffer out, long sourceMac, int length) {
+        writePadded(out, MacAddress.ZERO, sourceMac, PROBE, length);
+    }
+
+    /** Writes the echo of a probe of {@code length} bytes to the vport whose MAC is {@code vportMac}, left flipped. */
+    public static void writeProbeReply(ByteBuffer out, long vportMac, int length) {
+        writePadded(out, vportMac, MacAddress.ZERO, PROBE_REPLY, length);
+    }
+
+    private static void writePadded(ByteBuffer out, long destination, long source, byte kind, int length) {
+        if (length < PROBE_MIN_LENGTH || length > out.capacity()) {
+            throw new IllegalArgumentException("a probe of " + length + " bytes: it takes " + PROBE_MIN_LENGTH + " to "
+                    + out.capacity());
+        }
+        write(out, destination, source, kind);
+        out.limit(length);
+        for (int i = LENGTH; i < length; i++) {
+            out.put(i, (byte) 0);
+        }
     }
 
     private static void write(ByteBuffer out, long destination, long source, byte kind) {

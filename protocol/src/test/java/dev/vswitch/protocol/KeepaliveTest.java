@@ -7,6 +7,7 @@ import dev.vswitch.protocol.wire.WireFormat;
 import java.nio.ByteBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KeepaliveTest {
@@ -63,6 +64,26 @@ class KeepaliveTest {
     }
 
     @Test
+    void aProbeAndItsEchoArePaddedToTheSizeTheyProve() {
+        ByteBuffer buffer = ByteBuffer.allocate(9000);
+        buffer.put(100, (byte) 0x5A);
+        Keepalive.writeProbe(buffer, VPORT_MAC, 9000);
+        assertEquals(9000, buffer.remaining());
+        assertEquals(Keepalive.PROBE, Keepalive.kind(buffer, 0, 9000));
+        assertEquals(0, buffer.get(100), "the padding is zeros, whatever the buffer held");
+        assertEquals(MacAddress.ZERO, EthernetFrame.destination(buffer, 0), "the seed drops it as it drops a request");
+        assertEquals(0, Keepalive.kind(buffer, 0, Keepalive.PROBE_MIN_LENGTH - 1), "shorter than any probe");
+        Keepalive.writeProbeReply(buffer, VPORT_MAC, Keepalive.PROBE_MIN_LENGTH);
+        assertEquals(Keepalive.PROBE_MIN_LENGTH, buffer.remaining());
+        assertEquals(Keepalive.PROBE_REPLY, Keepalive.kind(buffer, 0, buffer.remaining()));
+        assertEquals(VPORT_MAC, EthernetFrame.destination(buffer, 0));
+        Keepalive.writeRequest(buffer, VPORT_MAC);
+        assertEquals(0, Keepalive.kind(buffer, 0, 200), "a request padded out is not a probe");
+        assertThrows(IllegalArgumentException.class, () -> Keepalive.writeProbe(buffer, VPORT_MAC, 10_000));
+        assertThrows(IllegalArgumentException.class, () -> Keepalive.writeProbe(buffer, VPORT_MAC, Keepalive.LENGTH));
+    }
+
+    @Test
     void ordinaryFramesAreNotKeepalives() {
         ByteBuffer frame = ByteBuffer.allocate(Keepalive.LENGTH);
         Keepalive.writeRequest(frame, VPORT_MAC);
@@ -73,8 +94,10 @@ class KeepaliveTest {
         frame.put(Keepalive.LENGTH - 2, (byte) 0);
         assertEquals(0, Keepalive.kind(frame, 0, Keepalive.LENGTH), "wrong magic");
         Keepalive.writeRequest(frame, VPORT_MAC);
-        frame.put(Keepalive.LENGTH - 1, (byte) 5);
+        frame.put(Keepalive.LENGTH - 1, (byte) 7);
         assertEquals(0, Keepalive.kind(frame, 0, Keepalive.LENGTH), "unknown kind");
+        frame.put(Keepalive.LENGTH - 1, Keepalive.PROBE);
+        assertEquals(0, Keepalive.kind(frame, 0, Keepalive.LENGTH), "a probe is never this short");
     }
 
     @Test

@@ -233,9 +233,13 @@ class FrameFuzzTest {
     /** The seed's 19 bytes, requests and replies; or the secure reply's 23 (largest frame, flags), replies only. */
     private static byte expectedKeepaliveKind(byte[] data) {
         boolean extended = data.length == Keepalive.REPLY_EXTENDED_LENGTH;
-        if ((data.length != Keepalive.LENGTH && !extended) || (data[12] & 0xFF) != 0x88 || (data[13] & 0xFF) != 0xB5
+        boolean probe = data.length >= Keepalive.PROBE_MIN_LENGTH;
+        if ((data.length != Keepalive.LENGTH && !extended && !probe) || (data[12] & 0xFF) != 0x88 || (data[13] & 0xFF) != 0xB5
                 || data[14] != 'V' || data[15] != 'S' || data[16] != 'K' || data[17] != 'A') {
             return 0;
+        }
+        if (probe) {
+            return data[18] == Keepalive.PROBE || data[18] == Keepalive.PROBE_REPLY ? data[18] : 0;
         }
         if (extended && (data[18] == Keepalive.REQUEST || data[18] == Keepalive.REQUEST_OFFLOAD)) {
             return 0;
