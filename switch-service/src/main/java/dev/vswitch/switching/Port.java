@@ -56,7 +56,8 @@ public final class Port<E> {
         return takesOffload;
     }
 
-    public void takesOffload(boolean takes) {
+    /** Set through {@link VirtualSwitch#takesOffload}, which counts the fallbacks. */
+    void takesOffload(boolean takes) {
         takesOffload = takes;
     }
 

@@ -20,6 +20,7 @@ public final class SwitchCounters {
     private final AtomicLong portsAttached = new AtomicLong();
     private final AtomicLong portsExpired = new AtomicLong();
     private final AtomicLong keepalives = new AtomicLong();
+    private final AtomicLong offloadFallbacks = new AtomicLong();
     private volatile int macEntries;
     private volatile int livePorts;
 
@@ -70,6 +71,10 @@ public final class SwitchCounters {
 
     void keepalive() {
         keepalives.incrementAndGet();
+    }
+
+    void offloadFallback() {
+        offloadFallbacks.incrementAndGet();
     }
 
     public long framesIn(FrameKind kind) {
@@ -142,6 +147,11 @@ public final class SwitchCounters {
 
     public long keepalives() {
         return keepalives.get();
+    }
+
+    /** Ports that took offload frames until an ordinary keepalive said their vport no longer does. */
+    public long offloadFallbacks() {
+        return offloadFallbacks.get();
     }
 
     /** MAC table entries as of the last sweep (at most a second old). */

@@ -140,6 +140,19 @@ public final class VirtualSwitch<E> {
     }
 
     /**
+     * A keepalive said whether {@code port}'s vport takes offload frames (super-frames and frames whose checksum is
+     * left to complete) as they are. A port that took them and no longer does counts as an offload fallback: a vport
+     * with {@code --offload=auto} stops asking for them when the path stops carrying its large datagrams, so the count
+     * shows paths that drop IP fragments.
+     */
+    public void takesOffload(Port<E> port, boolean takes) {
+        if (port.takesOffload() && !takes) {
+            counters.offloadFallback();
+        }
+        port.takesOffload(takes);
+    }
+
+    /**
      * Attaches the trunk port of another replica. Frames from it skip storm control and the per-port MAC
      * limit (its replica applied them), and it never idles out: the edge detaches it when the link to that
      * replica dies, which forgets the MACs behind it. The edge must not {@link #forward} from the endpoint

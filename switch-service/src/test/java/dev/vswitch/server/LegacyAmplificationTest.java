@@ -4,7 +4,9 @@ import dev.vswitch.protocol.testing.TestFrames;
 import dev.vswitch.server.config.SwitchConfig;
 import dev.vswitch.server.config.SwitchConfigs;
 
+import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.MacAddress;
+import dev.vswitch.protocol.Mtu;
 import dev.vswitch.switching.DropReason;
 import dev.vswitch.switching.VirtualSwitch;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LegacyAmplificationTest {
 
-    /** Enough for the first test's receivers and sender, which come first. */
+    /** Enough for the first test's receivers and sender and the probe test's two ports, which come first. */
     static final int NEW_PORT_BURST = 60;
     static final int RECEIVERS = 50;
     private static final int FACTOR = 4;
@@ -111,8 +114,39 @@ class LegacyAmplificationTest {
         }
     }
 
+    /**
+     * A path probe ({@code vport --offload=auto}) is the one datagram the legacy port answers with more than a few
+     * bytes: its echo is exactly as long, to the sender only, so bytes out equal bytes in. At the largest UDP payload it
+     * also shows that the port's edge reads and sends datagrams that large.
+     */
     @Test
     @Order(2)
+    void aProbeIsEchoedToItsSenderAtItsOwnLengthAndNoLonger() throws Exception {
+        long base = 0x02_00_00_00_00_00L | (System.nanoTime() & 0xFF_0000L);
+        try (VportSocket prober = new VportSocket(base | 0xEEEE, switchService.legacyUdpPort());
+             VportSocket bystander = new VportSocket(base | 0xEEEF, switchService.legacyUdpPort())) {
+            bystander.sendKeepalive();
+            bystander.receive();
+            long in = 0;
+            long out = 0;
+            for (int length : new int[] {Keepalive.PROBE_MIN_LENGTH, 1500, Mtu.MAX_DATAGRAM}) {
+                ByteBuffer probe = ByteBuffer.allocate(length);
+                Keepalive.writeProbe(probe, prober.mac, length);
+                prober.send(probe.array());
+                in += length;
+                byte[] echo = prober.receive();
+                out += echo.length;
+                assertEquals(length, echo.length, "the echo of a probe of " + length + " bytes");
+                assertEquals(Keepalive.PROBE_REPLY, Keepalive.kind(ByteBuffer.wrap(echo), 0, echo.length));
+            }
+            assertEquals(in, out, "bytes out equal bytes in");
+            assertTrue(prober.staysSilent(), "one echo per probe");
+            assertTrue(bystander.staysSilent(), "a probe is never forwarded");
+        }
+    }
+
+    @Test
+    @Order(3)
     void newAddressesGetPortsAtTheConfiguredRateOnly() throws Exception {
         // The last test's ports go first: the kernel may hand a newcomer the source port of one of their closed
         // sockets, and a newcomer that finds a port would be neither attached nor refused.

@@ -34,7 +34,11 @@ public final class LegacyDatagramSwitch implements DatagramHandler {
     private final boolean trace;
     private final VirtualSwitch<InetSocketAddress> network;
     private final ForwardingDecision<InetSocketAddress> decision = new ForwardingDecision<>();
-    private final ByteBuffer keepaliveReply = ByteBuffer.allocate(Keepalive.LENGTH);
+    /**
+     * Where keepalive replies and path probes' echoes are written before they are copied out: a probe may be as long as
+     * any UDP payload (65,527 bytes over IPv6), and its echo is as long as the probe.
+     */
+    private final ByteBuffer reply = ByteBuffer.allocate(65536);
     private final Segmenter segmenter = new Segmenter(false);
     private final Segmenter.Sink sendSegment = this::sendSegment;
     private final Captures captures;
@@ -87,8 +91,8 @@ public final class LegacyDatagramSwitch implements DatagramHandler {
             destination = EthernetFrame.destination(datagram, start);
             source = EthernetFrame.source(datagram, start);
             byte keepalive = Keepalive.kind(datagram, start, length);
-            if (Keepalive.isRequest(keepalive)) {
-                answerKeepalive(sender, source, now, Keepalive.offersOffload(keepalive));
+            if (Keepalive.isRequest(keepalive) || keepalive == Keepalive.PROBE) {
+                answerKeepalive(sender, source, now, keepalive, length);
                 return;
             }
             if (PlainOffloadFrame.is(datagram, start, length)) {
@@ -208,16 +212,27 @@ public final class LegacyDatagramSwitch implements DatagramHandler {
         return false;
     }
 
-    /** Answers in kind: an offload request says the vport takes offload frames, and the switch sends it them from now. */
-    private void answerKeepalive(InetSocketAddress sender, long source, long now, boolean offloadWanted) {
+    /**
+     * Answers in kind: an offload request says the vport takes offload frames, and the switch sends it them from now; an
+     * ordinary one says it no longer does. A path probe ({@code --offload=auto}) only proves that datagrams of its
+     * {@code length} cross the path both ways: it leaves that mark as it is and is echoed to its sender alone, at its
+     * own length, so it cannot make the switch send more than it received.
+     */
+    private void answerKeepalive(InetSocketAddress sender, long source, long now, byte kind, int length) {
         if (trace) {
             FrameTrace.keepalive(sender, source);
         }
         Port<InetSocketAddress> attached = network.keepalive(sender, source, now);
-        if (attached != null) {
-            attached.takesOffload(offloadWanted);
-            Keepalive.writeReply(keepaliveReply, source, offloadWanted);
-            port.send(port.datagramBuffer(Keepalive.LENGTH).writeBytes(keepaliveReply.array(), 0, Keepalive.LENGTH), sender);
+        if (attached == null) {
+            return;
         }
+        if (kind == Keepalive.PROBE) {
+            Keepalive.writeProbeReply(reply, source, length);
+        } else {
+            boolean offloadWanted = Keepalive.offersOffload(kind);
+            network.takesOffload(attached, offloadWanted);
+            Keepalive.writeReply(reply, source, offloadWanted);
+        }
+        port.send(port.datagramBuffer(reply.limit()).writeBytes(reply.array(), 0, reply.limit()), sender);
     }
 }

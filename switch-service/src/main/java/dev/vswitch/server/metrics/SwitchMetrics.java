@@ -121,6 +121,9 @@ public class SwitchMetrics implements PortTimings {
         counter("vswitch.ports.expired", "Ports detached after the idle timeout", counters,
                 SwitchCounters::portsExpired, tags);
         counter("vswitch.keepalives", "Keepalives received from vports", counters, SwitchCounters::keepalives, tags);
+        counter("vswitch.offload.fallbacks", "Ports that took offload frames until their vport stopped asking for them "
+                + "(with --offload=auto: the path stopped carrying its large datagrams)", counters,
+                SwitchCounters::offloadFallbacks, tags);
         Gauge.builder("vswitch.mac.table.entries", counters, SwitchCounters::macEntries).tags(tags)
                 .description("Entries in the MAC table").register(registry);
         Gauge.builder("vswitch.ports", counters, SwitchCounters::livePorts).tags(tags)

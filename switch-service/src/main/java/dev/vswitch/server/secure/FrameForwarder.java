@@ -37,7 +37,13 @@ final class FrameForwarder {
 
     private static final byte NO_FLAGS = 0;
 
+    /**
+     * Room for the largest plaintext any UDP datagram can carry (65,527 - 32 bytes over IPv6; {@link
+     * WireFormat#MAX_PLAINTEXT} over IPv4): a path probe comes that large, and its echo is written back into it.
+     */
     private final ByteBuffer plain = ByteBuffer.allocate(65536);
+    /** {@link #plain} after an offload message's virtio_net_hdr: where the reply to its keepalive or probe is written. */
+    private final ByteBuffer plainAfterHeader = plain.slice(VirtioNetHeader.LENGTH, plain.capacity() - VirtioNetHeader.LENGTH);
     private final ByteBuffer tagged = ByteBuffer.allocate(65536 + 1 + WireFormat.NETWORK_NAME_LENGTH);
     private final ForwardingDecision<PortEndpoint> decision = new ForwardingDecision<>();
     private final Segmenter segmenter = new Segmenter(false);
@@ -78,8 +84,9 @@ final class FrameForwarder {
     }
 
     /**
-     * A vport's plaintext: a keepalive (learned from, and answered) or a frame. {@code offloaded}: it came in an offload
-     * message, header first; its keepalives say the vport takes them, ordinary keepalives that it does not.
+     * A vport's plaintext: a keepalive or a path probe (learned from, and answered) or a frame. {@code offloaded}: it
+     * came in an offload message, header first; its keepalives say the vport takes them, ordinary keepalives that it
+     * does not.
      */
     void fromVport(Peer peer, boolean offloaded, long now) {
         frameOffset = offloaded ? VirtioNetHeader.LENGTH : 0;
@@ -88,24 +95,9 @@ final class FrameForwarder {
             counters.dropped(PacketDrop.MALFORMED);
             return;
         }
-        if (length == 0 || Keepalive.kind(plain, frameOffset, length) == Keepalive.REQUEST) {
-            long source = length == 0 ? 0 : EthernetFrame.source(plain, frameOffset);
-            Port<PortEndpoint> port = peer.network().lan().keepalive(peer, source, now);
-            if (port == null) {
-                return;
-            }
-            port.takesOffload(offloaded);
-            if (length > 0) {
-                // The reply names the largest frame this switch forwards, so a vport with a larger MTU can say so.
-                plain.limit(frameOffset + Keepalive.REPLY_EXTENDED_LENGTH);
-                Keepalive.writeReply(plain.slice(frameOffset, Keepalive.REPLY_EXTENDED_LENGTH), source, false,
-                        peer.network().lan().settings().maxFrameSize(), draining ? Keepalive.FLAG_DRAINING : NO_FLAGS);
-                if (offloaded) {
-                    VirtioNetHeader.writePlain(plain, 0);
-                }
-                plain.position(0).limit(frameOffset + Keepalive.REPLY_EXTENDED_LENGTH);
-                seal(peer, offloaded ? WireFormat.TYPE_DATA_OFFLOAD : WireFormat.TYPE_DATA, plain);
-            }
+        byte kind = length == 0 ? Keepalive.REQUEST : Keepalive.kind(plain, frameOffset, length);
+        if (kind == Keepalive.REQUEST || kind == Keepalive.PROBE) {
+            answer(peer, offloaded, kind, length, now);
             return;
         }
         needsOffload = offloaded && !VirtioNetHeader.isPlain(plain, 0);
@@ -118,6 +110,39 @@ final class FrameForwarder {
             }
         }
         forward(peer.network(), peer, segmentLength, now);
+    }
+
+    /**
+     * A keepalive (empty, or the frame of {@code length} bytes in {@link #plain}) or a path probe: keeps the vport's
+     * port and claims its MAC, then answers in the message type it came in, written over it in {@link #plain}. A
+     * keepalive says whether the vport takes offload messages; the reply names the largest frame this switch forwards,
+     * so a vport with a larger MTU can say so. A probe only proves that datagrams of its size cross the path both ways:
+     * it leaves the offload mark as it is, is never forwarded, and is echoed at its own length, so it cannot make the
+     * switch send more than it received.
+     */
+    private void answer(Peer peer, boolean offloaded, byte kind, int length, long now) {
+        long source = length == 0 ? 0 : EthernetFrame.source(plain, frameOffset);
+        VirtualSwitch<PortEndpoint> lan = peer.network().lan();
+        Port<PortEndpoint> port = lan.keepalive(peer, source, now);
+        if (port == null) {
+            return;
+        }
+        ByteBuffer frame = offloaded ? plainAfterHeader : plain;
+        if (kind == Keepalive.PROBE) {
+            Keepalive.writeProbeReply(frame, source, length);
+        } else {
+            lan.takesOffload(port, offloaded);
+            if (length == 0) {
+                return; // an empty keepalive is a liveness signal only
+            }
+            Keepalive.writeReply(frame, source, false, lan.settings().maxFrameSize(),
+                    draining ? Keepalive.FLAG_DRAINING : NO_FLAGS);
+        }
+        if (offloaded) {
+            VirtioNetHeader.writePlain(plain, 0); // all zero: the reply asks nothing of the vport's TAP
+        }
+        plain.position(0).limit(frameOffset + frame.limit());
+        seal(peer, offloaded ? WireFormat.TYPE_DATA_OFFLOAD : WireFormat.TYPE_DATA, plain);
     }
 
     /** A trunk's plaintext: empty (a keepalive, nothing to do) or a network's tag and a frame. */

@@ -1,8 +1,11 @@
 package dev.vswitch.server.metrics;
 
+import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.X25519;
+import dev.vswitch.protocol.offload.VirtioNetHeader;
+import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.server.session.EndpointInfo;
 import dev.vswitch.server.ExternalTool;
 import dev.vswitch.server.SwitchService;
@@ -79,6 +82,41 @@ class MetricsTest {
             assertFalse(metrics.contains(Keys.encode(X25519.publicKey(b.privateKey))), "b's public key is in /q/metrics");
             assertFalse(metrics.contains("127.0.0.1"), "an address is in /q/metrics");
         }
+    }
+
+    /**
+     * A vport's port that took offload messages and then gets an ordinary keepalive ({@code --offload=auto} stopped
+     * trusting the path) counts one fallback in its network; ordinary keepalives alone count none.
+     */
+    @Test
+    void offloadFallbacksAreCountedByNetwork() throws Exception {
+        try (SecureClient auto = SecureClient.joined(switchService.udpPort(), "office", 0x02_00_00_00_22_01L);
+             SecureClient plain = SecureClient.joined(switchService.udpPort(), "office", 0x02_00_00_00_22_02L)) {
+            String fallbacks = "vswitch_offload_fallbacks_total";
+            long before = networkValue(scrape(), fallbacks, "office");
+            long labBefore = networkValue(scrape(), fallbacks, "lab");
+            byte[] offloadKeepalive = new byte[VirtioNetHeader.LENGTH + Keepalive.LENGTH];
+            System.arraycopy(auto.keepaliveRequest(), 0, offloadKeepalive, VirtioNetHeader.LENGTH, Keepalive.LENGTH);
+            auto.sendMessage(WireFormat.TYPE_DATA_OFFLOAD, offloadKeepalive);
+            assertEquals(WireFormat.TYPE_DATA_OFFLOAD, auto.receiveMessage().type());
+            auto.sendFrame(auto.keepaliveRequest());
+            assertEquals(WireFormat.TYPE_DATA, auto.receiveMessage().type());
+            for (int i = 0; i < 2; i++) {
+                plain.sendFrame(plain.keepaliveRequest());
+                plain.receiveFrame();
+            }
+            String after = scrape();
+            assertEquals(1, networkValue(after, fallbacks, "office") - before);
+            assertEquals(labBefore, networkValue(after, fallbacks, "lab"), "another network's count stays");
+        }
+    }
+
+    /** The value of {@code name{network="network"}}, a series with the network label only. */
+    private static long networkValue(String metrics, String name, String network) {
+        Pattern series = Pattern.compile("^" + name + "\\{network=\"" + network + "\",?\\} (\\S+)$", Pattern.MULTILINE);
+        Matcher matcher = series.matcher(metrics);
+        assertTrue(matcher.find(), "no series " + name + " of network " + network + " in /q/metrics");
+        return (long) Double.parseDouble(matcher.group(1));
     }
 
     /** The number of the port whose client has {@code key}. */

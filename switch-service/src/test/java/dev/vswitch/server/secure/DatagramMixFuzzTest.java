@@ -8,6 +8,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.protocol.Mtu;
+import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.server.capture.Captures;
 import dev.vswitch.server.config.SwitchConfig;
@@ -34,6 +36,8 @@ import java.util.Map;
  * in between. After every step:
  * <ul>
  *   <li>a frame from a genuine vport on one replica reaches its peer on the other replica through the trunk, once;</li>
+ *   <li>a path probe, on either port, is echoed to its sender alone at its own length, or (a legacy port refused)
+ *       not at all, and is never forwarded;</li>
  *   <li>the secure ports send attackers no data, and fewer bytes than they receive from them (no amplification);</li>
  *   <li>the legacy port sends no source more than {@code max-amplification} times its bytes plus the credit of each
  *       port it was given;</li>
@@ -59,18 +63,31 @@ class DatagramMixFuzzTest {
     void secureTrunkAndLegacyPaths(FuzzedDataProvider data) {
         Mix mix = new Mix();
         for (int step = 0; step < MAX_STEPS && data.remainingBytes() > 0; step++) {
-            switch (data.consumeInt(0, 6)) {
+            switch (data.consumeInt(0, 7)) {
                 case 0 -> mix.attack(data, randomBytes(data));
                 case 1 -> mix.attack(data, tampered(data, data.pickValue(mix.captured())));
                 case 2 -> mix.attack(data, data.pickValue(mix.captured()).clone());
                 case 3 -> mix.legacy(data);
                 case 4 -> mix.replicas.advance(Duration.ofMillis(data.consumeLong(0, 3000)));
+                case 5 -> mix.aliceProbes(probeLength(data, WireFormat.MAX_PLAINTEXT - VirtioNetHeader.LENGTH),
+                        data.consumeBoolean());
                 default -> mix.aliceToBob(data.consumeInt(EthernetFrame.HEADER_LENGTH, 1400));
             }
             mix.check();
         }
         mix.aliceToBob(100);
         mix.check();
+    }
+
+    /** Mostly the sizes of a path's MTU, sometimes up to {@code max}: large datagrams cost the fuzzer time. */
+    private static int probeLength(FuzzedDataProvider data, int max) {
+        return data.consumeInt(Keepalive.PROBE_MIN_LENGTH, data.consumeInt(0, 7) == 0 ? max : 1600);
+    }
+
+    private static byte[] probe(long mac, int length) {
+        ByteBuffer probe = ByteBuffer.allocate(length);
+        Keepalive.writeProbe(probe, mac, length);
+        return probe.array();
     }
 
     private static byte[] randomBytes(FuzzedDataProvider data) {
@@ -154,12 +171,18 @@ class DatagramMixFuzzTest {
         void legacy(FuzzedDataProvider data) {
             InetSocketAddress from = data.pickValue(ATTACKERS);
             byte[] datagram;
-            if (data.consumeBoolean()) {
-                ByteBuffer keepalive = ByteBuffer.allocate(Keepalive.LENGTH);
-                Keepalive.writeRequest(keepalive, data.consumeLong(), data.consumeBoolean());
-                datagram = keepalive.array();
-            } else {
-                datagram = data.consumeBytes(data.consumeInt(0, 1600));
+            boolean probe = false;
+            switch (data.consumeInt(0, 2)) {
+                case 0 -> {
+                    ByteBuffer keepalive = ByteBuffer.allocate(Keepalive.LENGTH);
+                    Keepalive.writeRequest(keepalive, data.consumeLong(), data.consumeBoolean());
+                    datagram = keepalive.array();
+                }
+                case 1 -> {
+                    datagram = probe(data.consumeLong(), probeLength(data, Mtu.MAX_DATAGRAM));
+                    probe = true;
+                }
+                default -> datagram = data.consumeBytes(data.consumeInt(0, 1600));
             }
             legacyNow += data.consumeLong(0, 2_000_000_000L);
             if (data.consumeInt(0, 9) == 0) {
@@ -170,7 +193,27 @@ class DatagramMixFuzzTest {
             long[] entry = ledger(from);
             entry[0] += datagram.length;
             entry[1] += legacyPort.bytesSent() - sentBefore;
-            legacyPort.takeAll();
+            List<RecordingPort.Sent> sent = legacyPort.takeAll();
+            if (probe && !sent.isEmpty()) { // nothing at all when the port was refused (new-port rate, port limit)
+                assertEquals(1, sent.size(), "one echo of a legacy probe, nothing forwarded");
+                assertEquals(from, sent.get(0).to());
+                assertEchoes(datagram.length, sent.get(0).bytes(), 0);
+            }
+        }
+
+        /** A genuine vport's path probe: one echo to it, as long, in the message type the probe came in. */
+        void aliceProbes(int length, boolean offload) {
+            rejoinIfOld();
+            alice.probe(length, offload);
+            replicas.exchange(); // a probe wrongly forwarded would reach bob now
+            byte[] echo = alice.onlyAnswer();
+            assertEquals(offload ? WireFormat.TYPE_DATA_OFFLOAD : WireFormat.TYPE_DATA, echo[0]);
+            assertEchoes(length, alice.open(echo), offload ? VirtioNetHeader.LENGTH : 0);
+        }
+
+        private static void assertEchoes(int length, byte[] plaintext, int offset) {
+            assertEquals(offset + length, plaintext.length, "the echo of a probe is as long as the probe");
+            assertEquals(Keepalive.PROBE_REPLY, Keepalive.kind(ByteBuffer.wrap(plaintext), offset, length));
         }
 
         /** Bytes in, bytes out because of them, ports given: per source. */

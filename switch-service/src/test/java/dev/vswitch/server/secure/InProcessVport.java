@@ -3,6 +3,7 @@ package dev.vswitch.server.secure;
 import dev.vswitch.protocol.testing.TestFrames;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.noise.X25519;
+import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.protocol.wire.CookieJar;
 import dev.vswitch.protocol.wire.HandshakeInitiator;
 import dev.vswitch.protocol.wire.Session;
@@ -85,10 +86,42 @@ final class InProcessVport {
     }
 
     void send(byte[] frame) {
-        ByteBuffer out = ByteBuffer.allocate(frame.length + WireFormat.DATA_OVERHEAD);
-        session.seal(ByteBuffer.wrap(frame), out);
+        send(WireFormat.TYPE_DATA, frame);
+    }
+
+    /** A data message of {@code type}: for {@link WireFormat#TYPE_DATA_OFFLOAD} the plaintext starts with a virtio_net_hdr. */
+    void send(byte type, byte[] plaintext) {
+        ByteBuffer out = ByteBuffer.allocate(plaintext.length + WireFormat.DATA_OVERHEAD);
+        session.seal(type, ByteBuffer.wrap(plaintext), out);
         lastData = out.array();
         server.receive(lastData, address);
+    }
+
+    /**
+     * A keepalive as {@code vport --offload} sends it: in an offload message, after an all-zero virtio_net_hdr, when
+     * {@code offload}; else an ordinary one. Returns the switch's one answer, opened.
+     */
+    byte[] keepalive(boolean offload) {
+        byte[] request = TestFrames.keepaliveRequest(mac, false);
+        send(offload ? WireFormat.TYPE_DATA_OFFLOAD : WireFormat.TYPE_DATA, offload ? withVirtioHeader(request) : request);
+        return open(onlyAnswer());
+    }
+
+    /**
+     * A path probe of {@code length} bytes ({@code --offload=auto}), in an offload message after an all-zero
+     * virtio_net_hdr when {@code offload}; nothing is taken from the switch's answers.
+     */
+    void probe(int length, boolean offload) {
+        ByteBuffer probe = ByteBuffer.allocate(length);
+        Keepalive.writeProbe(probe, mac, length);
+        byte[] frame = probe.array();
+        send(offload ? WireFormat.TYPE_DATA_OFFLOAD : WireFormat.TYPE_DATA, offload ? withVirtioHeader(frame) : frame);
+    }
+
+    static byte[] withVirtioHeader(byte[] frame) {
+        byte[] message = new byte[VirtioNetHeader.LENGTH + frame.length];
+        System.arraycopy(frame, 0, message, VirtioNetHeader.LENGTH, frame.length);
+        return message;
     }
 
     /** The one datagram the switch sent this vport since the last look; the test fails on none or more. */

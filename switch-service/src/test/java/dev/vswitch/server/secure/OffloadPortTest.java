@@ -74,6 +74,38 @@ class OffloadPortTest {
         }
     }
 
+    /**
+     * Path probes as large as a datagram holds, over real UDP: the switch's edge reads them and sends their echoes,
+     * sealed, at the largest UDP payload, in the message type each came in.
+     */
+    @Test
+    void aProbeOfTheLargestDatagramIsEchoedInTheTypeItCameIn() throws Exception {
+        try (SecureClient prober = join(); SecureClient bystander = join()) {
+            byte[] probe = probe(prober.mac, WireFormat.MAX_PLAINTEXT);
+            prober.sendMessage(WireFormat.TYPE_DATA, probe);
+            SecureClient.Message echo = prober.receiveMessage();
+            assertEquals(WireFormat.TYPE_DATA, echo.type());
+            assertEquals(probe.length, echo.plaintext().length);
+            assertEquals(Keepalive.PROBE_REPLY, Keepalive.kind(ByteBuffer.wrap(echo.plaintext()), 0, probe.length));
+
+            byte[] offloadProbe = probe(prober.mac, WireFormat.MAX_PLAINTEXT - 10);
+            byte[] message = new byte[10 + offloadProbe.length];
+            System.arraycopy(offloadProbe, 0, message, 10, offloadProbe.length);
+            prober.sendMessage(WireFormat.TYPE_DATA_OFFLOAD, message);
+            SecureClient.Message offloadEcho = prober.receiveMessage();
+            assertEquals(WireFormat.TYPE_DATA_OFFLOAD, offloadEcho.type());
+            assertEquals(message.length, offloadEcho.plaintext().length);
+            assertEquals(Keepalive.PROBE_REPLY, Keepalive.kind(ByteBuffer.wrap(offloadEcho.plaintext()), 10, offloadProbe.length));
+            assertTrue(bystander.staysSilent(), "a probe is never forwarded");
+        }
+    }
+
+    private static byte[] probe(long mac, int length) {
+        ByteBuffer probe = ByteBuffer.allocate(length);
+        Keepalive.writeProbe(probe, mac, length);
+        return probe.array();
+    }
+
     /** Sends a keepalive as an offload message, which the switch answers in kind. */
     private static void declareOffload(SecureClient client) throws Exception {
         byte[] keepalive = client.keepaliveRequest();
