@@ -1,6 +1,7 @@
 package dev.vswitch.vport.cli;
 
 import dev.vswitch.protocol.keys.JoinToken;
+import dev.vswitch.vport.link.PathProof;
 import dev.vswitch.vport.secure.ClientKeyFile;
 import dev.vswitch.vport.values.HostPort;
 import java.nio.file.Path;
@@ -86,12 +87,18 @@ public class ConnectCommand implements Callable<Integer> {
                 ClientKeyFile.DEFAULT_LINE_ROOT, ClientKeyFile.DEFAULT_LINE_USER})
     Path keyFile;
 
-    @Option(names = "--offload", description = "Carry the kernel's TCP segmentation offload to the switch. TCP then hands"
-            + " vport segments of up to 64 KB, each sent as one UDP datagram (sealed in the secure protocol) that the"
-            + " underlay carries as IP fragments: several times the throughput on a LAN or in a data centre; leave it off"
-            + " where the path drops fragments (some internet paths). The switch cuts such segments up for vports without it."
-            + " With --legacy, vport cuts them itself for a switch that does not take them (the seed's).")
-    boolean offload;
+    @Option(names = "--offload", arity = "0..1", paramLabel = "auto|on|off", defaultValue = "auto", fallbackValue = "on",
+            converter = ValueConverters.Offload.class, preprocessor = ValueConverters.OffloadWord.class,
+            description = {"The kernel's TCP segmentation offload through the TAP (default: ${DEFAULT-VALUE}). TCP hands vport"
+                    + " segments of up to 64 KB; where the path carries them, each goes as one UDP datagram (the underlay"
+                    + " carries it as IP fragments): several times the throughput on a LAN or in a data centre.",
+                "auto: vport first proves that the path carries such datagrams, with a 64 KB probe the switch echoes, and"
+                        + " keeps proving it while the LAN is in use; where it does not (many NATs, firewalls and cloud UDP"
+                        + " load balancers drop IP fragments), or stops doing so, vport and the switch cut the segments into"
+                        + " path-MTU datagrams instead, within 2 s, and 'vport status' says so.",
+                "on (or --offload alone): trust the path without probing. off: no offload, one frame per datagram.",
+                "With --legacy, against a switch that echoes no probe (the seed's), auto cuts segments itself."})
+    PathProof.Mode offload;
 
     @Option(names = "--legacy", description = "Speak the seed's plain format (no encryption) to HOST:PORT instead of the secure protocol.")
     boolean legacy;

@@ -4,6 +4,7 @@ import dev.vswitch.protocol.Mtu;
 import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
+import dev.vswitch.vport.link.PathProof;
 import dev.vswitch.vport.status.StatusDirectory;
 import dev.vswitch.vport.values.HostPort;
 import dev.vswitch.vport.values.Ipv4Cidr;
@@ -65,7 +66,7 @@ public class ConnectOptions {
     Path statusDir;
 
     /** The validated settings for {@code targets}; {@code secure} null means the plain (legacy) format. */
-    ConnectSettings settings(List<HostPort> targets, boolean offload, ConnectSettings.Secure secure) {
+    ConnectSettings settings(List<HostPort> targets, PathProof.Mode offload, ConnectSettings.Secure secure) {
         if (deadAfterSeconds <= keepaliveSeconds) {
             throw new VportException(ExitCode.BAD_VALUE, "--dead-after (" + deadAfterSeconds
                     + " s) must be longer than --keepalive (" + keepaliveSeconds + " s), or a live switch looks dead");

@@ -6,6 +6,7 @@ import dev.vswitch.vport.link.Endpoints;
 import dev.vswitch.vport.link.FrameTrace;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
+import dev.vswitch.vport.link.PathProof;
 import dev.vswitch.vport.link.StopSignal;
 import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.plain.Vport;
@@ -46,7 +47,7 @@ final class ConnectRunner {
         LinkCounters counters = new LinkCounters();
         StopSignal stopSignal = new StopSignal();
         VportException failure;
-        try (TapDevice tap = TapDevice.create(settings.tapName(), settings.offload())) {
+        try (TapDevice tap = TapDevice.create(settings.tapName(), settings.offload() != PathProof.Mode.OFF)) {
             long tapMac = configure(tap.name(), settings);
             FrameTrace trace = settings.verbose() ? new FrameTrace(System.out) : null;
             VportStatus.Identity identity = VportStatus.Identity.ofThisProcess(tap.name(),
@@ -55,7 +56,8 @@ final class ConnectRunner {
             try (ShutdownSignals signals = ShutdownSignals.install(stopSignal::stop);
                     SwitchLink link = SwitchLink.connect(first.address(), counters)) {
                 if (handshaker == null) {
-                    Vport.Settings vportSettings = new Vport.Settings(first.target(), settings.mtu(), settings.keepalive(), settings.deadAfter());
+                    Vport.Settings vportSettings = new Vport.Settings(first.target(), settings.mtu(), settings.keepalive(), settings.deadAfter(),
+                            settings.offload());
                     try (Vport vport = new Vport(tap, link, counters, vportSettings, tapMac, trace, stopSignal)) {
                         LOG.info(startupLine(tap.name(), tapMac, settings, endpoints));
                         vport.start();
@@ -63,7 +65,7 @@ final class ConnectRunner {
                     }
                 } else {
                     SecureLink.Settings secureSettings = new SecureLink.Settings(endpoints, settings.secure().token().network(),
-                            settings.mtu(), settings.keepalive(), settings.deadAfter(), settings.giveUpAfter());
+                            settings.mtu(), settings.keepalive(), settings.deadAfter(), settings.giveUpAfter(), settings.offload());
                     try (SecureLink secure = new SecureLink(tap, link, counters, secureSettings, handshaker, tapMac, trace, stopSignal)) {
                         LOG.info(startupLine(tap.name(), tapMac, settings, endpoints));
                         secure.start();

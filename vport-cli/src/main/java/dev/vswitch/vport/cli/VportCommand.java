@@ -1,6 +1,7 @@
 package dev.vswitch.vport.cli;
 
 import dev.vswitch.vport.ExitCode;
+import dev.vswitch.vport.link.PathProof;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -53,6 +54,6 @@ public class VportCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "missing switch address: give HOST PORT for the seed's plain format,"
                     + " or use 'vport connect --token-file FILE' for the secure protocol");
         }
-        return ConnectRunner.run(options.settings(List.of(HostPortArguments.parse(hostOrTarget, port)), false, null));
+        return ConnectRunner.run(options.settings(List.of(HostPortArguments.parse(hostOrTarget, port)), PathProof.Mode.OFF, null));
     }
 }

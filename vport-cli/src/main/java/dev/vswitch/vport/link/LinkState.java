@@ -20,9 +20,16 @@ import java.util.Locale;
  * @param rtt            keepalive round-trip times
  * @param target         the switch in use as the user gave it, when it can change (several switches to fail over
  *                       between); null: the one the vport started with
+ * @param offload        what offload knows of the path (--offload=auto or on); null without offload
  */
 public record LinkState(boolean connected, Phase phase, InetSocketAddress remote, Duration sinceHeard, Duration sessionAge,
-        Duration sinceHandshake, RttMeter.Reading rtt, HostPort target) {
+        Duration sinceHandshake, RttMeter.Reading rtt, HostPort target, PathProof.Reading offload) {
+
+    /** A link without offload. */
+    public LinkState(boolean connected, Phase phase, InetSocketAddress remote, Duration sinceHeard, Duration sessionAge,
+            Duration sinceHandshake, RttMeter.Reading rtt, HostPort target) {
+        this(connected, phase, remote, sinceHeard, sessionAge, sinceHandshake, rtt, target, null);
+    }
 
     /** A link that sends to one switch only. */
     public LinkState(boolean connected, Phase phase, InetSocketAddress remote, Duration sinceHeard, Duration sessionAge,

@@ -10,8 +10,9 @@ import java.util.function.BooleanSupplier;
  * 64 KB, or a checksum still to complete. When the switch has shown that it takes offload packets (the secure protocol's
  * offload messages, the plain format's offload frames), the frame goes as one, or as a few if it is larger than one
  * holds; until then, or with a switch that never does, vport cuts it into ordinary frames itself, as the kernel would
- * have. The protocol decides how each goes on the wire ({@link Out}). Not thread-safe: each thread that forwards from
- * the TAP has its own.
+ * have. The protocol decides how each goes on the wire ({@link Out}). With {@code --offload=auto} a {@link PathProof}
+ * must also say that the path carries large datagrams; a segment of several MSS sent whole tells it that they are in
+ * use. Not thread-safe: each thread that forwards from the TAP has its own.
  */
 public final class OffloadSender {
 
@@ -29,6 +30,7 @@ public final class OffloadSender {
     private final int maxSegmentFrame;
     private final int maxPacketFrame;
     private final BooleanSupplier switchTakesOffload;
+    private final PathProof path;
     private final LinkCounters counters;
     private final Out out;
 
@@ -36,11 +38,12 @@ public final class OffloadSender {
      * @param maxSegmentFrame the largest frame one segment may be: the TAP's MTU plus the Ethernet header
      * @param maxPacketFrame  the largest frame one offload packet may carry, so that it fits in one datagram
      */
-    public OffloadSender(int maxSegmentFrame, int maxPacketFrame, BooleanSupplier switchTakesOffload, LinkCounters counters,
-            Out out) {
+    public OffloadSender(int maxSegmentFrame, int maxPacketFrame, BooleanSupplier switchTakesOffload, PathProof path,
+            LinkCounters counters, Out out) {
         this.maxSegmentFrame = maxSegmentFrame;
         this.maxPacketFrame = maxPacketFrame;
         this.switchTakesOffload = switchTakesOffload;
+        this.path = path;
         this.counters = counters;
         this.out = out;
     }
@@ -56,7 +59,10 @@ public final class OffloadSender {
             counters.drop(LinkCounters.Drop.OVERSIZE);
             return;
         }
-        boolean whole = switchTakesOffload.getAsBoolean();
+        boolean whole = switchTakesOffload.getAsBoolean() && path.usable();
+        if (whole && largest < length - VirtioNetHeader.LENGTH) {
+            path.used();
+        }
         if (whole && length - VirtioNetHeader.LENGTH <= maxPacketFrame) {
             packet.position(0).limit(length);
             out.sendPacket(packet);

@@ -8,6 +8,7 @@ import dev.vswitch.vport.link.FrameLimits;
 import dev.vswitch.vport.link.FrameTrace;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.OffloadSender;
+import dev.vswitch.vport.link.PathProof;
 import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.link.TapReaders;
 import dev.vswitch.vport.tap.FrameDevice;
@@ -36,19 +37,22 @@ final class PlainOffloadPath {
     private final FrameTrace trace;
     private final int maxFrameLength;
     private final BooleanSupplier switchTakesOffload;
+    private final PathProof path;
 
     /**
      * @param maxFrameLength     the longest ordinary frame sent to the switch, as {@link FrameLimits#maxFrameLength}
      * @param switchTakesOffload whether offload frames may go to the switch now
+     * @param path               whether the path carries them (--offload=auto), or is trusted to (on)
      * @param trace              per-frame trace for {@code -v}, or null
      */
     PlainOffloadPath(FrameDevice tap, SwitchLink link, LinkCounters counters, int maxFrameLength,
-            BooleanSupplier switchTakesOffload, FrameTrace trace) {
+            BooleanSupplier switchTakesOffload, PathProof path, FrameTrace trace) {
         this.tap = tap;
         this.link = link;
         this.counters = counters;
         this.maxFrameLength = maxFrameLength;
         this.switchTakesOffload = switchTakesOffload;
+        this.path = path;
         this.trace = trace;
     }
 
@@ -64,7 +68,7 @@ final class PlainOffloadPath {
         /** An offload frame around a piece of the segmenter's, which has no room in front. */
         private final ByteBuffer pieceDatagram = ByteBuffer.allocateDirect(Mtu.MAX_DATAGRAM);
         private final OffloadSender sender = new OffloadSender(maxFrameLength, PlainOffloadFrame.MAX_CARRIED_FRAME,
-                switchTakesOffload, counters, this);
+                switchTakesOffload, path, counters, this);
 
         @Override
         public boolean forwardOne() {
@@ -146,6 +150,9 @@ final class PlainOffloadPath {
             }
             if (!VirtioNetHeader.isPlain(datagram, PlainOffloadFrame.PACKET_OFFSET)) {
                 counters.receivedOffload();
+                if (VirtioNetHeader.gsoType(datagram, PlainOffloadFrame.PACKET_OFFSET) != VirtioNetHeader.GSO_NONE) {
+                    path.used();
+                }
             }
             return counters.tapWrite(tap.write(datagram.limit(length).position(PlainOffloadFrame.PACKET_OFFSET)), frameLength);
         }

@@ -1,8 +1,10 @@
 package dev.vswitch.vport.plain;
 
 import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.protocol.Mtu;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
+import dev.vswitch.vport.link.PathProof;
 import dev.vswitch.vport.link.RttMeter;
 import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.values.HostPort;
@@ -21,9 +23,11 @@ import org.jboss.logging.Logger;
  * <p>The seed's {@code vswitch.py} never answers keepalives, so against it the vport reports the switch as
  * silent whenever no other vport is sending; forwarding is not affected.
  *
- * <p>With {@code --offload} the requests say that this vport takes offload frames, and the switch's replies say whether
- * it does ({@link #switchTakesOffload}). What a switch said is forgotten when it goes silent or its name points
- * elsewhere: it may be another switch then, which says again with its next reply.
+ * <p>With {@code --offload} the requests say that this vport takes offload frames while the path carries them
+ * ({@link PathProof}: {@code auto} probes it, {@code on} trusts it), and the switch's replies say whether it does
+ * ({@link #switchTakesOffload}). What a switch said is forgotten when it goes silent or its name points elsewhere: it
+ * may be another switch then, which says again with its next reply, and whose path is proven anew. The seed's switch
+ * echoes no probe, so against it offload frames never go.
  */
 final class SwitchMonitor {
 
@@ -38,8 +42,10 @@ final class SwitchMonitor {
     private final LinkCounters counters;
     private final long tapMac;
     private final long deadAfterNanos;
-    private final boolean offload;
+    private final PathProof path;
     private final ByteBuffer keepalive = ByteBuffer.allocateDirect(Keepalive.LENGTH);
+    /** The probe, made on first use: only with --offload=auto. */
+    private ByteBuffer probe;
     /** {@link System#nanoTime} except in tests, which move time on without waiting for it. */
     private final LongSupplier nanoClock;
     private final long startNanos;
@@ -51,13 +57,13 @@ final class SwitchMonitor {
     private State state = State.STARTING;
     private long lastResolveNanos;
 
-    /** @param offload whether the requests offer offload frames (--offload) */
-    SwitchMonitor(HostPort target, SwitchLink link, LinkCounters counters, long tapMac, Duration deadAfter, boolean offload) {
+    /** @param offload how the requests offer offload frames (--offload; {@code OFF} without) */
+    SwitchMonitor(HostPort target, SwitchLink link, LinkCounters counters, long tapMac, Duration deadAfter, PathProof.Mode offload) {
         this(target, link, counters, tapMac, deadAfter, offload, System::nanoTime);
     }
 
-    SwitchMonitor(HostPort target, SwitchLink link, LinkCounters counters, long tapMac, Duration deadAfter, boolean offload,
-            LongSupplier nanoClock) {
+    SwitchMonitor(HostPort target, SwitchLink link, LinkCounters counters, long tapMac, Duration deadAfter,
+            PathProof.Mode offload, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
         this.startNanos = nanoClock.getAsLong();
         this.target = target;
@@ -65,7 +71,12 @@ final class SwitchMonitor {
         this.counters = counters;
         this.tapMac = tapMac;
         this.deadAfterNanos = deadAfter.toNanos();
-        this.offload = offload;
+        this.path = new PathProof(offload, target.toString(), startNanos);
+    }
+
+    /** Whether the path carries offload frames; the forwarding threads ask it. */
+    PathProof path() {
+        return path;
     }
 
     /** Called by the receiving thread for every datagram: one volatile write, no allocation. */
@@ -88,14 +99,40 @@ final class SwitchMonitor {
         return switchTakesOffload;
     }
 
+    /** Called by the receiving thread for a probe's echo: the path carries large datagrams. */
+    void probeAnswered() {
+        path.answered();
+    }
+
     /** Runs on the monitor thread only. */
     void sendKeepalive() {
-        Keepalive.writeRequest(keepalive, tapMac, offload);
+        Keepalive.writeRequest(keepalive, tapMac, path.offer());
         rtt.requestSent(nanoClock.getAsLong());
         if (link.send(keepalive)) {
             counters.keepaliveSent();
         } else {
             rtt.requestFailed();
+        }
+    }
+
+    /**
+     * Runs on the monitor thread only, every tick: tells the switch at once when the path's verdict changed, and sends
+     * the probes that prove it (a datagram as large as the largest offload frame).
+     *
+     * @param frames the frames the link has carried so far, both ways
+     */
+    void provePath(long frames) {
+        long now = nanoClock.getAsLong();
+        if (path.offerChanged()) {
+            sendKeepalive();
+        }
+        if (path.probeDue(now, frames)) {
+            if (probe == null) {
+                probe = ByteBuffer.allocateDirect(Mtu.MAX_DATAGRAM);
+            }
+            Keepalive.writeProbe(probe, tapMac, Mtu.MAX_DATAGRAM);
+            path.probeSent(now);
+            link.send(probe);
         }
     }
 
@@ -107,7 +144,7 @@ final class SwitchMonitor {
         LinkState.Phase phase = connected ? LinkState.Phase.CONNECTED
                 : heard == NEVER && now - startNanos < deadAfterNanos ? LinkState.Phase.CONNECTING : LinkState.Phase.SILENT;
         return new LinkState(connected, phase, link.remote(), heard == NEVER ? null : Duration.ofNanos(now - heard), null, null,
-                rtt.reading());
+                rtt.reading(), null, path.mode() == PathProof.Mode.OFF ? null : path.reading());
     }
 
     /** Runs on the monitor thread only, about once a second. */
@@ -125,6 +162,7 @@ final class SwitchMonitor {
         if (state != State.SILENT) {
             state = State.SILENT;
             switchTakesOffload = false;
+            path.restart(now);
             lastResolveNanos = now - deadAfterNanos;
             LOG.warnf("waiting for switch %s: no reply for %d s%s", target, Duration.ofNanos(deadAfterNanos).toSeconds(),
                     literal ? "" : "; re-resolving " + target.host());
@@ -138,6 +176,7 @@ final class SwitchMonitor {
     private void followAddressChange() {
         if (link.followAddressChange(target)) {
             switchTakesOffload = false;
+            path.restart(nanoClock.getAsLong());
             sendKeepalive();
         }
     }

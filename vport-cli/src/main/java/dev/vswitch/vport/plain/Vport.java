@@ -7,6 +7,7 @@ import dev.vswitch.vport.link.FrameTrace;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.vport.link.LinkThreads;
+import dev.vswitch.vport.link.PathProof;
 import dev.vswitch.vport.link.StopSignal;
 import dev.vswitch.vport.link.SwitchLink;
 import dev.vswitch.vport.link.TapReaders;
@@ -49,14 +50,20 @@ public final class Vport implements AutoCloseable, LinkState.Source {
         this.trace = trace;
         this.maxFrameLength = FrameLimits.maxFrameLength(settings.tapMtu());
         this.keepaliveInterval = settings.keepalive();
-        this.monitor = new SwitchMonitor(settings.target(), link, counters, tapMac, settings.deadAfter(), tap.offload());
+        this.monitor = new SwitchMonitor(settings.target(), link, counters, tapMac, settings.deadAfter(),
+                tap.offload() ? settings.offload() : PathProof.Mode.OFF);
         this.offloadPath = tap.offload()
-                ? new PlainOffloadPath(tap, link, counters, maxFrameLength, monitor::switchTakesOffload, trace) : null;
+                ? new PlainOffloadPath(tap, link, counters, maxFrameLength, monitor::switchTakesOffload, monitor.path(), trace)
+                : null;
         this.threads = new LinkThreads(tap, tapReaders, this::newTapReader, this::forwardSwitchToTap, stopSignal);
     }
 
-    /** What the vport needs to know beyond its devices. */
-    public record Settings(HostPort target, int tapMtu, Duration keepalive, Duration deadAfter) {
+    /**
+     * What the vport needs to know beyond its devices.
+     *
+     * @param offload how a TAP with offload uses offload frames (--offload=auto or on); without, not used
+     */
+    public record Settings(HostPort target, int tapMtu, Duration keepalive, Duration deadAfter, PathProof.Mode offload) {
     }
 
     public void start() {
@@ -64,6 +71,10 @@ public final class Vport implements AutoCloseable, LinkState.Source {
         threads.monitor().scheduleAtFixedRate(threads.guarded(monitor::sendKeepalive), 0, keepaliveInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
         threads.monitor().scheduleWithFixedDelay(threads.guarded(monitor::check), 1, 1, TimeUnit.SECONDS);
+        if (monitor.path().mode() == PathProof.Mode.AUTO) {
+            threads.monitor().scheduleWithFixedDelay(threads.guarded(
+                    () -> monitor.provePath(counters.framesToSwitch() + counters.framesFromSwitch())), 0, 100, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** For {@code vport status}: taken by its own thread once a second. */
@@ -88,9 +99,11 @@ public final class Vport implements AutoCloseable, LinkState.Source {
             byte keepalive = Keepalive.kind(datagram, 0, length);
             if (length < EthernetFrame.HEADER_LENGTH) {
                 counters.drop(LinkCounters.Drop.RUNT);
+            } else if (keepalive == Keepalive.PROBE_REPLY) {
+                monitor.probeAnswered();
             } else if (keepalive != 0) {
                 counters.keepaliveReceived();
-                if (!Keepalive.isRequest(keepalive)) {
+                if (keepalive == Keepalive.REPLY || keepalive == Keepalive.REPLY_OFFLOAD) {
                     monitor.keepaliveReplied(Keepalive.offersOffload(keepalive));
                 }
             } else if (offloaded != null ? offloaded.deliver(length) : deliver(datagram, length)) {

@@ -10,6 +10,7 @@ import dev.vswitch.vport.link.FrameTrace;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkThreads;
 import dev.vswitch.vport.link.OffloadSender;
+import dev.vswitch.vport.link.PathProof;
 import dev.vswitch.vport.link.RttMeter;
 import dev.vswitch.vport.link.SwitchConnection;
 import dev.vswitch.vport.link.TapReaders;
@@ -36,6 +37,8 @@ final class DataPath {
 
     /** The largest frame an offload message carries, with its header, so the sealed message fits in one datagram. */
     private static final int MAX_OFFLOAD_FRAME = WireFormat.MAX_PLAINTEXT - VirtioNetHeader.LENGTH;
+    /** A path probe is as large as the largest offload message: the echo proves exactly what offload sends. */
+    static final int PROBE_LENGTH = WireFormat.MAX_PLAINTEXT;
 
     /** The link this is the data path of: told of the switch's handshake messages and of its draining. */
     private final SwitchAnswers answers;
@@ -44,6 +47,8 @@ final class DataPath {
     private final LinkCounters counters;
     private final SessionPair sessions;
     private final Liveness liveness;
+    /** Whether offload messages may be used: the path carries them (--offload=auto) or is trusted to (on). */
+    private final PathProof path;
     private final FrameTrace trace;
     private final long tapMac;
     private final int maxFrameLength;
@@ -63,13 +68,14 @@ final class DataPath {
      * @param trace  per-frame trace for {@code -v}, or null
      */
     DataPath(SwitchAnswers answers, FrameDevice tap, SwitchConnection link, LinkCounters counters, SecureLink.Settings settings,
-            SessionPair sessions, Liveness liveness, long tapMac, FrameTrace trace) {
+            SessionPair sessions, Liveness liveness, PathProof path, long tapMac, FrameTrace trace) {
         this.answers = answers;
         this.tap = tap;
         this.link = link;
         this.counters = counters;
         this.sessions = sessions;
         this.liveness = liveness;
+        this.path = path;
         this.trace = trace;
         this.tapMac = tapMac;
         this.maxFrameLength = FrameLimits.maxFrameLength(settings.tapMtu());
@@ -109,7 +115,7 @@ final class DataPath {
         private final ByteBuffer frame = ByteBuffer.allocateDirect(prefix + FrameLimits.BUFFER_BYTES);
         private final ByteBuffer message = ByteBuffer.allocateDirect(prefix + FrameLimits.BUFFER_BYTES + WireFormat.DATA_OVERHEAD);
         private final OffloadSender offloaded = prefix == 0 ? null
-                : new OffloadSender(maxFrameLength, MAX_OFFLOAD_FRAME, sessions::switchTakesOffload, counters, this);
+                : new OffloadSender(maxFrameLength, MAX_OFFLOAD_FRAME, sessions::switchTakesOffload, path, counters, this);
         private Session session;
 
         @Override
@@ -156,13 +162,19 @@ final class DataPath {
     }
 
     /**
-     * With --offload keepalives go as offload messages (an all-zero virtio_net_hdr first): that tells the switch that
-     * this vport takes them, and its reply in kind tells this vport that the switch does.
+     * With --offload keepalives go as offload messages (an all-zero virtio_net_hdr first) while the path carries them:
+     * that tells the switch that this vport takes them, and its reply in kind tells this vport that the switch does. An
+     * ordinary keepalive tells the switch to cut super-frames for this vport into ordinary frames.
      */
     void sendKeepalive(Session session, long now, ByteBuffer frame, ByteBuffer message) {
-        Keepalive.writeRequest(frame.slice(prefix, Keepalive.LENGTH), tapMac);
-        frame.position(0).limit(prefix + Keepalive.LENGTH);
-        seal(session, prefix == 0 ? WireFormat.TYPE_DATA : WireFormat.TYPE_DATA_OFFLOAD, frame, message);
+        boolean offer = prefix != 0 && path.offer();
+        int start = offer ? prefix : 0;
+        Keepalive.writeRequest(frame.clear().slice(start, Keepalive.LENGTH), tapMac);
+        frame.position(0).limit(start + Keepalive.LENGTH);
+        if (offer) {
+            VirtioNetHeader.writePlain(frame, 0);
+        }
+        seal(session, offer ? WireFormat.TYPE_DATA_OFFLOAD : WireFormat.TYPE_DATA, frame, message);
         liveness.keepaliveSent(now);
         rtt.requestSent(clock.getAsLong());
         if (link.send(message)) {
@@ -170,6 +182,23 @@ final class DataPath {
         } else {
             rtt.requestFailed();
         }
+    }
+
+    /** Buffers for the path probes of the one thread that sends them (the monitor), with {@code --offload=auto}. */
+    ByteBuffer newProbeFrame() {
+        return ByteBuffer.allocateDirect(PROBE_LENGTH);
+    }
+
+    ByteBuffer newProbeMessage() {
+        return ByteBuffer.allocateDirect(PROBE_LENGTH + WireFormat.DATA_OVERHEAD);
+    }
+
+    /** Sends a path probe as large as the largest offload message, as an ordinary data message; the switch echoes it. */
+    void sendProbe(Session session, long now, ByteBuffer frame, ByteBuffer message) {
+        Keepalive.writeProbe(frame, tapMac, PROBE_LENGTH);
+        seal(session, WireFormat.TYPE_DATA, frame, message);
+        path.probeSent(now);
+        link.send(message);
     }
 
     /** Seals the payload's remaining bytes into {@code message} as a data message of {@code type}, left flipped for sending. */
@@ -256,7 +285,9 @@ final class DataPath {
         }
         byte keepalive = Keepalive.kind(plain, prefix, length);
         if (keepalive != 0) {
-            if (keepalive == Keepalive.REPLY) {
+            if (keepalive == Keepalive.PROBE_REPLY) {
+                path.answered();
+            } else if (keepalive == Keepalive.REPLY) {
                 rtt.replyReceived(clock.getAsLong());
                 counters.keepaliveReceived();
                 onSwitchMaxFrame(Keepalive.maxFrameOf(plain, prefix, length));
@@ -273,6 +304,9 @@ final class DataPath {
         }
         if (offloaded && !VirtioNetHeader.isPlain(plain, 0)) {
             counters.receivedOffload();
+            if (VirtioNetHeader.gsoType(plain, 0) != VirtioNetHeader.GSO_NONE) {
+                path.used();
+            }
         }
         return counters.tapWrite(tap.write(plain), length);
     }

@@ -10,6 +10,7 @@ import dev.vswitch.vport.link.FrameTrace;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.vport.link.LinkThreads;
+import dev.vswitch.vport.link.PathProof;
 import dev.vswitch.vport.link.StopSignal;
 import dev.vswitch.vport.link.SwitchConnection;
 import dev.vswitch.vport.tap.FrameDevice;
@@ -82,14 +83,15 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
      * @param giveUpAfter    with no first handshake after this long, stop with the reason; zero: never give up
      * @param clock          monotonic nanoseconds for every timer (sessions, keepalives, liveness); tests
      *                       advance it to exercise rekeying without waiting minutes
+     * @param offload        how a TAP with offload uses offload messages (--offload=auto or on); without, not used
      */
     public record Settings(Endpoints endpoints, String network, int tapMtu, Duration keepalive, Duration deadAfter,
-            Duration handshakeRetry, Duration failoverAfter, Duration giveUpAfter, LongSupplier clock) {
+            Duration handshakeRetry, Duration failoverAfter, Duration giveUpAfter, LongSupplier clock, PathProof.Mode offload) {
 
         public Settings(Endpoints endpoints, String network, int tapMtu, Duration keepalive, Duration deadAfter,
-                Duration giveUpAfter) {
+                Duration giveUpAfter, PathProof.Mode offload) {
             this(endpoints, network, tapMtu, keepalive, deadAfter, Duration.ofSeconds(WireFormat.REKEY_TIMEOUT_SECONDS),
-                    FAILOVER_AFTER, giveUpAfter, System::nanoTime);
+                    FAILOVER_AFTER, giveUpAfter, System::nanoTime, offload);
         }
     }
 
@@ -122,12 +124,19 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private final LongSupplier clock;
     private final SessionPair sessions = new SessionPair();
     private final Liveness liveness;
+    /** Whether the path carries offload messages (--offload=auto), proven by the monitor's probes. */
+    private final PathProof path;
     private final Failover failover;
     private final DataPath dataPath;
     private final LinkThreads threads;
     /** The monitor thread's own keepalive buffers. */
     private final ByteBuffer monitorFrame;
     private final ByteBuffer monitorOut;
+    /** The monitor thread's probe buffers; null unless --offload=auto. */
+    private final ByteBuffer probeFrame;
+    private final ByteBuffer probeOut;
+    /** The switch the path was last proven to: another one is proven anew. */
+    private volatile InetSocketAddress provenTo;
     /** When the last handshake completed; {@link #NEVER} before the first. */
     private volatile long lastHandshakeNanos = NEVER;
     /** The switch whose last keepalive reply said it is shutting down, or null. */
@@ -158,10 +167,14 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         this.startNanos = clock.getAsLong();
         this.liveness = new Liveness(settings.keepalive().toNanos(), clock.getAsLong());
         this.failover = new Failover(endpoints, link, handshaker);
-        this.dataPath = new DataPath(new Answers(), tap, link, counters, settings, sessions, liveness, tapMac, trace);
+        PathProof.Mode offload = tap.offload() ? settings.offload() : PathProof.Mode.OFF;
+        this.path = new PathProof(offload, endpoints.current().toString(), clock.getAsLong());
+        this.dataPath = new DataPath(new Answers(), tap, link, counters, settings, sessions, liveness, path, tapMac, trace);
         this.threads = new LinkThreads(tap, dataPath.tapReaders(), dataPath::newTapReader, dataPath::forwardSwitchToTap, stopSignal);
         this.monitorFrame = dataPath.newKeepaliveFrame();
         this.monitorOut = dataPath.newKeepaliveMessage();
+        this.probeFrame = offload == PathProof.Mode.AUTO ? dataPath.newProbeFrame() : null;
+        this.probeOut = offload == PathProof.Mode.AUTO ? dataPath.newProbeMessage() : null;
     }
 
     /** Sends the first initiation and starts forwarding. */
@@ -212,7 +225,8 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         long handshake = lastHandshakeNanos;
         return new LinkState(connected, phase, link.remote(), heard ? Duration.ofNanos(now - heardAt) : null,
                 session == null ? null : Duration.ofNanos(now - session.createdNanos()),
-                handshake == NEVER ? null : Duration.ofNanos(now - handshake), dataPath.rttReading(), endpoint.target());
+                handshake == NEVER ? null : Duration.ofNanos(now - handshake), dataPath.rttReading(), endpoint.target(),
+                path.mode() == PathProof.Mode.OFF ? null : path.reading());
     }
 
     /** The session frames are sent with, or null before the first handshake. */
@@ -261,8 +275,14 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         } else if (session == null || session.needsRekey(now) || liveness.keepaliveUnanswered(now)) {
             sendInitiation(now);
         }
-        if (session != null && liveness.keepaliveDue(now)) {
+        if (session == null) {
+            return;
+        }
+        if (liveness.keepaliveDue(now) || path.offerChanged()) { // the switch learns at once what the path carries
             dataPath.sendKeepalive(session, now, monitorFrame, monitorOut);
+        }
+        if (path.probeDue(now, counters.framesToSwitch() + counters.framesFromSwitch())) {
+            dataPath.sendProbe(session, now, probeFrame, probeOut);
         }
     }
 
@@ -324,6 +344,11 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
             }
             sessions.install(session);
             liveness.heard(now);
+            InetSocketAddress to = link.remote();
+            if (!to.equals(provenTo)) {
+                provenTo = to;
+                path.restart(now);
+            }
             lastHandshakeNanos = now;
             counters.handshakeCompleted();
             failover.handshakeCompleted();

@@ -85,6 +85,16 @@ public final class StatusJson {
         ObjectNode keepalives = json.putObject("keepalives");
         keepalives.put("sent", status.keepalivesSent());
         keepalives.put("answered", status.keepalivesAnswered());
+        if (status.offload() == null) {
+            json.putNull("offload");
+        } else {
+            ObjectNode offload = json.putObject("offload");
+            offload.put("mode", status.offload().mode());
+            offload.put("path", status.offload().path());
+            offload.put("fallbacks", status.offload().fallbacks());
+            offload.put("probes_sent", status.offload().probesSent());
+            offload.put("probes_answered", status.offload().probesAnswered());
+        }
         ObjectNode drops = json.putObject("drops");
         status.drops().forEach(drops::put);
         json.put("pid", status.pid());
@@ -146,8 +156,18 @@ public final class StatusJson {
                 json.string("switch_address"), json.string("network"), json.bool("connected"), json.string("state"),
                 json.longOrNull("session_age_seconds"), json.instant("last_handshake"), json.doubleOrNull("seconds_since_heard"),
                 json.doubleOrNull("rtt_ms"), json.doubleOrNull("rtt_smoothed_ms"), json.traffic("to_switch"),
-                json.traffic("from_switch"), keepalives.count("sent"), keepalives.count("answered"), drops,
+                json.traffic("from_switch"), keepalives.count("sent"), keepalives.count("answered"), offload(json), drops,
                 json.requiredLong("pid"), json.instant("started_at"), json.instant("updated_at"));
+    }
+
+    /** The offload member, null when absent or null (a vport with --offload=off, or of an older version). */
+    private static VportStatus.Offload offload(Fields json) {
+        if (json.get("offload") == null) {
+            return null;
+        }
+        Fields offload = json.object("offload");
+        return new VportStatus.Offload(offload.requiredString("mode"), offload.requiredString("path"), offload.count("fallbacks"),
+                offload.count("probes_sent"), offload.count("probes_answered"));
     }
 
     /** Jackson's reason without its multi-line source excerpt, and where, so the status command prints one line. */

@@ -39,6 +39,13 @@ public final class StatusSummary {
             }
         }
         line.append(", in ").append(traffic(status.fromSwitch())).append(", out ").append(traffic(status.toSwitch()));
+        if (status.offload() != null) {
+            line.append(", offload ").append(status.offload().mode()).append(": path ").append(status.offload().path());
+            if (status.offload().fallbacks() > 0) {
+                line.append(" (").append(status.offload().fallbacks()).append(" fallback")
+                        .append(status.offload().fallbacks() == 1 ? "" : "s").append(" to path-MTU datagrams)");
+            }
+        }
         StringBuilder dropped = new StringBuilder();
         status.drops().forEach((reason, count) -> {
             if (count > 0) {

@@ -3,6 +3,7 @@ package dev.vswitch.vport.status;
 import dev.vswitch.protocol.text.AddressText;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
+import dev.vswitch.vport.link.PathProof;
 import dev.vswitch.vport.values.HostPort;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +36,9 @@ import java.util.Map;
  *   "to_switch": {"frames": 1200, "bytes": 300000},
  *   "from_switch": {"frames": 3400, "bytes": 1200000},
  *   "keepalives": {"sent": 9, "answered": 9},
+ *   "offload": {"mode": "auto", "path": "proven", "fallbacks": 0, "probes_sent": 4, "probes_answered": 4},
+ *                                         --offload: how the path is used (path: unproven, proven, fell back or trusted);
+ *                                         null with --offload=off
  *   "drops": {"oversize": 0, "runt": 0, ...},   every reason of the shutdown summary, with its count
  *   "pid": 1234,
  *   "started_at": "2025-01-01T09:59:18.001Z",
@@ -48,11 +52,12 @@ import java.util.Map;
  * @param secondsSinceHeard   null until the switch is first heard
  * @param rttMillis           null until the first keepalive reply
  * @param rttSmoothedMillis   null until the first keepalive reply
+ * @param offload             null without offload
  */
 public record VportStatus(String tap, Mode mode, String switchTarget, String switchAddress, String network, boolean connected,
         String state, Long sessionAgeSeconds, Instant lastHandshake, Double secondsSinceHeard, Double rttMillis,
         Double rttSmoothedMillis, Traffic toSwitch, Traffic fromSwitch, long keepalivesSent, long keepalivesAnswered,
-        Map<String, Long> drops, long pid, Instant startedAt, Instant updatedAt) {
+        Offload offload, Map<String, Long> drops, long pid, Instant startedAt, Instant updatedAt) {
 
     /** The layout written; readers accept any, ignoring members they do not know. */
     public static final int FORMAT = 1;
@@ -77,6 +82,20 @@ public record VportStatus(String tap, Mode mode, String switchTarget, String swi
 
     /** Frames and their bytes (Ethernet frames, without UDP or protocol overhead) in one direction. */
     public record Traffic(long frames, long bytes) {
+    }
+
+    /**
+     * What {@code --offload} knows of the path.
+     *
+     * @param mode auto or on
+     * @param path unproven, proven, fell back (auto), or trusted (on)
+     */
+    public record Offload(String mode, String path, long fallbacks, long probesSent, long probesAnswered) {
+
+        static Offload of(PathProof.Reading reading) {
+            return reading == null ? null : new Offload(reading.mode().label(), reading.verdict().label(), reading.fallbacks(),
+                    reading.probesSent(), reading.probesAnswered());
+        }
     }
 
     /**
@@ -112,7 +131,7 @@ public record VportStatus(String tap, Mode mode, String switchTarget, String swi
                 link.rtt().measured() ? link.rtt().lastMillis() : null, link.rtt().measured() ? link.rtt().smoothedMillis() : null,
                 new Traffic(counters.framesToSwitch(), counters.bytesToSwitch()),
                 new Traffic(counters.framesFromSwitch(), counters.bytesFromSwitch()),
-                counters.keepalivesSent(), counters.keepalivesReceived(), drops, identity.pid(), identity.startedAt(), now);
+                counters.keepalivesSent(), counters.keepalivesReceived(), Offload.of(link.offload()), drops, identity.pid(), identity.startedAt(), now);
     }
 
     private static double seconds(Duration duration) {

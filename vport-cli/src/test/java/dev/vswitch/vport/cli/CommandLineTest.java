@@ -1,5 +1,6 @@
 package dev.vswitch.vport.cli;
 
+import dev.vswitch.vport.link.PathProof;
 import static dev.vswitch.vport.cli.CommandLines.assertOneErrorLine;
 import static dev.vswitch.vport.cli.CommandLines.oneLine;
 import static dev.vswitch.vport.cli.CommandLines.parse;
@@ -158,17 +159,28 @@ class CommandLineTest {
     @Test
     void offloadIsForEitherProtocol() {
         ConnectSettings legacy = parse("connect", "--legacy", "--offload", "127.0.0.1:9999");
-        assertTrue(legacy.offload());
+        assertEquals(PathProof.Mode.ON, legacy.offload(), "--offload alone trusts the path, as it always did");
         assertNull(legacy.secure());
         assertEquals(List.of(new HostPort("127.0.0.1", 9999)), legacy.targets());
         assertEquals(Mtu.LEGACY_TAP_MTU, legacy.mtu());
-        assertFalse(parse("connect", "--legacy", "127.0.0.1:9999").offload());
+        assertEquals(PathProof.Mode.AUTO, parse("connect", "--legacy", "127.0.0.1:9999").offload());
+        assertEquals(PathProof.Mode.OFF, parse("connect", "--legacy", "--offload=off", "127.0.0.1:9999").offload());
+        assertEquals(PathProof.Mode.OFF, parse("connect", "--legacy", "--offload", "OFF", "127.0.0.1:9999").offload());
 
         String token = token("127.0.0.1:9999", null).encode();
         ConnectSettings secure = parse("connect", "--token", token, "--offload");
-        assertTrue(secure.offload());
+        assertEquals(PathProof.Mode.ON, secure.offload());
         assertNotNull(secure.secure());
-        assertFalse(parse("connect", "--token", token).offload());
+        assertEquals(PathProof.Mode.AUTO, parse("connect", "--token", token).offload());
+        assertEquals(PathProof.Mode.ON, parse("connect", "--token", token, "--offload=on").offload());
+        assertEquals(PathProof.Mode.OFF, parse("connect", "--token", token, "--offload", "off", "127.0.0.1:9999").offload());
+    }
+
+    @Test
+    @Launch(value = {"connect", "--legacy", "--offload=sometimes", "127.0.0.1:9999"}, exitCode = 6)
+    void anOffloadModeThatIsNoneIsABadValue(LaunchResult result) {
+        assertOneErrorLine(result, "vport: error: Invalid value for option '--offload': 'sometimes' is not auto, on or off"
+                + " (see 'vport connect --help')");
     }
 
     @Test
@@ -176,7 +188,7 @@ class CommandLineTest {
     void connectHelpSaysOffloadWorksWithLegacyToo(LaunchResult result) {
         String help = oneLine(result.getOutput());
         assertTrue(help.contains("--offload"), help);
-        assertTrue(help.contains("With --legacy, vport cuts them itself"), help);
+        assertTrue(help.contains("With --legacy, against a switch that echoes no probe (the seed's), auto cuts segments itself"), help);
     }
 
     @Test

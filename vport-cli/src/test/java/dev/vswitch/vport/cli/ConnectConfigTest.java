@@ -1,5 +1,6 @@
 package dev.vswitch.vport.cli;
 
+import dev.vswitch.vport.link.PathProof;
 import static dev.vswitch.vport.cli.CommandLines.assertOneErrorLine;
 import static dev.vswitch.vport.cli.CommandLines.oneLine;
 import static dev.vswitch.vport.cli.CommandLines.parse;
@@ -46,7 +47,7 @@ class ConnectConfigTest {
         assertEquals("lab0", settings.tapName());
         assertEquals("198.19.0.1/24", settings.ip().toString());
         assertEquals(1400, settings.mtu());
-        assertTrue(settings.offload());
+        assertEquals(PathProof.Mode.ON, settings.offload(), "offload=true, as a file written for the old flag says");
         assertEquals(Duration.ofSeconds(3), settings.keepalive());
         assertEquals(dir.resolve("run"), settings.statusDir());
 

@@ -64,11 +64,22 @@ public final class MemoryNetwork {
         bound.remove(address);
     }
 
+    /** Datagrams longer than this are lost on the way, as on a path that drops IP fragments. */
+    private volatile int largestCarried = Integer.MAX_VALUE;
+
+    /** From now on, datagrams longer than {@code bytes} are lost; {@link Integer#MAX_VALUE}: none are. */
+    public void carryAtMost(int bytes) {
+        largestCarried = bytes;
+    }
+
     /** Hands {@code datagram} to what is bound at {@code to}; false when nothing is (port unreachable). */
     public boolean send(byte[] datagram, InetSocketAddress from, InetSocketAddress to) {
         Receiver receiver = bound.get(to);
         if (receiver == null) {
             return false;
+        }
+        if (datagram.length > largestCarried) {
+            return true; // sent, and lost on the way
         }
         receiver.receive(datagram.clone(), from);
         return true;

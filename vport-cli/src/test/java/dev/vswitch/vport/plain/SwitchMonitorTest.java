@@ -1,5 +1,6 @@
 package dev.vswitch.vport.plain;
 
+import dev.vswitch.vport.link.PathProof;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -116,6 +117,7 @@ class SwitchMonitorTest {
     }
 
     private SwitchMonitor monitor(String host, Duration deadAfter, boolean offload) {
-        return new SwitchMonitor(new HostPort(host, link.remote().getPort()), link, counters, TAP_MAC, deadAfter, offload, nanos::get);
+        return new SwitchMonitor(new HostPort(host, link.remote().getPort()), link, counters, TAP_MAC, deadAfter,
+                offload ? PathProof.Mode.ON : PathProof.Mode.OFF, nanos::get);
     }
 }

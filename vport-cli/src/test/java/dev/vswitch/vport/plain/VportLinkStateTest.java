@@ -1,5 +1,6 @@
 package dev.vswitch.vport.plain;
 
+import dev.vswitch.vport.link.PathProof;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -140,7 +141,8 @@ class VportLinkStateTest {
 
     private Vport start(Duration keepalive, Duration deadAfter) {
         SwitchLink link = SwitchLink.connect(target().resolve(), counters);
-        Vport started = new Vport(new IdleTap(), link, counters, new Vport.Settings(target(), Mtu.LEGACY_TAP_MTU, keepalive, deadAfter),
+        Vport started = new Vport(new IdleTap(), link, counters, new Vport.Settings(target(), Mtu.LEGACY_TAP_MTU, keepalive, deadAfter,
+                PathProof.Mode.OFF),
                 TAP_MAC, null, stopSignal);
         started.start();
         return started;

@@ -1,5 +1,6 @@
 package dev.vswitch.vport.plain;
 
+import dev.vswitch.vport.link.PathProof;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -178,6 +179,31 @@ class VportOffloadTest {
     }
 
     @Test
+    void autoAgainstASwitchThatEchoesNoProbeNeverOffersOffloadAndCutsSuperFramesItself() throws Exception {
+        start(true, Keepalive.REPLY_OFFLOAD, PathProof.Mode.AUTO); // answers in kind, but its path drops large datagrams
+        Integer probe = fakeSwitch.probes.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(Mtu.MAX_DATAGRAM, probe, "a probe as large as the largest datagram");
+        assertEquals(List.of(Keepalive.REQUEST, Keepalive.REQUEST, Keepalive.REQUEST), nextKeepalives(3));
+
+        byte[] superFrame = superFrame(PEER_MAC, TAP_MAC, 20 * GSO_SIZE + 100);
+        tap.toVport.add(superFrame);
+        assertCutIntoSegments(superFrame, 21);
+        assertEquals(0, counters.offloadSent());
+    }
+
+    @Test
+    void autoOffersOffloadOnceTheSwitchEchoesAProbeAndThenSendsSuperFramesWhole() throws Exception {
+        start(true, Keepalive.REPLY_OFFLOAD, PathProof.Mode.AUTO);
+        fakeSwitch.echoProbes = true;
+        await("an offload offer after an echoed probe", () -> fakeSwitch.keepalives.contains(Keepalive.REQUEST_OFFLOAD));
+        awaitMoreReplies();
+        byte[] superFrame = superFrame(PEER_MAC, TAP_MAC, 20 * GSO_SIZE + 100);
+        tap.toVport.add(superFrame);
+        assertArrayEquals(offloadFrame(superFrame), nextDatagram(), "one offload frame");
+        assertEquals(1, counters.offloadSent());
+    }
+
+    @Test
     void theKeepalivesOfferOffload() throws Exception {
         start(true, NO_ANSWER);
         assertEquals(List.of(Keepalive.REQUEST_OFFLOAD, Keepalive.REQUEST_OFFLOAD, Keepalive.REQUEST_OFFLOAD), nextKeepalives(3));
@@ -198,11 +224,15 @@ class VportOffloadTest {
     }
 
     private void start(boolean offload, byte answer) throws Exception {
+        start(offload, answer, PathProof.Mode.ON);
+    }
+
+    private void start(boolean offload, byte answer, PathProof.Mode mode) throws Exception {
         fakeSwitch = new FakeSwitch(answer);
         tap = new MemoryTap(offload);
         HostPort target = new HostPort("127.0.0.1", fakeSwitch.socket.getLocalPort());
         SwitchLink link = SwitchLink.connect(target.resolve(), counters);
-        vport = new Vport(tap, link, counters, new Vport.Settings(target, MTU, Duration.ofMillis(100), Duration.ofSeconds(15)),
+        vport = new Vport(tap, link, counters, new Vport.Settings(target, MTU, Duration.ofMillis(100), Duration.ofSeconds(15), mode),
                 TAP_MAC, null, new StopSignal());
         vport.start();
         await("the first keepalive, which tells the fake switch where the vport is", () -> fakeSwitch.vport != null);
@@ -319,6 +349,10 @@ class VportOffloadTest {
         final BlockingQueue<Byte> keepalives = new LinkedBlockingQueue<>();
         /** The kind of reply to each request, or {@link #NO_ANSWER}. */
         volatile byte answer;
+        /** Whether path probes are echoed, as our switch does (the seed's does not). */
+        volatile boolean echoProbes;
+        /** The length of each path probe received. */
+        final BlockingQueue<Integer> probes = new LinkedBlockingQueue<>();
         /** Where the vport sends from; null until its first datagram. */
         volatile SocketAddress vport;
         private volatile boolean running = true;
@@ -351,6 +385,15 @@ class VportOffloadTest {
                     byte kind = Keepalive.kind(view, 0, datagram.length);
                     if (kind == 0) {
                         datagrams.add(datagram);
+                        continue;
+                    }
+                    if (kind == Keepalive.PROBE) {
+                        probes.add(datagram.length);
+                        if (echoProbes) {
+                            ByteBuffer echo = ByteBuffer.allocate(datagram.length);
+                            Keepalive.writeProbeReply(echo, EthernetFrame.source(view, 0), datagram.length);
+                            send(echo.array());
+                        }
                         continue;
                     }
                     keepalives.add(kind);

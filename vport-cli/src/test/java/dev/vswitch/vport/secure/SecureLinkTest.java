@@ -1,5 +1,6 @@
 package dev.vswitch.vport.secure;
 
+import dev.vswitch.vport.link.PathProof;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -74,7 +75,8 @@ class SecureLinkTest {
     private final byte[] switchPrivate = X25519.generatePrivateKey(random);
     private final byte[] networkKey = X25519.generatePrivateKey(random);
     private final byte[] clientPrivate = X25519.generatePrivateKey(random);
-    private final MemoryTap tap = new MemoryTap();
+    /** Without offload, unless a test makes one with. */
+    private MemoryTap tap = new MemoryTap();
     private final LinkCounters counters = new LinkCounters();
     private final StopSignal stopSignal = new StopSignal();
     private final LogCapture log = new LogCapture(SecureLink.class);
@@ -126,6 +128,48 @@ class SecureLinkTest {
         assertEquals(1, testSwitch.initiations.get(), "one handshake is enough");
         assertEquals(1, log.lines.size(), "only the state change is logged: " + log.lines);
         assertFalse(stopSignal.isStopped());
+    }
+
+    /**
+     * --offload=auto on a path that carries large datagrams, then drops them (IP fragments dropped), then carries them
+     * again: offload messages only while the switch echoes the probes, and the switch told at once each time.
+     */
+    @Test
+    void offloadAutoUsesLargeDatagramsOnlyWhileTheSwitchEchoesProbes() throws Exception {
+        tap = new MemoryTap(true);
+        testSwitch = startSwitch(networkKey);
+        try (LogCapture pathLog = new LogCapture(PathProof.class)) {
+            link = connect(testSwitch.address(), Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(5));
+            awaitConnected();
+            assertEquals(0, testSwitch.offloadKeepalives.get(), "no offer before the path is proven");
+            long connectedAt = clock.get();
+            runUntil("the path proven and offered to the switch", () -> testSwitch.offloadKeepalives.get() == 1);
+            assertTrue(clock.get() - connectedAt <= TimeUnit.MILLISECONDS.toNanos(300), "within a tick or two, not a keepalive interval");
+            assertEquals(1, testSwitch.probesEchoed.get());
+            assertEquals(PathProof.Verdict.PROVEN, link.linkState().offload().verdict());
+            assertEquals(List.of("vport: the path to switch 127.0.0.1:" + testSwitch.port()
+                    + " carries large datagrams: offload in use"), pathLog.lines);
+
+            memory.carryAtMost(1500);
+            long brokeAt = clock.get();
+            int ordinaryBefore = testSwitch.keepalivesAnswered.get() - testSwitch.offloadKeepalives.get();
+            runWithFramesUntil("the fallback", () -> link.linkState().offload().verdict() == PathProof.Verdict.FELL_BACK);
+            long fellBackAfter = clock.get() - brokeAt;
+            assertTrue(fellBackAfter <= TimeUnit.MILLISECONDS.toNanos(3_500), "small frames only: a probe every 2 s, so"
+                    + " within 3.5 s; took " + fellBackAfter / 1_000_000 + " ms");
+            runUntil("an ordinary keepalive tells the switch at once",
+                    () -> testSwitch.keepalivesAnswered.get() - testSwitch.offloadKeepalives.get() > ordinaryBefore);
+            assertTrue(clock.get() - brokeAt - fellBackAfter <= TimeUnit.MILLISECONDS.toNanos(100));
+            assertEquals(1, link.linkState().offload().fallbacks());
+            assertTrue(pathLog.lines.get(1).contains("stopped carrying large datagrams (IP fragments dropped on the way?)"),
+                    pathLog.lines.toString());
+
+            memory.carryAtMost(Integer.MAX_VALUE);
+            runUntil("proven again", () -> link.linkState().offload().verdict() == PathProof.Verdict.PROVEN);
+            runUntil("and offered again", () -> testSwitch.offloadKeepalives.get() == 2);
+            assertEquals(3, pathLog.lines.size(), pathLog.lines.toString());
+            assertTrue(pathLog.lines.get(2).endsWith("carries large datagrams again: offload resumed"), pathLog.lines.toString());
+        }
     }
 
     @Test
@@ -618,7 +662,7 @@ class SecureLinkTest {
         JoinToken token = new JoinToken(switches.get(0).toString(), X25519.publicKey(switchPrivate), NETWORK, networkKey, null);
         Endpoints endpoints = Endpoints.resolve(switches);
         SecureLink.Settings settings = new SecureLink.Settings(endpoints, NETWORK, WireFormat.DEFAULT_TAP_MTU, keepalive, deadAfter, retry,
-                failover, giveUpAfter, clock::get);
+                failover, giveUpAfter, clock::get, PathProof.Mode.AUTO);
         connection = memory.connect(endpoints.current().address(), counters);
         return new SecureLink(tap, connection, counters, settings, new Handshaker(token, clientPrivate, random, Clock.systemUTC()),
                 TAP_MAC, null, stopSignal);
@@ -637,6 +681,18 @@ class SecureLinkTest {
         while (!condition.call()) {
             assertTrue(clock.get() - deadline < 0, () -> what + " within " + WAIT + " of the link's time; log " + log.lines
                     + "; " + counters.summary());
+            clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(SecureLink.TICK_MILLIS));
+            link.tick();
+            awaitHandled();
+        }
+    }
+
+    /** As {@link #runUntil}, with a small frame from the switch to the TAP at every tick: a LAN in use. */
+    private void runWithFramesUntil(String what, Callable<Boolean> condition) throws Exception {
+        long deadline = clock.get() + WAIT.toNanos();
+        while (!condition.call()) {
+            assertTrue(clock.get() - deadline < 0, () -> what + " within " + WAIT + " of the link's time; " + counters.summary());
+            testSwitch.sendFrame(frame(TAP_MAC, PEER_MAC, 60));
             clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(SecureLink.TICK_MILLIS));
             link.tick();
             awaitHandled();

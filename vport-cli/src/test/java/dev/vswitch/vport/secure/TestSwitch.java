@@ -2,6 +2,7 @@ package dev.vswitch.vport.secure;
 
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.NoiseException;
 import dev.vswitch.protocol.noise.X25519;
@@ -60,6 +61,10 @@ public final class TestSwitch implements MemoryNetwork.Receiver {
     public final AtomicInteger accepted = new AtomicInteger();
     public final AtomicInteger confirmed = new AtomicInteger();
     public final AtomicInteger keepalivesAnswered = new AtomicInteger();
+    /** Keepalives that came as offload messages: the vport said it takes them. */
+    public final AtomicInteger offloadKeepalives = new AtomicInteger();
+    /** Path probes echoed. */
+    public final AtomicInteger probesEchoed = new AtomicInteger();
     public final AtomicInteger dataDropped = new AtomicInteger();
     public final BlockingQueue<Received> frames = new LinkedBlockingQueue<>();
     /** Answer initiations without a valid mac2 with a cookie reply, as a switch under load does. */
@@ -174,7 +179,7 @@ public final class TestSwitch implements MemoryNetwork.Receiver {
         ByteBuffer in = ByteBuffer.wrap(datagram);
         switch (WireFormat.typeOf(in, 0, in.remaining())) {
             case WireFormat.TYPE_INITIATION -> onInitiation(datagram, sender);
-            case WireFormat.TYPE_DATA -> onData(in, sender);
+            case WireFormat.TYPE_DATA, WireFormat.TYPE_DATA_OFFLOAD -> onData(in, sender);
             default -> dataDropped.incrementAndGet();
         }
     }
@@ -261,8 +266,17 @@ public final class TestSwitch implements MemoryNetwork.Receiver {
         }
         peer.address = sender;
         plain.flip();
+        byte type = WireFormat.typeOf(in, 0, in.limit());
+        if (type == WireFormat.TYPE_DATA_OFFLOAD) { // only keepalives and probes: the vport sends offload frames to no test
+            onOffloadMessage(peer);
+            return;
+        }
         int length = plain.remaining();
         if (length == 0) {
+            return;
+        }
+        if (Keepalive.kind(plain, 0, length) == Keepalive.PROBE) {
+            echoProbe(peer, type, 0, length);
             return;
         }
         if (Keepalive.kind(plain, 0, length) == Keepalive.REQUEST) {
@@ -286,6 +300,31 @@ public final class TestSwitch implements MemoryNetwork.Receiver {
         }
     }
 
+    /** An offload message's keepalive is answered in kind, as the switch does, which tells the vport that it takes them. */
+    private void onOffloadMessage(Peer peer) {
+        int length = plain.remaining() - VirtioNetHeader.LENGTH;
+        byte kind = length < 0 ? 0 : Keepalive.kind(plain, VirtioNetHeader.LENGTH, length);
+        if (kind == Keepalive.PROBE) {
+            echoProbe(peer, WireFormat.TYPE_DATA_OFFLOAD, VirtioNetHeader.LENGTH, length);
+        } else if (kind == Keepalive.REQUEST) {
+            offloadKeepalives.incrementAndGet();
+            ByteBuffer reply = ByteBuffer.allocate(VirtioNetHeader.LENGTH + Keepalive.LENGTH);
+            Keepalive.writeReply(reply.slice(VirtioNetHeader.LENGTH, Keepalive.LENGTH), EthernetFrame.source(plain, VirtioNetHeader.LENGTH));
+            seal(peer.current, WireFormat.TYPE_DATA_OFFLOAD, reply, peer.address);
+            keepalivesAnswered.incrementAndGet();
+        } else {
+            dataDropped.incrementAndGet();
+        }
+    }
+
+    /** Echoes a probe at its own length, in the message type it came in, as the switch does. */
+    private void echoProbe(Peer peer, byte type, int offset, int length) {
+        ByteBuffer echo = ByteBuffer.allocate(offset + length);
+        Keepalive.writeProbeReply(echo.slice(offset, length), EthernetFrame.source(plain, offset), length);
+        seal(peer.current, type, echo.clear(), peer.address);
+        probesEchoed.incrementAndGet();
+    }
+
     private static Session sessionOf(Peer peer, int index) {
         for (Session session : new Session[] {peer.pending, peer.current, peer.previous}) {
             if (session != null && session.localIndex() == index) {
@@ -296,8 +335,12 @@ public final class TestSwitch implements MemoryNetwork.Receiver {
     }
 
     private void seal(Session session, ByteBuffer frame, InetSocketAddress to) {
+        seal(session, WireFormat.TYPE_DATA, frame, to);
+    }
+
+    private void seal(Session session, byte type, ByteBuffer frame, InetSocketAddress to) {
         ByteBuffer message = ByteBuffer.allocate(frame.remaining() + WireFormat.DATA_OVERHEAD);
-        session.seal(frame, message);
+        session.seal(type, frame, message);
         lastSent = Arrays.copyOf(message.array(), message.position());
         lastSentTo = to;
         out.send(lastSent, to);

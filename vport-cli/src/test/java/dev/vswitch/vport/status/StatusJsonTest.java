@@ -22,7 +22,7 @@ class StatusJsonTest {
 
     private static VportStatus status(String tap, Double rttMillis, Map<String, Long> drops) {
         return new VportStatus(tap, VportStatus.Mode.LEGACY, "h:1", null, null, false, null, null, null, null, rttMillis, null,
-                new VportStatus.Traffic(3, 180), new VportStatus.Traffic(0, 0), 0, 0, drops, 1, null, Instant.parse("2025-03-01T10:00:00Z"));
+                new VportStatus.Traffic(3, 180), new VportStatus.Traffic(0, 0), 0, 0, null, drops, 1, null, Instant.parse("2025-03-01T10:00:00Z"));
     }
 
     @Test
@@ -54,6 +54,7 @@ class StatusJsonTest {
                     "sent": 0,
                     "answered": 0
                   },
+                  "offload": null,
                   "drops": {},
                   "pid": 1,
                   "started_at": null,

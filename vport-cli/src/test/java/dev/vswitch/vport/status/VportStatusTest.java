@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
+import dev.vswitch.vport.link.PathProof;
 import dev.vswitch.vport.link.RttMeter;
 import dev.vswitch.vport.values.HostPort;
 import java.net.InetAddress;
@@ -44,7 +45,8 @@ class VportStatusTest {
         rtt.requestSent(0);
         rtt.replyReceived(412_345);
         LinkState link = new LinkState(true, LinkState.Phase.CONNECTED, address("198.18.1.1", 9999), Duration.ofMillis(400),
-                Duration.ofSeconds(42), Duration.ofMillis(42_300), rtt.reading());
+                Duration.ofSeconds(42), Duration.ofMillis(42_300), rtt.reading(), null,
+                new PathProof.Reading(PathProof.Mode.AUTO, PathProof.Verdict.FELL_BACK, 1, 9, 7));
 
         VportStatus status = VportStatus.of(SECURE, link, counters, NOW);
         assertEquals("198.18.1.1:9999", status.switchAddress());
@@ -84,6 +86,13 @@ class VportStatusTest {
                     "sent": 1,
                     "answered": 1
                   },
+                  "offload": {
+                    "mode": "auto",
+                    "path": "fell back",
+                    "fallbacks": 1,
+                    "probes_sent": 9,
+                    "probes_answered": 7
+                  },
                   "drops": {
                     "oversize": 0,
                     "runt": 0,
@@ -104,7 +113,9 @@ class VportStatusTest {
                 """, json);
 
         assertEquals("tapyuan: connected to switch.lan:9999 (198.18.1.1:9999, network lab), session 42 s, rtt 0.41 ms (avg 0.41 ms),"
-                + " in 1.2 MiB / 3400 frames, out 1.4 KiB / 1 frame, dropped forged=1", StatusSummary.line(status));
+                + " in 1.2 MiB / 3400 frames, out 1.4 KiB / 1 frame, offload auto: path fell back (1 fallback to path-MTU"
+                + " datagrams), dropped forged=1", StatusSummary.line(status));
+        assertEquals(status.offload(), StatusJson.read(json).offload(), "the offload member reads back");
     }
 
     @Test
