@@ -17,9 +17,9 @@ import java.util.List;
  * @param legacy   whether to speak the seed's plain format instead
  * @param via      HOST:PORT to send to instead of the switch's own address, or null
  * @param replicas the replicas (1-based) to give the vport, first the one to join; empty: the switch (replica 1)
- * @param offload  whether the vport runs with {@code --offload}
+ * @param offload  the vport's {@code --offload=MODE} (auto, on, off), or null for its default (auto)
  */
-record Join(String network, Path token, boolean legacy, String via, List<Integer> replicas, boolean offload) {
+record Join(String network, Path token, boolean legacy, String via, List<Integer> replicas, String offload) {
 
     Join {
         replicas = List.copyOf(replicas);
@@ -27,17 +27,17 @@ record Join(String network, Path token, boolean legacy, String via, List<Integer
 
     /** The switch's own token for {@code network}. */
     static Join network(String network) {
-        return new Join(network, null, false, null, List.of(), false);
+        return new Join(network, null, false, null, List.of(), null);
     }
 
     /** A token file the test wrote. */
     static Join withToken(Path token) {
-        return new Join(null, token, false, null, List.of(), false);
+        return new Join(null, token, false, null, List.of(), null);
     }
 
     /** The seed's plain format, to the switch's legacy port. */
     static Join legacyPort() {
-        return new Join(null, null, true, null, List.of(), false);
+        return new Join(null, null, true, null, List.of(), null);
     }
 
     /** This join, but sending to {@code hostPort} (a relay) instead of to the switch's address. */
@@ -50,8 +50,13 @@ record Join(String network, Path token, boolean legacy, String via, List<Integer
         return new Join(network, token, legacy, via, Arrays.asList(order), offload);
     }
 
-    /** This join, with TCP segmentation offload carried to the switch ({@code vport --offload}). */
+    /** This join, with TCP segmentation offload carried to the switch whatever the path ({@code vport --offload}). */
     Join withOffload() {
-        return new Join(network, token, legacy, via, replicas, true);
+        return withOffload("on");
+    }
+
+    /** This join, with {@code vport --offload=MODE}. */
+    Join withOffload(String mode) {
+        return new Join(network, token, legacy, via, replicas, mode);
     }
 }
