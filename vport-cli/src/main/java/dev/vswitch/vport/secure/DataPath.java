@@ -272,6 +272,11 @@ final class DataPath {
         }
         liveness.heard(now);
         plain.flip();
+        if (!offloaded && prefix != 0) {
+            // The TAP reads a virtio_net_hdr before the frame: all zero says "nothing to do". An offload message opened
+            // before left its own header here, which would make the kernel complete a checksum or segment this frame.
+            VirtioNetHeader.writePlain(plain, 0);
+        }
         if (offloaded) {
             sessions.switchSentOffload();
             if (plain.limit() < prefix) {

@@ -1,5 +1,8 @@
 package dev.vswitch.vport.secure;
 
+import java.util.Arrays;
+import java.nio.ByteOrder;
+import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.vport.link.PathProof;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -170,6 +173,32 @@ class SecureLinkTest {
             assertEquals(3, pathLog.lines.size(), pathLog.lines.toString());
             assertTrue(pathLog.lines.get(2).endsWith("carries large datagrams again: offload resumed"), pathLog.lines.toString());
         }
+    }
+
+    /**
+     * With offload the TAP takes a virtio_net_hdr before every frame: an ordinary message's frame gets an all-zero one,
+     * also right after an offload message whose header asked the kernel to complete a checksum.
+     */
+    @Test
+    void anOrdinaryFrameAfterAnOffloadMessageReachesTheTapBehindAnAllZeroHeader() throws Exception {
+        tap = new MemoryTap(true);
+        testSwitch = startSwitch(networkKey);
+        link = connect(testSwitch.address(), Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(5));
+        awaitConnected();
+        byte[] frame = frame(TAP_MAC, PEER_MAC, 200);
+        byte[] needsChecksum = new byte[VirtioNetHeader.LENGTH + frame.length];
+        ByteBuffer header = ByteBuffer.wrap(needsChecksum).order(ByteOrder.LITTLE_ENDIAN);
+        header.put(0, (byte) VirtioNetHeader.F_NEEDS_CSUM).putShort(6, (short) 34).putShort(8, (short) 16);
+        System.arraycopy(frame, 0, needsChecksum, VirtioNetHeader.LENGTH, frame.length);
+        testSwitch.sendOffloadPacket(needsChecksum);
+        assertArrayEquals(needsChecksum, tap.written.poll(WAIT.toSeconds(), TimeUnit.SECONDS), "as the switch sent it");
+
+        testSwitch.sendFrame(frame);
+        byte[] written = tap.written.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(written);
+        assertArrayEquals(new byte[VirtioNetHeader.LENGTH], Arrays.copyOf(written, VirtioNetHeader.LENGTH),
+                "no header left over from the offload message");
+        assertArrayEquals(frame, Arrays.copyOfRange(written, VirtioNetHeader.LENGTH, written.length));
     }
 
     @Test

@@ -131,6 +131,12 @@ public final class TestSwitch implements MemoryNetwork.Receiver {
         seal(peer.current, ByteBuffer.wrap(frame), peer.address);
     }
 
+    /** Sends {@code packet}, a virtio_net_hdr and the frame it describes, as an offload message. */
+    public synchronized void sendOffloadPacket(byte[] packet) {
+        Peer peer = onlyPeer();
+        seal(peer.current, WireFormat.TYPE_DATA_OFFLOAD, ByteBuffer.wrap(packet), peer.address);
+    }
+
     /** Sends {@code frame} in the session before the current one: a packet in flight during a rekey. */
     public synchronized void sendFrameOnPrevious(byte[] frame) {
         Peer peer = onlyPeer();
