@@ -11,12 +11,15 @@
 #            cannot go peer to peer and every frame crosses the supernode, as every frame crosses vswitch's switch
 #   vxlan    kernel VXLAN between the hosts, its UDP routed through the switch namespace by the kernel, i.e. over the
 #            same two veth hops vswitch's UDP takes: what a kernel L2-over-UDP tunnel costs
-#   plain    vport --legacy on both hosts, the switch's plaintext legacy port (the seed's format)
-#   plain-offload  as plain, with vport --offload: TCP segments of up to 64 KB cross as one offload frame each
-#   secure   vport with the network's join token: Noise handshake, every frame AES-256-GCM sealed to the switch,
-#            opened there, sealed again to the other vport
-#   offload  as secure, with vport --offload: TCP segments of up to 64 KB from the TAP cross the switch as one message
-#            each (the underlay carries them as IP fragments)
+#   plain    vport --legacy --offload=off on both hosts, the switch's plaintext legacy port (the seed's format)
+#   plain-offload  as plain, with vport --offload=on: TCP segments of up to 64 KB cross as one offload frame each
+#   plain-auto     as plain, with vport --offload=auto (vport's default): offload frames only where probes prove the path
+#   secure   vport with the network's join token, --offload=off: Noise handshake, every frame AES-256-GCM sealed to
+#            the switch, opened there, sealed again to the other vport
+#   offload  as secure, with vport --offload=on: TCP segments of up to 64 KB from the TAP cross the switch as one message
+#            each (the underlay carries them as IP fragments), whatever the path
+#   auto     as secure, with vport --offload=auto (vport's default): as offload where probes prove that the path carries
+#            large datagrams; elsewhere the TAP's segments are cut into path-MTU frames by the vports and the switch
 # With --underlay no-fragments, the underlay drops IP fragments (an nftables netdev ingress rule on every veth end), as
 # many real paths do (cloud UDP load balancers, NATs, firewalls): the path users really have, beside the lab's.
 # For each: ping RTT (min/avg/p99), iperf3 TCP both ways, iperf3 UDP loss at fixed offered rates, frames/s on host 2's
@@ -42,7 +45,8 @@ Needs root, iproute2, ping, iperf3, curl, python3 and a JDK 17+. Run from anywhe
 Options:
   --no-build          use the existing quarkus-run.jar files instead of running 'mvn -B -q package -DskipTests'
   --quick             shorter run (about a minute): 50 pings, TCP 2 s, UDP 1 s at 100M and 1G, 1 s warm-up
-  --modes LIST        vswitch modes to measure, comma-separated: plain,plain-offload,secure,offload (default: all)
+  --modes LIST        vswitch modes to measure, comma-separated: plain,plain-offload,plain-auto,secure,offload,auto
+                      (default: all)
   --hosts N           host namespaces, an even number from 2 to 8 (default 2); with more than 2, each vswitch mode
                       also runs TCP 1->2, 3->4, ... at once for the TCP run's length and reports their sum
   --baselines LIST    paths to compare with, comma-separated: direct,vde,n2n,vxlan (default: all; vde and n2n only
@@ -80,7 +84,7 @@ EOF
 # ---- options -------------------------------------------------------------------------------------------------------
 
 BUILD=1
-MODES=plain,plain-offload,secure,offload
+MODES=plain,plain-offload,plain-auto,secure,offload,auto
 HOSTS=2
 BASELINES=direct,vde,n2n,vxlan
 PINGS=200
@@ -148,8 +152,8 @@ bounded --warmup "$WARMUP" 0 60
 ((SOAK_SECONDS == 0)) || bounded --soak "$SOAK_SECONDS" 10 600
 IFS=, read -ra MODE_LIST <<< "$MODES"
 for mode in "${MODE_LIST[@]}"; do
-  [[ $mode =~ ^(plain|plain-offload|secure|offload)$ ]] \
-    || die "--modes takes plain, plain-offload, secure and/or offload, got '$mode'"
+  [[ $mode =~ ^(plain|plain-offload|plain-auto|secure|offload|auto)$ ]] \
+    || die "--modes takes plain, plain-offload, plain-auto, secure, offload and/or auto, got '$mode'"
 done
 IFS=, read -ra BASELINE_LIST <<< "$BASELINES"
 for baseline in "${BASELINE_LIST[@]}"; do
@@ -553,7 +557,7 @@ pairs_tcp() {
   for n in "${servers[@]}"; do stop_pid "$n"; done
 }
 
-# Starts a fresh switch and a vport on each host in mode $1 (plain, plain-offload, secure or offload), overlay
+# Starts a fresh switch and a vport on each host in mode $1 (plain, plain-offload, plain-auto, secure, offload or auto), overlay
 # 198.19.$2.0/24, measures, and stops them all again.
 run_mode() {
   local mode=$1 subnet=$2 keys=$WORK/keys-$1 n vport_args
@@ -575,7 +579,11 @@ run_mode() {
       wait_for "the join token" test -s "$keys/tokens/default.token"
       vport_args=(--token-file "$keys/tokens/default.token" --key-file "$WORK/$mode-h$n.key" "198.18.$n.1:$PORT")
     fi
-    [[ $mode == *offload ]] && vport_args+=(--offload)
+    case $mode in
+      *offload) vport_args+=(--offload=on) ;;
+      *auto) vport_args+=(--offload=auto) ;;
+      *) vport_args+=(--offload=off) ;;
+    esac
     start_bg "${NS_HOST[n]}" "$mode-vport$n" java "${VPORT_JVM[@]}" -jar "$VPORT_JAR" connect "${vport_args[@]}" \
       --tap vsb-tap --ip "198.19.$subnet.$n/24" --status-dir "$WORK/status-h$n" ${VPORT_MTU:+--mtu "$VPORT_MTU"}
     MODE_PIDS[vport$n]=$LAST_PID
@@ -604,6 +612,10 @@ run_mode() {
     probe "$RAW/$mode/pairs.after"
   fi
   soak "$mode"
+  # what --offload made of the path (auto: proven, unproven or fell back), from the vports' status files
+  for n in "${HOST_NUMBERS[@]}"; do
+    cp "$WORK/status-h$n/vsb-tap.json" "$RAW/$mode/status-vport$n.json" 2> /dev/null || true
+  done
 
   step "$mode: stopping the vports and the switch"
   stop_mode
@@ -630,8 +642,8 @@ ping_intervals = [int(ms) for ms in ping_ms.split(",")]
 rates = [r for r in rates.split(",") if r]
 UDP_LENGTH = 1300  # the script's iperf3 -l for UDP
 LABEL = {"direct": "direct veth", "vde": "VDE (plaintext)", "n2n": "n2n (Twofish)", "vxlan": "kernel VXLAN",
-         "plain": "vswitch plain", "plain-offload": "vswitch plain+offload", "secure": "vswitch secure",
-         "offload": "vswitch offload"}
+         "plain": "vswitch plain", "plain-offload": "vswitch plain+offload", "plain-auto": "vswitch plain+auto",
+         "secure": "vswitch secure", "offload": "vswitch offload", "auto": "vswitch auto"}
 BASES = ("direct", "vde", "n2n", "vxlan")
 ROLES = ["switch", "vport1", "vport2"]
 
@@ -697,6 +709,15 @@ for name in LABEL:
             t["mbit_s"] = round(j["end"]["sum_received"]["bits_per_second"] / 1e6, 1)
             t["retransmits"] = j["end"]["sum_sent"].get("retransmits")
         r[f"tcp_{direction}"] = t
+    offload = {}
+    for role in ROLES[1:]:
+        try:
+            with open(f"{d}/status-{role}.json") as f:
+                offload[role] = json.load(f).get("offload")
+        except (OSError, ValueError):
+            pass
+    if any(offload.values()):
+        r["offload"] = offload
     r["udp"] = {}
     for rate in rates:
         j = iperf_json(f"{d}/udp-{rate}.json")
@@ -746,7 +767,7 @@ ratios = {f"{mode}/{base}": {
     "tcp_fwd": ratio(get(results, mode, "tcp_fwd", "mbit_s"), get(results, base, "tcp_fwd", "mbit_s")),
     "tcp_rev": ratio(get(results, mode, "tcp_rev", "mbit_s"), get(results, base, "tcp_rev", "mbit_s")),
     "ping_avg": ratio(get(results, mode, "ping", "avg_ms"), get(results, base, "ping", "avg_ms"))}
-    for mode in ("plain", "plain-offload", "secure", "offload") for base in BASES if mode in results and base in results}
+    for mode in ("plain", "plain-offload", "plain-auto", "secure", "offload", "auto") for base in BASES if mode in results and base in results}
 
 
 def fmt(v, spec="{:.0f}"):
@@ -769,6 +790,14 @@ for name, r in results.items():
     print(f"{LABEL[name]:<21} {r['mtu']:>4} {ping:>28} {fmt(get(r, 'tcp_fwd', 'mbit_s')):>9} "
           f"{fmt(get(r, 'tcp_rev', 'mbit_s')):>9} {fmt(get(r, 'tcp_fwd', 'window', 'iface_frames_per_s')):>9}")
 print("(TCP in Mbit/s; frames/s: both ways through host 2's interface during TCP 1->2)")
+offloads = {name: r["offload"] for name, r in results.items() if "offload" in r}
+if offloads:
+    print()
+    print("--offload, as the vports' status files say at the end:")
+    for name, by_vport in offloads.items():
+        print(f"  {LABEL[name]:<21} " + "; ".join(
+            f"{role} {o['mode']}, path {o['path']}, {o['fallbacks']} fallbacks, probes {o['probes_answered']}/{o['probes_sent']}"
+            " answered" for role, o in by_vport.items() if o))
 
 if len(ping_intervals) > 1:
     print()
