@@ -64,6 +64,12 @@ public final class LinkCounters {
         bytesToSwitch.addAndGet(bytes);
     }
 
+    /** {@code frames} frames of {@code bytes} bytes in all went to the switch together. */
+    public void sentToSwitch(int frames, long bytes) {
+        framesToSwitch.addAndGet(frames);
+        bytesToSwitch.addAndGet(bytes);
+    }
+
     public void deliveredFromSwitch(int bytes) {
         framesFromSwitch.incrementAndGet();
         bytesFromSwitch.addAndGet(bytes);

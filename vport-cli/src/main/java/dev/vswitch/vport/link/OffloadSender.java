@@ -23,6 +23,13 @@ public final class OffloadSender {
 
         /** Sends an offload packet: a virtio_net_hdr and the frame it describes, for a switch that takes them. */
         void sendPacket(ByteBuffer packet);
+
+        /**
+         * Every piece of the packet has been handed over: what the protocol held back to send together (the segments
+         * of one TCP segment, in one system call) goes now.
+         */
+        default void endOfPacket() {
+        }
     }
 
     private final Segmenter segmenter = new Segmenter(true);
@@ -70,6 +77,7 @@ public final class OffloadSender {
             return;
         }
         segmenter.split(packet, 0, length, whole ? Integer.MAX_VALUE : 1, whole ? maxPacketFrame : maxSegmentFrame, sendPiece);
+        out.endOfPacket();
     }
 
     private boolean sendPiece(ByteBuffer piece) {

@@ -21,6 +21,22 @@ public interface SwitchConnection extends AutoCloseable {
     boolean send(ByteBuffer datagram);
 
     /**
+     * Sends the bytes between the buffer's position and limit as datagrams of {@code segmentSize} bytes each, the last
+     * one possibly shorter, in one system call where the kernel can (UDP GSO); false if any was dropped. This default
+     * sends them one by one; the buffer's position ends at its limit.
+     */
+    default boolean sendSegments(ByteBuffer datagrams, int segmentSize) {
+        int end = datagrams.limit();
+        boolean sent = true;
+        for (int at = datagrams.position(); at < end; at += segmentSize) {
+            datagrams.limit(Math.min(end, at + segmentSize)).position(at);
+            sent &= send(datagrams);
+        }
+        datagrams.limit(end).position(end);
+        return sent;
+    }
+
+    /**
      * Blocks until a datagram arrives and reads it into {@code buffer}, which is cleared first and then holds the
      * datagram from offset 0 up to its position. Returns its length, or -1 once the connection is closed.
      */

@@ -2,6 +2,7 @@ package dev.vswitch.vport.secure;
 
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.protocol.Mtu;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
@@ -37,6 +38,8 @@ final class DataPath {
 
     /** The largest frame an offload message carries, with its header, so the sealed message fits in one datagram. */
     private static final int MAX_OFFLOAD_FRAME = WireFormat.MAX_PLAINTEXT - VirtioNetHeader.LENGTH;
+    /** The most datagrams one UDP GSO send may carry (Linux's UDP_MAX_SEGMENTS). */
+    private static final int MAX_SEGMENTS = 64;
     /** A path probe is as large as the largest offload message: the echo proves exactly what offload sends. */
     static final int PROBE_LENGTH = WireFormat.MAX_PLAINTEXT;
 
@@ -109,13 +112,25 @@ final class DataPath {
         return new TapReader();
     }
 
-    /** One thread's buffers for forwarding frames from the TAP to the switch; used through {@link #tapReaders}. */
+    /**
+     * One thread's buffers for forwarding frames from the TAP to the switch; used through {@link #tapReaders}. The
+     * frames a TCP segment from the TAP is cut into are sealed back to back into {@link #batch} (all but the last of
+     * one length) and leave in one system call (UDP GSO), as wireguard-go sends them.
+     */
     private final class TapReader implements TapReaders.Reader, OffloadSender.Out {
 
         private final ByteBuffer frame = ByteBuffer.allocateDirect(prefix + FrameLimits.BUFFER_BYTES);
         private final ByteBuffer message = ByteBuffer.allocateDirect(prefix + FrameLimits.BUFFER_BYTES + WireFormat.DATA_OVERHEAD);
         private final OffloadSender offloaded = prefix == 0 ? null
                 : new OffloadSender(maxFrameLength, MAX_OFFLOAD_FRAME, sessions::switchTakesOffload, path, counters, this);
+        /** Sealed messages of one TAP packet's frames, to go together; as large as one UDP send may be. */
+        private final ByteBuffer batch = prefix == 0 ? null : ByteBuffer.allocateDirect(Mtu.MAX_DATAGRAM);
+        /** The length of every message in {@link #batch} but perhaps the last; 0 while it is empty. */
+        private int batchSegment;
+        private int batchFrames;
+        private long batchFrameBytes;
+        /** A message shorter than {@link #batchSegment} went in: it must be the last. */
+        private boolean batchEnded;
         private Session session;
 
         @Override
@@ -138,18 +153,50 @@ final class DataPath {
                 counters.drop(LinkCounters.Drop.OVERSIZE);
             } else {
                 frame.position(prefix);
-                sendFrame(frame);
+                sendData(session, WireFormat.TYPE_DATA, frame, message, frame.remaining());
             }
             return true;
         }
 
+        /** A frame cut from a TAP packet: sealed into the batch, which leaves at the packet's end or when full. */
         @Override
         public void sendFrame(ByteBuffer ethernetFrame) {
-            sendData(session, WireFormat.TYPE_DATA, ethernetFrame, message, ethernetFrame.remaining());
+            int frameBytes = ethernetFrame.remaining();
+            int sealed = frameBytes + WireFormat.DATA_OVERHEAD;
+            if (batchFrames > 0 && (batchEnded || sealed > batchSegment || batchFrames == MAX_SEGMENTS
+                    || batch.position() + sealed > batch.capacity())) {
+                endOfPacket();
+            }
+            synchronized (sealLock) {
+                session.seal(WireFormat.TYPE_DATA, ethernetFrame, batch);
+            }
+            if (batchFrames == 0) {
+                batchSegment = sealed;
+            } else if (sealed < batchSegment) {
+                batchEnded = true;
+            }
+            batchFrames++;
+            batchFrameBytes += frameBytes;
+        }
+
+        @Override
+        public void endOfPacket() {
+            if (batchFrames == 0) {
+                return;
+            }
+            batch.flip();
+            if (batchFrames == 1 ? link.send(batch) : link.sendSegments(batch, batchSegment)) {
+                counters.sentToSwitch(batchFrames, batchFrameBytes);
+            }
+            batch.clear();
+            batchFrames = 0;
+            batchFrameBytes = 0;
+            batchEnded = false;
         }
 
         @Override
         public void sendPacket(ByteBuffer packet) {
+            endOfPacket(); // frames held back go first, in the order the TAP handed them over
             sendData(session, WireFormat.TYPE_DATA_OFFLOAD, packet, message, packet.remaining() - VirtioNetHeader.LENGTH);
         }
     }

@@ -43,6 +43,15 @@ public final class MemorySwitchConnection implements SwitchConnection {
         this.local = network.bind(this::deliver);
     }
 
+    /** {@link #sendSegments} calls: the sends that would be one system call each with UDP GSO. */
+    public final AtomicInteger segmentSends = new AtomicInteger();
+
+    @Override
+    public boolean sendSegments(ByteBuffer datagrams, int segmentSize) {
+        segmentSends.incrementAndGet();
+        return SwitchConnection.super.sendSegments(datagrams, segmentSize);
+    }
+
     /** True when the vport has handled every datagram that reached it. */
     public boolean handledAll() {
         return unhandled.get() == 0;

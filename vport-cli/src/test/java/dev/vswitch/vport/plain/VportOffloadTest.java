@@ -53,7 +53,7 @@ class VportOffloadTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int MTU = Mtu.LEGACY_TAP_MTU;
     /** Ethernet, IPv4 and TCP headers, without options. */
-    private static final int HEADERS = EthernetFrame.HEADER_LENGTH + 20 + 20;
+    private static final int HEADERS = TestFrames.TCP_IPV4_HEADERS;
     /** TCP payload per segment: as the kernel cuts for this MTU, so each segment is a full frame. */
     private static final int GSO_SIZE = MTU - 40;
     private static final byte NO_ANSWER = 0;
@@ -303,28 +303,8 @@ class VportOffloadTest {
         return packet;
     }
 
-    /**
-     * A TCP/IPv4 super-frame as the kernel hands it to a TAP with TSO: a virtio_net_hdr asking for segments of
-     * {@link #GSO_SIZE} and the TCP checksum, then one frame with the headers for all of the payload. The checksums are
-     * left zero: nothing here checks them.
-     */
     private static byte[] superFrame(long destination, long source, int payloadBytes) {
-        int frameLength = HEADERS + payloadBytes;
-        ByteBuffer packet = ByteBuffer.allocate(VirtioNetHeader.LENGTH + frameLength);
-        int ip = VirtioNetHeader.LENGTH + EthernetFrame.HEADER_LENGTH;
-        int tcp = ip + 20;
-        VirtioNetHeader.writeGso(packet, 0, VirtioNetHeader.GSO_TCPV4, HEADERS, GSO_SIZE, tcp - VirtioNetHeader.LENGTH, 16);
-        EthernetFrame.writeMac(packet, VirtioNetHeader.LENGTH + EthernetFrame.DESTINATION_OFFSET, destination);
-        EthernetFrame.writeMac(packet, VirtioNetHeader.LENGTH + EthernetFrame.SOURCE_OFFSET, source);
-        packet.putShort(VirtioNetHeader.LENGTH + EthernetFrame.ETHER_TYPE_OFFSET, (short) 0x0800);
-        packet.put(ip, (byte) 0x45).putShort(ip + 2, (short) (frameLength - EthernetFrame.HEADER_LENGTH))
-                .put(ip + 8, (byte) 64).put(ip + 9, (byte) 6).putInt(ip + 12, 0x0A010165).putInt(ip + 16, 0x0A010166);
-        packet.putShort(tcp, (short) 40_000).putShort(tcp + 2, (short) 5201).putInt(tcp + 4, 1)
-                .put(tcp + 12, (byte) 0x50).put(tcp + 13, (byte) 0x18).putShort(tcp + 14, (short) 502);
-        for (int i = 0; i < payloadBytes; i++) {
-            packet.put(tcp + 20 + i, (byte) (i * 7));
-        }
-        return packet.array();
+        return TestFrames.tcpSuperFrame(destination, source, GSO_SIZE, payloadBytes);
     }
 
     private static byte[] payloadOf(byte[] superFrame) {

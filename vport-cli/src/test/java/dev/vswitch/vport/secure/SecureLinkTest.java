@@ -201,6 +201,39 @@ class SecureLinkTest {
         assertArrayEquals(frame, Arrays.copyOfRange(written, VirtioNetHeader.LENGTH, written.length));
     }
 
+    /**
+     * A TCP segment from the TAP while the path does not carry large datagrams: cut into frames of the MSS, sealed back
+     * to back, and handed over in one send (one system call with UDP GSO); the switch gets every frame, in order.
+     */
+    @Test
+    void aTcpSegmentOnAnUnprovenPathIsCutIntoFramesThatLeaveInOneSend() throws Exception {
+        tap = new MemoryTap(true);
+        memory.carryAtMost(1500);
+        testSwitch = startSwitch(networkKey);
+        link = connect(testSwitch.address(), Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(5));
+        awaitConnected();
+        int gsoSize = 1300;
+        tap.toVport.add(TestFrames.tcpSuperFrame(PEER_MAC, TAP_MAC, gsoSize, 20 * gsoSize + 100));
+        List<TestSwitch.Received> frames = new ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            TestSwitch.Received received = testSwitch.frames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(received, "frame " + i);
+            frames.add(received);
+        }
+        assertNull(testSwitch.frames.poll(100, TimeUnit.MILLISECONDS), "21 frames, no more");
+        for (int i = 0; i < 21; i++) {
+            byte[] frame = frames.get(i).frame();
+            int payload = i < 20 ? gsoSize : 100;
+            assertEquals(TestFrames.TCP_IPV4_HEADERS + payload, frame.length, "frame " + i);
+            for (int j = 0; j < payload; j++) {
+                assertEquals((byte) ((i * gsoSize + j) * 7), frame[TestFrames.TCP_IPV4_HEADERS + j], "frame " + i + " byte " + j);
+            }
+        }
+        assertEquals(1, connection.segmentSends.get(), "all 21 in one send");
+        assertEquals(21, counters.framesToSwitch());
+        assertEquals(0, counters.offloadSent());
+    }
+
     @Test
     void publishesAStatusFileThatSaysConnectedWithRttAndCountsAndRemovesItAtStop(@TempDir Path dir) throws Exception {
         testSwitch = startSwitch(networkKey);
