@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The vport's structure as rules: no package cycles; the command line (picocli, Quarkus) stays in {@code cli}, and
- * native calls (JNA) stay in {@code tap}, so the data path is plain Java that tests drive with in-memory fakes.
+ * native calls (JNA) stay in {@code tap} and {@code udp} (the socket with UDP segmentation offload), so the data path is
+ * plain Java that tests drive with in-memory fakes.
  */
 class ArchitectureTest {
 
@@ -31,8 +32,8 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTheTapPackageCallsNativeCode() {
-        noClasses().that().resideOutsideOfPackage("dev.vswitch.vport.tap..")
+    void onlyTheTapAndUdpPackagesCallNativeCode() {
+        noClasses().that().resideOutsideOfPackages("dev.vswitch.vport.tap..", "dev.vswitch.vport.udp..")
                 .should().dependOnClassesThat().resideInAnyPackage("com.sun.jna..")
                 .check(VPORT);
     }
