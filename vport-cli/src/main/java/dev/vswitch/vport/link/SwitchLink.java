@@ -1,22 +1,18 @@
 package dev.vswitch.vport.link;
 
-import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
 import dev.vswitch.vport.values.HostPort;
+import dev.vswitch.vport.udp.NativeUdpSocket;
+import dev.vswitch.vport.udp.SendResult;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import org.jboss.logging.Logger;
 
 /**
- * The UDP path to the switch: one datagram per frame on a channel connected to the switch's address, so the
- * kernel filters out strangers and receiving needs no per-datagram address object.
+ * The UDP path to the switch: one datagram per frame on a socket connected to the switch's address, so the
+ * kernel filters out strangers and receiving needs no per-datagram address object. The frames one TCP segment from the
+ * TAP was cut into leave in one system call ({@link #sendSegments}, UDP GSO) where the kernel has it.
  *
  * <p>Send and receive failures are counted, never thrown: while the switch restarts its host answers
  * "port unreachable", and the vport must keep running until it is back. The channel can be replaced while
@@ -34,23 +30,20 @@ public final class SwitchLink implements SwitchConnection {
     private static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
     private final LinkCounters counters;
-    private volatile DatagramChannel channel;
+    private volatile NativeUdpSocket socket;
     private volatile InetSocketAddress remote;
     private volatile boolean closed;
     private boolean resolveFailing; // only the monitoring thread follows the address
 
-    private SwitchLink(DatagramChannel channel, InetSocketAddress remote, LinkCounters counters) {
-        this.channel = channel;
+    private SwitchLink(NativeUdpSocket socket, InetSocketAddress remote, LinkCounters counters) {
+        this.socket = socket;
         this.remote = remote;
         this.counters = counters;
     }
 
+    /** @throws VportException with the reason in one line when no socket can be opened towards {@code remote} */
     public static SwitchLink connect(InetSocketAddress remote, LinkCounters counters) {
-        try {
-            return new SwitchLink(openChannel(remote), remote, counters);
-        } catch (IOException e) {
-            throw new VportException(ExitCode.RUNTIME_ERROR, "cannot reach switch " + remote + ": " + e.getMessage());
-        }
+        return new SwitchLink(NativeUdpSocket.open(remote, SOCKET_BUFFER_BYTES), remote, counters);
     }
 
     /**
@@ -79,7 +72,7 @@ public final class SwitchLink implements SwitchConnection {
             reconnect(resolved);
             LOG.infof("switch %s now resolves to %s; reconnected", target, resolved.getAddress().getHostAddress());
             return true;
-        } catch (IOException e) {
+        } catch (IOException | VportException e) {
             LOG.warnf("cannot reconnect to switch %s at %s: %s", target, resolved.getAddress().getHostAddress(), e.getMessage());
             return false;
         }
@@ -90,15 +83,31 @@ public final class SwitchLink implements SwitchConnection {
         return remote;
     }
 
+    /** Frames come in direct buffers; the rare handshake message in a heap one is copied (the socket takes direct only). */
     @Override
     public boolean send(ByteBuffer datagram) {
-        try {
-            channel.write(datagram);
-            return true;
-        } catch (PortUnreachableException e) {
-            counters.drop(LinkCounters.Drop.SWITCH_UNREACHABLE);
-        } catch (IOException e) {
-            counters.drop(LinkCounters.Drop.LINK_ERROR);
+        if (!datagram.isDirect()) {
+            ByteBuffer direct = ByteBuffer.allocateDirect(datagram.remaining()).put(datagram).flip();
+            return counted(socket.send(direct));
+        }
+        return counted(socket.send(datagram));
+    }
+
+    /** One system call with UDP GSO; without it (a kernel before 4.18) the socket sends them one by one, and says so once. */
+    @Override
+    public boolean sendSegments(ByteBuffer datagrams, int segmentSize) {
+        boolean sent = counted(socket.sendSegments(datagrams, segmentSize));
+        datagrams.position(datagrams.limit()); // what a failure left unsent is dropped, as one datagram would be
+        return sent;
+    }
+
+    private boolean counted(SendResult result) {
+        switch (result) {
+            case SENT -> {
+                return true;
+            }
+            case UNREACHABLE -> counters.drop(LinkCounters.Drop.SWITCH_UNREACHABLE);
+            case FAILED -> counters.drop(LinkCounters.Drop.LINK_ERROR);
         }
         return false;
     }
@@ -106,29 +115,29 @@ public final class SwitchLink implements SwitchConnection {
     @Override
     public int receive(ByteBuffer buffer) {
         while (!closed) {
-            DatagramChannel current = channel;
+            NativeUdpSocket current = socket;
             buffer.clear();
-            try {
-                return current.read(buffer);
-            } catch (PortUnreachableException e) {
-                counters.drop(LinkCounters.Drop.SWITCH_UNREACHABLE);
-            } catch (ClosedChannelException e) {
-                // Replaced by reconnect() or closed by close(): the loop condition tells which.
-            } catch (IOException e) {
-                counters.drop(LinkCounters.Drop.LINK_ERROR);
+            int length = current.receive(buffer);
+            if (length >= 0) {
+                return length;
+            }
+            switch (length) {
+                case NativeUdpSocket.UNREACHABLE -> counters.drop(LinkCounters.Drop.SWITCH_UNREACHABLE);
+                case NativeUdpSocket.CLOSED -> { } // replaced by reconnect() or closed by close(): the loop condition tells which
+                default -> counters.drop(LinkCounters.Drop.LINK_ERROR);
             }
         }
         return -1;
     }
 
-    /** Moves the link to {@code newRemote}: the new channel is connected before the old one is closed. */
+    /** Moves the link to {@code newRemote}: the new socket is connected before the old one is closed. */
     @Override
     public synchronized void reconnect(InetSocketAddress newRemote) throws IOException {
         if (closed) {
             return;
         }
-        DatagramChannel old = channel;
-        channel = openChannel(newRemote);
+        NativeUdpSocket old = socket;
+        socket = NativeUdpSocket.open(newRemote, SOCKET_BUFFER_BYTES);
         remote = newRemote;
         old.close();
     }
@@ -136,25 +145,6 @@ public final class SwitchLink implements SwitchConnection {
     @Override
     public synchronized void close() {
         closed = true;
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // Closing a UDP socket cannot lose data; nothing to report.
-        }
-    }
-
-    private static DatagramChannel openChannel(InetSocketAddress remote) throws IOException {
-        StandardProtocolFamily family = remote.getAddress() instanceof Inet6Address
-                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
-        DatagramChannel channel = DatagramChannel.open(family);
-        try {
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
-            channel.connect(remote);
-            return channel;
-        } catch (IOException e) {
-            channel.close();
-            throw e;
-        }
+        socket.close();
     }
 }

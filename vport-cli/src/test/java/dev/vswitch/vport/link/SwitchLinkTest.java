@@ -53,6 +53,29 @@ class SwitchLinkTest {
         }
     }
 
+    /** Handshake messages come in heap buffers; frames, cut from one TCP segment, in one buffer to go together. */
+    @Test
+    void sendsAHeapBufferAndSegmentsAsSeparateDatagrams() throws Exception {
+        try (SwitchLink link = SwitchLink.connect(address(fakeSwitch), counters)) {
+            assertTrue(link.send(ByteBuffer.wrap("handshake".getBytes(StandardCharsets.US_ASCII))));
+            ByteBuffer received = ByteBuffer.allocate(2000);
+            fakeSwitch.receive(received);
+            assertEquals("handshake", text(received.flip()));
+
+            ByteBuffer segments = ByteBuffer.allocateDirect(3000);
+            for (int i = 0; i < 2 * 1200 + 500; i++) {
+                segments.put((byte) (i / 1200 + 'a'));
+            }
+            assertTrue(link.sendSegments(segments.flip(), 1200));
+            assertEquals(segments.limit(), segments.position(), "all of it sent");
+            for (String expected : new String[] {"a".repeat(1200), "b".repeat(1200), "c".repeat(500)}) {
+                fakeSwitch.receive(received.clear());
+                assertEquals(expected, text(received.flip()));
+            }
+            assertEquals(0, counters.drops(LinkCounters.Drop.LINK_ERROR));
+        }
+    }
+
     @Test
     void worksOverIpv6() throws Exception {
         DatagramChannel ipv6Switch;

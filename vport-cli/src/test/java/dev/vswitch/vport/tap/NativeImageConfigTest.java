@@ -42,11 +42,14 @@ class NativeImageConfigTest {
         }
     }
 
+    /** The TAP's libc binding and the UDP socket's, both registered with {@code Native.register}. */
     @Test
-    void libcNativeMethodsAreRegisteredForJni() throws IOException {
-        assertTrue(entries().stream().anyMatch(entry -> entry[0].equals(LibC.class.getName())
-                && entry[1].contains("\"allDeclaredMethods\": true")), "LibC must be in " + CONFIG);
-        assertTrue(Arrays.stream(LibC.class.getDeclaredMethods()).anyMatch(m -> Modifier.isNative(m.getModifiers())));
+    void libcNativeMethodsAreRegisteredForJni() throws Exception {
+        for (Class<?> binding : List.of(LibC.class, Class.forName("dev.vswitch.vport.udp.SocketLibC"))) {
+            assertTrue(entries().stream().anyMatch(entry -> entry[0].equals(binding.getName())
+                    && entry[1].contains("\"allDeclaredMethods\": true")), binding.getSimpleName() + " must be in " + CONFIG);
+            assertTrue(Arrays.stream(binding.getDeclaredMethods()).anyMatch(m -> Modifier.isNative(m.getModifiers())));
+        }
     }
 
     private static List<String[]> entries() throws IOException {
