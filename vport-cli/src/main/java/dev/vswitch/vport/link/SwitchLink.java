@@ -31,6 +31,15 @@ public final class SwitchLink implements SwitchConnection {
 
     private final LinkCounters counters;
     private volatile NativeUdpSocket socket;
+    /**
+     * With UDP GRO the kernel hands over several datagrams of one flow in one read (on a NIC that coalesces, or from a
+     * sender with GSO): the first is returned at once, the others wait here, each {@link #waitingSize} long but the last.
+     * Only the receiving thread touches them.
+     */
+    private final ByteBuffer waiting = ByteBuffer.allocateDirect(FrameLimits.BUFFER_BYTES).limit(0);
+    private int waitingSize;
+    /** Reads that brought several datagrams; for tests. */
+    private long coalescedReads;
     private volatile InetSocketAddress remote;
     private volatile boolean closed;
     private boolean resolveFailing; // only the monitoring thread follows the address
@@ -43,7 +52,14 @@ public final class SwitchLink implements SwitchConnection {
 
     /** @throws VportException with the reason in one line when no socket can be opened towards {@code remote} */
     public static SwitchLink connect(InetSocketAddress remote, LinkCounters counters) {
-        return new SwitchLink(NativeUdpSocket.open(remote, SOCKET_BUFFER_BYTES), remote, counters);
+        return new SwitchLink(openSocket(remote), remote, counters);
+    }
+
+    /** A socket towards {@code remote} that takes coalesced reads where the kernel offers them (5.0 and later). */
+    private static NativeUdpSocket openSocket(InetSocketAddress remote) {
+        NativeUdpSocket socket = NativeUdpSocket.open(remote, SOCKET_BUFFER_BYTES);
+        socket.enableGro();
+        return socket;
     }
 
     /**
@@ -112,13 +128,28 @@ public final class SwitchLink implements SwitchConnection {
         return false;
     }
 
+    /** The buffer must hold 64 KiB ({@link FrameLimits#BUFFER_BYTES}): a coalesced read that does not fit is lost. */
     @Override
     public int receive(ByteBuffer buffer) {
+        if (waiting.hasRemaining()) {
+            int length = Math.min(waitingSize, waiting.remaining());
+            buffer.clear().put(0, waiting, waiting.position(), length).position(length);
+            waiting.position(waiting.position() + length);
+            return length;
+        }
         while (!closed) {
             NativeUdpSocket current = socket;
             buffer.clear();
             int length = current.receive(buffer);
             if (length >= 0) {
+                int first = current.receivedSegmentSize();
+                if (first < length) {
+                    coalescedReads++;
+                    waiting.clear().put(0, buffer, first, length - first).limit(length - first);
+                    waitingSize = first;
+                    buffer.position(first);
+                    return first;
+                }
                 return length;
             }
             switch (length) {
@@ -137,9 +168,13 @@ public final class SwitchLink implements SwitchConnection {
             return;
         }
         NativeUdpSocket old = socket;
-        socket = NativeUdpSocket.open(newRemote, SOCKET_BUFFER_BYTES);
+        socket = openSocket(newRemote);
         remote = newRemote;
         old.close();
+    }
+
+    long coalescedReads() {
+        return coalescedReads;
     }
 
     @Override

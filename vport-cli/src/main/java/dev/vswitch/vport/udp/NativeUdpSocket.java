@@ -80,8 +80,11 @@ public final class NativeUdpSocket implements AutoCloseable {
         return open(remote, bufferBytes, tryGso, null);
     }
 
-    /** As {@link #open(InetSocketAddress, int, boolean)}, from the address {@code local} when it is not null. */
-    static NativeUdpSocket open(InetSocketAddress remote, int bufferBytes, boolean tryGso, InetSocketAddress local) {
+    /**
+     * As {@link #open(InetSocketAddress, int, boolean)}, from the address {@code local} when it is not null (a switch's
+     * port, in tests that play the switch).
+     */
+    public static NativeUdpSocket open(InetSocketAddress remote, int bufferBytes, boolean tryGso, InetSocketAddress local) {
         int fd = SocketSetup.open(remote, bufferBytes, local);
         return new NativeUdpSocket(fd, remote, tryGso && SocketSetup.kernelHasGso(fd));
     }

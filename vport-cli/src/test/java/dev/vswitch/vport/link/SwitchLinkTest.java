@@ -3,7 +3,10 @@ package dev.vswitch.vport.link;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vswitch.vport.udp.NativeUdpSocket;
+import dev.vswitch.vport.udp.SendResult;
 import dev.vswitch.vport.values.HostPort;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -73,6 +76,36 @@ class SwitchLinkTest {
                 assertEquals(expected, text(received.flip()));
             }
             assertEquals(0, counters.drops(LinkCounters.Drop.LINK_ERROR));
+        }
+    }
+
+    /** A sender with GSO on loopback reaches a reader with GRO in one read: the link hands the datagrams out one by one. */
+    @Test
+    void datagramsTheKernelCoalescedAreReceivedOneByOne() throws Exception {
+        try (SwitchLink link = SwitchLink.connect(address(fakeSwitch), counters)) {
+            assertTrue(link.send(ascii("hello")));
+            ByteBuffer received = ByteBuffer.allocate(100);
+            InetSocketAddress vport = (InetSocketAddress) fakeSwitch.receive(received);
+            InetSocketAddress switchAddress = address(fakeSwitch);
+            fakeSwitch.close();
+            try (NativeUdpSocket gsoSwitch = NativeUdpSocket.open(vport, 1 << 20, true, switchAddress)) {
+                assumeTrue(gsoSwitch.gsoSupported(), "the kernel has no UDP GSO");
+                ByteBuffer segments = ByteBuffer.allocateDirect(10 * 1200 + 500);
+                for (int i = 0; i < segments.capacity(); i++) {
+                    segments.put((byte) (i / 1200));
+                }
+                assertEquals(SendResult.SENT, gsoSwitch.sendSegments(segments.flip(), 1200));
+            }
+            ByteBuffer buffer = ByteBuffer.allocateDirect(FrameLimits.BUFFER_BYTES);
+            for (int i = 0; i <= 10; i++) {
+                int length = link.receive(buffer);
+                assertEquals(i < 10 ? 1200 : 500, length, "datagram " + i);
+                assertEquals(length, buffer.position());
+                for (int j = 0; j < length; j++) {
+                    assertEquals((byte) i, buffer.get(j), "datagram " + i + " byte " + j);
+                }
+            }
+            assertEquals(1, link.coalescedReads(), "the kernel coalesced them");
         }
     }
 
