@@ -245,6 +245,12 @@ public class SwitchService {
         return port == null ? -1 : port.boundPort();
     }
 
+    /** Sends of the legacy port that carried several datagrams with UDP GSO; 0 when it is not open. */
+    public long legacySegmentedSends() {
+        UdpEdge<LegacyDatagramSwitch> port = legacy;
+        return port == null ? 0 : port.segmentedSends();
+    }
+
     /** The secure port's handshake and drop counters (safe from any thread). */
     public SecureCounters secureCounters() {
         return secure.handler().counters();

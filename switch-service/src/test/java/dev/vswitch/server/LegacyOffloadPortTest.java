@@ -63,10 +63,13 @@ class LegacyOffloadPortTest {
         offloadPeer.close();
     }
 
+    /** The segments leave in one UDP GSO send, which the kernel cuts into the datagrams the seed's vport reads. */
     @Test
     void aSuperFrameGoesWholeToAnOffloadVportAndInCheckedSegmentsToASeedVport() throws Exception {
+        long segmentedSends = switchService.legacySegmentedSends();
         sender.send(offloadFrame(superFrame(sender.mac, seed.mac, payload, GSO_SIZE)));
         assertSegments(seed);
+        assertEquals(segmentedSends + 1, switchService.legacySegmentedSends(), "the " + SEGMENTS + " segments in one send");
         assertTrue(offloadPeer.staysSilent(), "known unicast goes to its port only");
 
         byte[] whole = offloadFrame(superFrame(sender.mac, offloadPeer.mac, payload, GSO_SIZE));

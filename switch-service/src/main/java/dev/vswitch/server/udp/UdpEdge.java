@@ -9,6 +9,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannelConfig;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.InternetProtocolFamily;
@@ -33,7 +34,8 @@ import org.jboss.logging.Logger;
  * buffer (4 MiB, zeroed, per datagram), and resolves the destination host on every send. Here a datagram
  * is read into a pooled direct buffer (on epoll up to 16 with one {@code recvmmsg}), handed to the handler as a
  * {@link ByteBuffer} view and released; replies are written into pooled direct buffers and flushed once per batch of reads, which on
- * the epoll transport becomes one {@code sendmmsg}. The kernel's send queue is the only queue: when it is
+ * the epoll transport becomes one {@code sendmmsg}, consecutive datagrams of one length to one destination gathered into
+ * one UDP GSO send ({@link SegmentRuns}) where the kernel has it. The kernel's send queue is the only queue: when it is
  * full, {@link #send} refuses the datagram, which the caller counts as a drop.
  */
 public final class UdpEdge<H extends DatagramHandler> extends AbstractVerticle implements DatagramPort {
@@ -75,6 +77,8 @@ public final class UdpEdge<H extends DatagramHandler> extends AbstractVerticle i
     private final PortTimings timings;
     private final H handler;
     private DatagramChannel channel;
+    /** Gathers a batch's sends into GSO sends; null without UDP GSO (another transport, a kernel before 4.18). */
+    private SegmentRuns runs;
     private boolean reading;
     private volatile String boundHost;
     private long lastFailureLogNanos = Long.MIN_VALUE / 2;
@@ -138,6 +142,9 @@ public final class UdpEdge<H extends DatagramHandler> extends AbstractVerticle i
                 .setReceiveBufferSize(socketBufferSize)
                 .setSendBufferSize(socketBufferSize)
                 .setWriteBufferWaterMark(SEND_QUEUE);
+        if (batchedReads && SegmentedDatagramPacket.isSupported()) {
+            runs = new SegmentRuns(channel, BUFFERS);
+        }
         channel.pipeline().addLast(new Inbound());
         ((ContextInternal) context).nettyEventLoop().register(channel).addListener(registered -> {
             if (!registered.isSuccess()) {
@@ -200,13 +207,19 @@ public final class UdpEdge<H extends DatagramHandler> extends AbstractVerticle i
             datagram.release();
             return false;
         }
-        DatagramPacket packet = new DatagramPacket(datagram, to);
-        if (reading) {
-            channel.write(packet, channel.voidPromise());
+        if (reading && runs != null) {
+            runs.add(datagram, to);
+        } else if (reading) {
+            channel.write(new DatagramPacket(datagram, to), channel.voidPromise());
         } else {
-            channel.writeAndFlush(packet, channel.voidPromise());
+            channel.writeAndFlush(new DatagramPacket(datagram, to), channel.voidPromise());
         }
         return true;
+    }
+
+    /** Sends that carried several datagrams with UDP GSO; 0 without it. */
+    public long segmentedSends() {
+        return runs == null ? 0 : runs.segmentedSends();
     }
 
     private void timedDatagram(ByteBuffer message, InetSocketAddress sender) {
@@ -243,6 +256,9 @@ public final class UdpEdge<H extends DatagramHandler> extends AbstractVerticle i
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             reading = false;
+            if (runs != null) {
+                runs.writeOut();
+            }
             ctx.flush();
         }
 
