@@ -3,9 +3,12 @@ package dev.vswitch.server.udp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import org.jboss.logging.Logger;
 
 /**
  * The datagrams a batch of reads makes the switch send, gathered into UDP GSO sends: consecutive datagrams to one
@@ -19,10 +22,18 @@ import java.net.InetSocketAddress;
  */
 final class SegmentRuns {
 
+    private static final Logger LOG = Logger.getLogger(SegmentRuns.class);
+
     /** Linux's UDP_MAX_SEGMENTS. */
     static final int MAX_SEGMENTS = 64;
     /** The most one UDP send may carry over IPv4: 65,535 minus the IP and UDP headers. */
     static final int MAX_BYTES = 65_507;
+    /**
+     * Longer datagrams go on their own: each segment of a GSO send must fit one packet of the path, or the kernel refuses
+     * the whole send (EINVAL). 1,452 bytes cross a 1500-byte path over IPv6 in one packet, as a full frame of a vport
+     * with its default MTU does; 64 KB offload messages do not, and two of them must not be gathered.
+     */
+    static final int MAX_SEGMENT = 1500 - 40 - 8;
 
     private final Channel channel;
     private final ByteBufAllocator buffers;
@@ -37,6 +48,9 @@ final class SegmentRuns {
     /** A shorter datagram joined: it must be the last. */
     private boolean ended;
     private long segmentedSends;
+    /** A GSO send failed: from then on every datagram goes on its own. */
+    private boolean failed;
+    private final ChannelFutureListener checkSegmentedSend = this::checkSegmentedSend;
 
     SegmentRuns(Channel channel, ByteBufAllocator buffers) {
         this.channel = channel;
@@ -46,6 +60,11 @@ final class SegmentRuns {
     /** Takes {@code datagram} (and its reference) for {@code recipient}: into the current run, or it starts the next. */
     void add(ByteBuf datagram, InetSocketAddress recipient) {
         int length = datagram.readableBytes();
+        if (length > MAX_SEGMENT || failed) {
+            writeOut();
+            channel.write(new DatagramPacket(datagram, recipient), channel.voidPromise());
+            return;
+        }
         if (count > 0 && (ended || length > segment || count == MAX_SEGMENTS || bytes + length > MAX_BYTES
                 || !recipient.equals(to))) {
             writeOut();
@@ -77,7 +96,7 @@ final class SegmentRuns {
         if (run == null) {
             channel.write(new DatagramPacket(first, to), channel.voidPromise());
         } else {
-            channel.write(new SegmentedDatagramPacket(run, segment, to), channel.voidPromise());
+            channel.write(new SegmentedDatagramPacket(run, segment, to)).addListener(checkSegmentedSend);
             segmentedSends++;
         }
         first = null;
@@ -86,6 +105,18 @@ final class SegmentRuns {
         count = 0;
         bytes = 0;
         ended = false;
+    }
+
+    /**
+     * A kernel or device that refuses GSO sends would lose every gathered datagram: the first refusal turns gathering off,
+     * and says so once. Those few datagrams are lost, as on any loss; TCP sends them again.
+     */
+    private void checkSegmentedSend(ChannelFuture sent) {
+        if (!sent.isSuccess() && !failed) {
+            failed = true;
+            LOG.warnf("a UDP GSO send failed (%s): the switch sends its datagrams one by one from now on",
+                    sent.cause() == null ? "no reason" : sent.cause().getMessage());
+        }
     }
 
     /** Sends that carried several datagrams. */

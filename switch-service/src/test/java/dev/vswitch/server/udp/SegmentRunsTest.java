@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,16 +92,65 @@ class SegmentRunsTest {
         for (int i = 0; i < 65; i++) {
             runs.add(datagram(i, 100), ALICE);
         }
-        for (int i = 0; i < 3; i++) {
-            runs.add(datagram(i, 30_000), BOB);
+        for (int i = 0; i < 46; i++) {
+            runs.add(datagram(i, 1452), BOB);
         }
         runs.writeOut();
         channel.flush(); // as the edge does when the batch ends
         assertSend(ALICE, 100, 6400);
         assertLone(ALICE, 100);
-        assertSend(BOB, 30_000, 60_000);
-        assertLone(BOB, 30_000);
+        assertSend(BOB, 1452, 45 * 1452);
+        assertLone(BOB, 1452);
         assertNull(channel.readOutbound());
+    }
+
+    /** A GSO segment must fit one packet of the path: longer datagrams (64 KB offload messages) are never gathered. */
+    @Test
+    void datagramsLongerThanOnePacketOfThePathGoOnTheirOwn() {
+        runs.add(datagram(0, 1452), ALICE);
+        runs.add(datagram(1, 30_000), ALICE);
+        runs.add(datagram(2, 30_000), ALICE);
+        runs.add(datagram(3, 1453), ALICE);
+        runs.writeOut();
+        channel.flush();
+        assertLone(ALICE, 1452);
+        assertLone(ALICE, 30_000);
+        assertLone(ALICE, 30_000);
+        assertLone(ALICE, 1453);
+        assertNull(channel.readOutbound());
+    }
+
+    /** A kernel or device that refuses GSO sends: after the first refusal every datagram goes on its own. */
+    @Test
+    void afterARefusedGsoSendDatagramsGoOneByOne() {
+        EmbeddedChannel refusing = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                if (msg instanceof SegmentedDatagramPacket segmented) {
+                    segmented.release();
+                    promise.setFailure(new IOException("Invalid argument"));
+                } else {
+                    ctx.write(msg, promise);
+                }
+            }
+        });
+        SegmentRuns gathering = new SegmentRuns(refusing, buffers);
+        gathering.add(datagram(0, 100), ALICE);
+        gathering.add(datagram(1, 100), ALICE);
+        gathering.writeOut();
+        refusing.flush();
+        assertNull(refusing.readOutbound(), "the refused send is lost");
+        gathering.add(datagram(2, 100), ALICE);
+        gathering.add(datagram(3, 100), ALICE);
+        gathering.writeOut();
+        refusing.flush();
+        for (int i = 0; i < 2; i++) {
+            DatagramPacket sent = refusing.readOutbound();
+            assertTrue(sent != null && !(sent instanceof SegmentedDatagramPacket), "one by one");
+            sent.release();
+        }
+        assertEquals(1, gathering.segmentedSends());
+        refusing.finishAndReleaseAll();
     }
 
     private void assertSend(InetSocketAddress to, int segment, int bytes) {
