@@ -46,7 +46,8 @@ public final class TestFrames {
     /**
      * A TCP/IPv4 super-frame as the kernel hands it to a TAP with TSO: a virtio_net_hdr asking for segments of
      * {@code gsoSize} and the TCP checksum, then one frame with the headers for all of the payload ({@code payloadBytes}
-     * bytes counting up by 7). The checksums are left zero: nothing here checks them.
+     * bytes counting up by 7). As from the kernel, the TCP checksum field holds the pseudo-header sum, so the segments
+     * cut from it have right checksums; the IPv4 header checksum is left zero (segmenting fills it in).
      */
     public static byte[] tcpSuperFrame(long destination, long source, int gsoSize, int payloadBytes) {
         int frameLength = TCP_IPV4_HEADERS + payloadBytes;
@@ -64,6 +65,11 @@ public final class TestFrames {
         for (int i = 0; i < payloadBytes; i++) {
             packet.put(tcp + 20 + i, (byte) (i * 7));
         }
+        int pseudoHeaderSum = 0x0A01 + 0x0165 + 0x0A01 + 0x0166 + 6 + (frameLength - (tcp - VirtioNetHeader.LENGTH));
+        while (pseudoHeaderSum > 0xFFFF) {
+            pseudoHeaderSum = (pseudoHeaderSum & 0xFFFF) + (pseudoHeaderSum >>> 16);
+        }
+        packet.putShort(tcp + 16, (short) pseudoHeaderSum);
         return packet.array();
     }
 

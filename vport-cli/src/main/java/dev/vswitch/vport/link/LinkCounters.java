@@ -80,10 +80,16 @@ public final class LinkCounters {
      * {@link Drop#TAP_WRITE_FAILED}. Returns {@code written}.
      */
     public boolean tapWrite(boolean written, int bytes) {
+        return tapWrite(written, 1, bytes);
+    }
+
+    /** As {@link #tapWrite(boolean, int)} for one write that joined {@code frames} frames of {@code bytes} in all. */
+    public boolean tapWrite(boolean written, int frames, int bytes) {
         if (written) {
-            deliveredFromSwitch(bytes);
+            framesFromSwitch.addAndGet(frames);
+            bytesFromSwitch.addAndGet(bytes);
         } else {
-            drop(Drop.TAP_WRITE_FAILED);
+            drops.addAndGet(Drop.TAP_WRITE_FAILED.ordinal(), frames);
         }
         return written;
     }

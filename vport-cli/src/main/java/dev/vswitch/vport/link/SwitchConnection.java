@@ -42,6 +42,15 @@ public interface SwitchConnection extends AutoCloseable {
      */
     int receive(ByteBuffer buffer);
 
+    /**
+     * True when a datagram is already waiting, so that {@link #receive} returns at once: the receiver may hold frames
+     * back to join them with the next ones, and writes them out before a receive that may block. This default says no,
+     * so nothing is ever held back.
+     */
+    default boolean datagramWaiting() {
+        return false;
+    }
+
     /** Moves the connection to {@code newRemote}; a blocked {@link #receive} continues on the new one. */
     void reconnect(InetSocketAddress newRemote) throws IOException;
 

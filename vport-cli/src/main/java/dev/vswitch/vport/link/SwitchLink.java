@@ -161,6 +161,12 @@ public final class SwitchLink implements SwitchConnection {
         return -1;
     }
 
+    /** The rest of a coalesced read is waiting (only the receiving thread may ask). */
+    @Override
+    public boolean datagramWaiting() {
+        return waiting.hasRemaining();
+    }
+
     /** Moves the link to {@code newRemote}: the new socket is connected before the old one is closed. */
     @Override
     public synchronized void reconnect(InetSocketAddress newRemote) throws IOException {

@@ -3,6 +3,7 @@ package dev.vswitch.vport.secure;
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.Mtu;
+import dev.vswitch.protocol.offload.TcpCoalescer;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
@@ -31,6 +32,11 @@ import org.jboss.logging.Logger;
  * if the TAP-to-switch thread is not at it already: the answer leaves without waking that thread, which on an idle
  * machine saves a CPU wake-up per answer (tens of microseconds on a virtual machine) and under load a context switch.
  * Reading and sending happen under one lock, so frames still leave in the order the kernel handed them over.
+ *
+ * <p>With --offload the TAP takes TCP super-frames, so the switch-to-TAP thread joins the frames of one TCP flow that
+ * arrive together back into one ({@link TcpCoalescer}) and the kernel takes one packet where it would take dozens. What
+ * it holds back goes onto the TAP once no datagram is waiting any more ({@link SwitchConnection#datagramWaiting}), and
+ * the kernel's answers are forwarded after that write.
  */
 final class DataPath {
 
@@ -65,6 +71,10 @@ final class DataPath {
     /** Held from a TAP read to the send of what it read, by whichever thread forwards from the TAP. */
     private final TapReaders tapReaders = new TapReaders();
     private final RttMeter rtt = new RttMeter();
+    /** Joins the TCP frames of a batch for the TAP (with --offload), else null; only on the switch-to-TAP thread. */
+    private final TcpCoalescer coalescer;
+    /** Something went onto the TAP since its answers were last forwarded; only on the switch-to-TAP thread. */
+    private boolean wroteToTap;
 
     /**
      * @param tapMac the TAP's actual MAC, the source of our keepalives
@@ -85,6 +95,7 @@ final class DataPath {
         this.prefix = tap.offload() ? VirtioNetHeader.LENGTH : 0;
         this.clock = settings.clock();
         this.tapMtu = settings.tapMtu();
+        this.coalescer = prefix == 0 ? null : new TcpCoalescer(this::writeToTap);
     }
 
     RttMeter.Reading rttReading() {
@@ -271,41 +282,56 @@ final class DataPath {
             datagram.flip();
             // Handshake messages are rare: copying them out of the buffer costs nothing that matters.
             switch (WireFormat.typeOf(datagram, 0, length)) {
-                case WireFormat.TYPE_DATA -> forwardAnswers(onData(datagram, plain, false), tapAnswers);
-                case WireFormat.TYPE_DATA_OFFLOAD -> forwardAnswers(onData(datagram, plain, true), tapAnswers);
+                case WireFormat.TYPE_DATA -> onData(datagram, plain, false);
+                case WireFormat.TYPE_DATA_OFFLOAD -> onData(datagram, plain, true);
                 case WireFormat.TYPE_RESPONSE -> answers.onResponse(WireFormat.copyOf(datagram), confirmFrame, confirmMessage);
                 case WireFormat.TYPE_COOKIE_REPLY -> answers.onCookieReply(WireFormat.copyOf(datagram));
                 case WireFormat.TYPE_HANDSHAKE_REFUSED -> answers.onRefusal(WireFormat.copyOf(datagram));
                 default -> counters.drop(LinkCounters.Drop.MALFORMED);
             }
-        }
-    }
-
-    /** After a frame went onto the TAP: forwards what the kernel answered ({@link TapReaders#forwardAnswers}). */
-    private void forwardAnswers(boolean wrote, TapReader tapAnswers) {
-        if (wrote) {
-            tapReaders.forwardAnswers(tapAnswers);
+            if (coalescer == null || !link.datagramWaiting()) {
+                endOfBatch(tapAnswers);
+            }
         }
     }
 
     /**
-     * Opens a data message onto the TAP; true when it wrote a frame there. With --offload the TAP takes a virtio_net_hdr before each frame: an offload
+     * No datagram is waiting: what the coalescer held goes onto the TAP, and what the kernel answered to the writes is
+     * forwarded ({@link TapReaders#forwardAnswers}).
+     */
+    private void endOfBatch(TapReader tapAnswers) {
+        if (coalescer != null) {
+            coalescer.flush();
+        }
+        if (wroteToTap) {
+            wroteToTap = false;
+            tapReaders.forwardAnswers(tapAnswers);
+        }
+    }
+
+    /** Writes a packet of {@code frames} frames from the switch onto the TAP, and counts them. */
+    private void writeToTap(ByteBuffer packet, int frames, int frameBytes) {
+        wroteToTap |= counters.tapWrite(tap.write(packet), frames, frameBytes);
+    }
+
+    /**
+     * Opens a data message onto the TAP. With --offload the TAP takes a virtio_net_hdr before each frame: an offload
      * message carries one, and an ordinary one is opened after {@link #prefix} zero bytes, which say "nothing to do".
      */
-    private boolean onData(ByteBuffer message, ByteBuffer plain, boolean offloaded) {
+    private void onData(ByteBuffer message, ByteBuffer plain, boolean offloaded) {
         if (offloaded && prefix == 0) {
             counters.drop(LinkCounters.Drop.MALFORMED); // the switch sends these only to vports that sent one
-            return false;
+            return;
         }
         Session session = sessions.withLocalIndex(Session.receiverIndexOf(message));
         if (session == null) {
             counters.drop(LinkCounters.Drop.UNKNOWN_SESSION);
-            return false;
+            return;
         }
         long now = clock.getAsLong();
         if (session.isExpired(now)) {
             counters.drop(LinkCounters.Drop.UNKNOWN_SESSION);
-            return false;
+            return;
         }
         plain.clear().position(offloaded ? 0 : prefix);
         Session.Verdict verdict = session.open(message, plain);
@@ -315,7 +341,7 @@ final class DataPath {
                 case TOO_OLD -> LinkCounters.Drop.TOO_OLD;
                 default -> LinkCounters.Drop.FORGED;
             });
-            return false;
+            return;
         }
         liveness.heard(now);
         plain.flip();
@@ -328,12 +354,12 @@ final class DataPath {
             sessions.switchSentOffload();
             if (plain.limit() < prefix) {
                 counters.drop(LinkCounters.Drop.MALFORMED);
-                return false;
+                return;
             }
         }
         int length = plain.limit() - prefix;
         if (length == 0) {
-            return false; // an empty message is a sign of life, nothing more
+            return; // an empty message is a sign of life, nothing more
         }
         byte keepalive = Keepalive.kind(plain, prefix, length);
         if (keepalive != 0) {
@@ -345,11 +371,11 @@ final class DataPath {
                 onSwitchMaxFrame(Keepalive.maxFrameOf(plain, prefix, length));
                 answers.onSwitchDraining((Keepalive.flagsOf(plain, prefix, length) & Keepalive.FLAG_DRAINING) != 0);
             }
-            return false;
+            return;
         }
         if (length < EthernetFrame.HEADER_LENGTH) {
             counters.drop(LinkCounters.Drop.RUNT);
-            return false;
+            return;
         }
         if (trace != null) {
             trace.frame("switch->tap", plain.slice(prefix, length), length);
@@ -360,7 +386,11 @@ final class DataPath {
                 path.used();
             }
         }
-        return counters.tapWrite(tap.write(plain), length);
+        if (coalescer != null) {
+            coalescer.add(plain);
+        } else {
+            writeToTap(plain, 1, length);
+        }
     }
 
     /**

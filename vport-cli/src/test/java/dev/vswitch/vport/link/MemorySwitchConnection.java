@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The vport's end of a {@link MemoryNetwork}, behaving as {@link SwitchLink}'s connected UDP socket does: it has an
@@ -35,6 +36,10 @@ public final class MemorySwitchConnection implements SwitchConnection {
     private volatile boolean closed;
     /** The receiving thread's own: it returned a datagram and has not come back for the next yet. */
     private boolean handling;
+    /** Held while a batch is queued: a receive that took its first datagram waits until the rest are queued too. */
+    private final ReentrantLock arriving = new ReentrantLock();
+    /** While {@link #deliverTogether} runs: the datagrams delivered meanwhile, to be queued at once. */
+    private List<byte[]> gathered;
 
     MemorySwitchConnection(MemoryNetwork network, InetSocketAddress remote, LinkCounters counters) {
         this.network = network;
@@ -50,6 +55,26 @@ public final class MemorySwitchConnection implements SwitchConnection {
     public boolean sendSegments(ByteBuffer datagrams, int segmentSize) {
         segmentSends.incrementAndGet();
         return SwitchConnection.super.sendSegments(datagrams, segmentSize);
+    }
+
+    /**
+     * The datagrams that {@code sends} delivers arrive as one batch, as a coalesced read (UDP GRO) brings them: the
+     * receiving thread finds the rest waiting ({@link #datagramWaiting}) once it has the first.
+     */
+    public void deliverTogether(Runnable sends) {
+        synchronized (this) {
+            gathered = new ArrayList<>();
+        }
+        sends.run();
+        arriving.lock();
+        try {
+            synchronized (this) {
+                gathered.forEach(this::queue);
+                gathered = null;
+            }
+        } finally {
+            arriving.unlock();
+        }
     }
 
     /** True when the vport has handled every datagram that reached it. */
@@ -91,6 +116,8 @@ public final class MemorySwitchConnection implements SwitchConnection {
                 Thread.currentThread().interrupt();
                 return -1;
             }
+            arriving.lock(); // the rest of a batch is queued before the first is handled
+            arriving.unlock();
             if (next == UNREACHABLE) {
                 counters.drop(LinkCounters.Drop.SWITCH_UNREACHABLE);
                 unhandled.decrementAndGet();
@@ -102,6 +129,12 @@ public final class MemorySwitchConnection implements SwitchConnection {
             }
         }
         return -1;
+    }
+
+    /** Something is queued: a datagram, an unreachable or the close, as a socket with something to read. */
+    @Override
+    public boolean datagramWaiting() {
+        return !inbound.isEmpty();
     }
 
     @Override
@@ -127,7 +160,11 @@ public final class MemorySwitchConnection implements SwitchConnection {
     /** From the network: a connected socket takes datagrams from its switch only. */
     private synchronized void deliver(byte[] datagram, InetSocketAddress from) {
         if (!closed && from.equals(remote)) {
-            queue(datagram);
+            if (gathered != null) {
+                gathered.add(datagram);
+            } else {
+                queue(datagram);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.vswitch.vport.secure;
 
 import java.util.Arrays;
 import java.nio.ByteOrder;
+import dev.vswitch.protocol.offload.Segmenter;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.vport.link.PathProof;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -232,6 +233,44 @@ class SecureLinkTest {
         assertEquals(1, connection.segmentSends.get(), "all 21 in one send");
         assertEquals(21, counters.framesToSwitch());
         assertEquals(0, counters.offloadSent());
+    }
+
+    /**
+     * The frames a TCP segment was cut into, arriving together (as one coalesced read brings them): joined back into
+     * one super-frame for the TAP, which the kernel takes as one packet; the frames are counted one by one.
+     */
+    @Test
+    void tcpFramesThatArriveTogetherGoOntoTheTapAsOneSuperFrame() throws Exception {
+        tap = new MemoryTap(true);
+        testSwitch = startSwitch(networkKey);
+        link = connect(testSwitch.address(), Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(5));
+        awaitConnected();
+        int gsoSize = 1300;
+        byte[] superFrame = TestFrames.tcpSuperFrame(TAP_MAC, PEER_MAC, gsoSize, 20 * gsoSize + 100);
+        List<byte[]> frames = new ArrayList<>();
+        new Segmenter(false).split(ByteBuffer.wrap(superFrame), 0, superFrame.length, 1, 65_536, piece -> {
+            frames.add(Arrays.copyOfRange(piece.array(), VirtioNetHeader.LENGTH, piece.limit()));
+            return true;
+        });
+        assertEquals(21, frames.size());
+        long before = counters.framesFromSwitch();
+
+        connection.deliverTogether(() -> frames.forEach(testSwitch::sendFrame));
+        byte[] written = tap.written.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(written);
+        assertTrue(tap.written.poll(100, TimeUnit.MILLISECONDS) == null, "one write");
+        ByteBuffer header = ByteBuffer.wrap(written);
+        assertEquals(VirtioNetHeader.GSO_TCPV4, VirtioNetHeader.gsoType(header, 0));
+        assertEquals(gsoSize, VirtioNetHeader.gsoSize(header, 0));
+        assertEquals(superFrame.length, written.length, "all of the payload");
+        assertArrayEquals(Arrays.copyOfRange(superFrame, VirtioNetHeader.LENGTH + TestFrames.TCP_IPV4_HEADERS, superFrame.length),
+                Arrays.copyOfRange(written, VirtioNetHeader.LENGTH + TestFrames.TCP_IPV4_HEADERS, written.length));
+        assertEquals(before + 21, counters.framesFromSwitch());
+
+        testSwitch.sendFrame(frames.get(0)); // alone: written at once, as it came
+        byte[] alone = tap.written.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(alone);
+        assertArrayEquals(frames.get(0), Arrays.copyOfRange(alone, VirtioNetHeader.LENGTH, alone.length));
     }
 
     @Test
