@@ -1,5 +1,7 @@
 package dev.vswitch.vport.tap;
 
+import static dev.vswitch.vport.tap.LibC.LIBC;
+
 import com.sun.jna.Native;
 import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
@@ -29,7 +31,7 @@ public final class InterfaceConfigurator implements AutoCloseable {
     }
 
     public static InterfaceConfigurator forInterface(String name) {
-        int socket = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+        int socket = LIBC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
         if (socket < 0) {
             throw new VportException(ExitCode.RUNTIME_ERROR,
                     "cannot open a socket to configure " + name + ": " + TapErrors.describe(Native.getLastError()));
@@ -65,11 +67,11 @@ public final class InterfaceConfigurator implements AutoCloseable {
 
     @Override
     public void close() {
-        LibC.close(socket);
+        LIBC.close(socket);
     }
 
     private void call(long request, Ifreq filled, String what) {
-        if (LibC.ioctl(socket, request, filled.buffer()) < 0) {
+        if (LIBC.ioctl(socket, request, filled.buffer()) < 0) {
             throw TapErrors.configFailed(what, name, Native.getLastError());
         }
     }

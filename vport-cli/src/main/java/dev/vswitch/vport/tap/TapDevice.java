@@ -1,5 +1,7 @@
 package dev.vswitch.vport.tap;
 
+import static dev.vswitch.vport.tap.LibC.LIBC;
+
 import com.sun.jna.Native;
 import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
@@ -49,28 +51,28 @@ public final class TapDevice implements FrameDevice, AutoCloseable {
      * TCP segments of up to 64 KB and frames whose checksum is left to complete.
      */
     public static TapDevice create(String requestedName, boolean offload) {
-        int fd = LibC.open(TapErrors.TUN_PATH, LibC.O_RDWR | LibC.O_CLOEXEC);
+        int fd = LIBC.open(TapErrors.TUN_PATH, LibC.O_RDWR | LibC.O_CLOEXEC);
         if (fd < 0) {
             throw TapErrors.openFailed(Native.getLastError());
         }
         try {
             short flags = (short) (Ifreq.IFF_TAP | Ifreq.IFF_NO_PI | (offload ? Ifreq.IFF_VNET_HDR : 0));
             Ifreq ifreq = new Ifreq().reset(requestedName).flags(flags);
-            if (LibC.ioctl(fd, TUNSETIFF, ifreq.buffer()) < 0) {
+            if (LIBC.ioctl(fd, TUNSETIFF, ifreq.buffer()) < 0) {
                 throw TapErrors.createFailed(requestedName, Native.getLastError());
             }
-            if (offload && LibC.ioctl(fd, TUNSETOFFLOAD, OFFLOADS) < 0) {
+            if (offload && LIBC.ioctl(fd, TUNSETOFFLOAD, OFFLOADS) < 0) {
                 throw new VportException(ExitCode.RUNTIME_ERROR, "this kernel's TAP devices cannot take TCP segmentation offload"
                         + " (--offload): " + TapErrors.describe(Native.getLastError()));
             }
-            int fileFlags = LibC.fcntl(fd, LibC.F_GETFL, 0);
-            if (fileFlags < 0 || LibC.fcntl(fd, LibC.F_SETFL, fileFlags | LibC.O_NONBLOCK) < 0) {
+            int fileFlags = LIBC.fcntl(fd, LibC.F_GETFL, 0);
+            if (fileFlags < 0 || LIBC.fcntl(fd, LibC.F_SETFL, fileFlags | LibC.O_NONBLOCK) < 0) {
                 throw new VportException(ExitCode.RUNTIME_ERROR,
                         "cannot make " + TapErrors.TUN_PATH + " non-blocking: " + TapErrors.describe(Native.getLastError()));
             }
             return new TapDevice(fd, ifreq.name(), offload);
         } catch (RuntimeException e) {
-            LibC.close(fd);
+            LIBC.close(fd);
             throw e;
         }
     }
@@ -103,7 +105,7 @@ public final class TapDevice implements FrameDevice, AutoCloseable {
         pollFd.putInt(0, fd);
         pollFd.putShort(4, LibC.POLLIN);
         pollFd.putShort(6, (short) 0);
-        int ready = LibC.poll(pollFd, 1, timeoutMillis);
+        int ready = LIBC.poll(pollFd, 1, timeoutMillis);
         if (ready == 0) {
             return false;
         }
@@ -129,7 +131,7 @@ public final class TapDevice implements FrameDevice, AutoCloseable {
     @Override
     public int readNow(ByteBuffer frame) {
         frame.clear();
-        long length = LibC.read(fd, frame, frame.remaining());
+        long length = LIBC.read(fd, frame, frame.remaining());
         if (length < 0) {
             int errno = Native.getLastError();
             if (errno == LibC.EAGAIN || errno == LibC.EINTR) {
@@ -146,14 +148,14 @@ public final class TapDevice implements FrameDevice, AutoCloseable {
     @Override
     public boolean write(ByteBuffer frame) {
         int length = frame.remaining();
-        return LibC.write(fd, frame, length) == length;
+        return LIBC.write(fd, frame, length) == length;
     }
 
     @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            LibC.close(fd);
+            LIBC.close(fd);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.vswitch.vport.tap;
 
+import static dev.vswitch.vport.tap.LibC.LIBC;
+
 import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
 
@@ -47,6 +49,6 @@ public final class TapErrors {
     }
 
     static String describe(int errno) {
-        return LibC.strerror(errno);
+        return LIBC.strerror(errno);
     }
 }

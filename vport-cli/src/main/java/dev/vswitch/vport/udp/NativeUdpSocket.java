@@ -1,5 +1,7 @@
 package dev.vswitch.vport.udp;
 
+import static dev.vswitch.vport.udp.SocketLibC.LIBC;
+
 import com.sun.jna.Native;
 import dev.vswitch.vport.VportException;
 import java.net.Inet6Address;
@@ -124,7 +126,7 @@ public final class NativeUdpSocket implements AutoCloseable {
             int errno;
             do {
                 sendCalls++;
-                if (SocketLibC.send(fd, datagram, length, SocketLibC.MSG_NOSIGNAL) >= 0) {
+                if (LIBC.send(fd, datagram, length, SocketLibC.MSG_NOSIGNAL) >= 0) {
                     datagram.position(datagram.limit());
                     return SendResult.SENT;
                 }
@@ -165,7 +167,7 @@ public final class NativeUdpSocket implements AutoCloseable {
                     if (errno != 0 && meansNoGso(errno)) {
                         gso = false;
                         LOG.infof("UDP segmentation offload failed towards %s port %d (%s); sending datagrams one by one from now on",
-                                remote.getAddress().getHostAddress(), remote.getPort(), SocketLibC.strerror(errno));
+                                remote.getAddress().getHostAddress(), remote.getPort(), LIBC.strerror(errno));
                         continue; // the same bytes again, one by one
                     }
                 } else {
@@ -210,9 +212,9 @@ public final class NativeUdpSocket implements AutoCloseable {
                         receiveBufferAddress = SocketLibC.address(buffer);
                     }
                     receiveMessage.receiving(receiveBufferAddress, buffer.capacity());
-                    length = SocketLibC.recvmsg(fd, receiveMessage.header(), 0);
+                    length = LIBC.recvmsg(fd, receiveMessage.header(), 0);
                 } else {
-                    length = SocketLibC.recv(fd, buffer, buffer.remaining(), 0);
+                    length = LIBC.recv(fd, buffer, buffer.remaining(), 0);
                 }
                 if (length < 0) {
                     int errno = Native.getLastError();
@@ -257,12 +259,12 @@ public final class NativeUdpSocket implements AutoCloseable {
             }
             closed = true;
         }
-        SocketLibC.shutdown(fd, SocketLibC.SHUT_RDWR);
+        LIBC.shutdown(fd, SocketLibC.SHUT_RDWR);
         synchronized (sendLock) {
             synchronized (receiveLock) {
                 if (!descriptorClosed) {
                     descriptorClosed = true;
-                    SocketLibC.close(fd);
+                    LIBC.close(fd);
                 }
             }
         }
@@ -274,7 +276,7 @@ public final class NativeUdpSocket implements AutoCloseable {
         int errno;
         do {
             sendCalls++;
-            if (SocketLibC.sendmsg(fd, sendMessage.header(), SocketLibC.MSG_NOSIGNAL) >= 0) {
+            if (LIBC.sendmsg(fd, sendMessage.header(), SocketLibC.MSG_NOSIGNAL) >= 0) {
                 return 0;
             }
             errno = Native.getLastError();
@@ -287,7 +289,7 @@ public final class NativeUdpSocket implements AutoCloseable {
         int errno;
         do {
             sendCalls++;
-            if (SocketLibC.send(fd, address, length, SocketLibC.MSG_NOSIGNAL) >= 0) {
+            if (LIBC.send(fd, address, length, SocketLibC.MSG_NOSIGNAL) >= 0) {
                 return 0;
             }
             errno = Native.getLastError();

@@ -1,5 +1,7 @@
 package dev.vswitch.vport.udp;
 
+import static dev.vswitch.vport.udp.SocketLibC.LIBC;
+
 import com.sun.jna.Native;
 import dev.vswitch.vport.ExitCode;
 import dev.vswitch.vport.VportException;
@@ -26,7 +28,7 @@ final class SocketSetup {
         if (remote.isUnresolved()) {
             throw new VportException(ExitCode.RUNTIME_ERROR, "cannot reach " + remote + " over UDP: the name is not resolved");
         }
-        int fd = SocketLibC.socket(SocketAddresses.family(remote), SocketLibC.SOCK_DGRAM | SocketLibC.SOCK_CLOEXEC, 0);
+        int fd = LIBC.socket(SocketAddresses.family(remote), SocketLibC.SOCK_DGRAM | SocketLibC.SOCK_CLOEXEC, 0);
         if (fd < 0) {
             throw openFailed(remote, "socket", Native.getLastError());
         }
@@ -37,17 +39,17 @@ final class SocketSetup {
             }
             if (local != null) {
                 ByteBuffer address = SocketAddresses.encode(local);
-                if (SocketLibC.bind(fd, address, address.remaining()) < 0) {
+                if (LIBC.bind(fd, address, address.remaining()) < 0) {
                     throw openFailed(remote, "bind", Native.getLastError());
                 }
             }
             ByteBuffer address = SocketAddresses.encode(remote);
-            if (SocketLibC.connect(fd, address, address.remaining()) < 0) {
+            if (LIBC.connect(fd, address, address.remaining()) < 0) {
                 throw openFailed(remote, "connect", Native.getLastError());
             }
             return fd;
         } catch (RuntimeException e) {
-            SocketLibC.close(fd);
+            LIBC.close(fd);
             throw e;
         }
     }
@@ -57,17 +59,17 @@ final class SocketSetup {
      * cmsg and send the whole buffer as one datagram, so it must not be tried blindly.
      */
     static boolean kernelHasGso(int fd) {
-        return SocketLibC.getsockopt(fd, SocketLibC.SOL_UDP, SocketLibC.UDP_SEGMENT, intValue(0), intValue(Integer.BYTES)) == 0;
+        return LIBC.getsockopt(fd, SocketLibC.SOL_UDP, SocketLibC.UDP_SEGMENT, intValue(0), intValue(Integer.BYTES)) == 0;
     }
 
     static boolean setOption(int fd, int level, int name, int value) {
-        return SocketLibC.setsockopt(fd, level, name, intValue(value), Integer.BYTES) == 0;
+        return LIBC.setsockopt(fd, level, name, intValue(value), Integer.BYTES) == 0;
     }
 
     /** {@code getsockname}; null when the kernel refuses. */
     static InetSocketAddress localAddress(int fd) {
         ByteBuffer address = ByteBuffer.allocateDirect(SocketAddresses.MAX_LENGTH).order(ByteOrder.nativeOrder());
-        return SocketLibC.getsockname(fd, address, intValue(SocketAddresses.MAX_LENGTH)) < 0 ? null : SocketAddresses.decode(address);
+        return LIBC.getsockname(fd, address, intValue(SocketAddresses.MAX_LENGTH)) < 0 ? null : SocketAddresses.decode(address);
     }
 
     private static ByteBuffer intValue(int value) {
@@ -77,6 +79,6 @@ final class SocketSetup {
     /** One line, e.g. {@code cannot reach 192.0.2.1 port 9999 over UDP (connect): Network is unreachable}. */
     private static VportException openFailed(InetSocketAddress remote, String call, int errno) {
         return new VportException(ExitCode.RUNTIME_ERROR, "cannot reach " + remote.getAddress().getHostAddress() + " port "
-                + remote.getPort() + " over UDP (" + call + "): " + SocketLibC.strerror(errno));
+                + remote.getPort() + " over UDP (" + call + "): " + LIBC.strerror(errno));
     }
 }

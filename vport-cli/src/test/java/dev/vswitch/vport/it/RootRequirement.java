@@ -13,13 +13,13 @@ import org.junit.jupiter.api.Assumptions;
  * they are skipped with the reason, unless {@code VSWITCH_REQUIRE_NETNS=1} says this machine must run
  * them (CI as root), in which case they fail loudly instead of passing silently.
  */
-final class RootRequirement {
+public final class RootRequirement {
 
     private RootRequirement() {
     }
 
     /** Skips (or fails, under VSWITCH_REQUIRE_NETNS=1) unless root, /dev/net/tun and the given programs are there. */
-    static void assumeRootWithTun(String... programs) {
+    public static void assumeRootWithTun(String... programs) {
         String missing = missing(programs);
         if (missing == null) {
             return;
