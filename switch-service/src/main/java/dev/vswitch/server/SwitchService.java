@@ -19,6 +19,8 @@ import dev.vswitch.server.secure.SecureDatagramSwitch;
 import dev.vswitch.server.udp.UdpEdge;
 import dev.vswitch.switching.SwitchSettings;
 import dev.vswitch.switching.VirtualSwitch;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocatorMetric;
 import io.quarkus.runtime.ShutdownDelayInitiated;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.HttpServerStart;
@@ -72,6 +74,8 @@ public class SwitchService {
     private final Captures captures;
     private final PortSeries portSeries;
     private final ApiToken apiToken;
+    /** The UDP ports' buffer pool, made with the bean at run time (UdpEdge.newBufferPool). */
+    private final PooledByteBufAllocator udpBuffers = UdpEdge.newBufferPool();
     /** What start-up has to say, held back until the HTTP port is bound too, so no failure follows a "listening". */
     private final List<Runnable> announcements = new CopyOnWriteArrayList<>();
     private final AtomicBoolean announced = new AtomicBoolean();
@@ -109,7 +113,7 @@ public class SwitchService {
             throw new StartFailure(StartFailure.EXIT_BAD_KEYS, "cannot start: " + e.getMessage());
         }
         UdpEdge<SecureDatagramSwitch> secureEdge = new UdpEdge<>(config.host(), config.port(), config.socketBufferSize(),
-                metrics, port -> new SecureDatagramSwitch(port, config, keys, settings, cluster, new SecureRandom(),
+                metrics, udpBuffers, port -> new SecureDatagramSwitch(port, config, keys, settings, cluster, new SecureRandom(),
                         captures, Clock.systemUTC()));
         SecureDatagramSwitch securePort = secureEdge.handler();
         for (String network : securePort.networkNames()) {
@@ -149,7 +153,7 @@ public class SwitchService {
                     config.legacy().toOpenNetworkLimits(), System.nanoTime());
             legacyNetwork.onPortChanges(portSeries.listenerFor(LEGACY_NETWORK, AddressText::endpoint));
             UdpEdge<LegacyDatagramSwitch> legacyEdge = new UdpEdge<>(config.host(), config.legacyPort().getAsInt(),
-                    config.socketBufferSize(), metrics,
+                    config.socketBufferSize(), metrics, udpBuffers,
                     port -> new LegacyDatagramSwitch(port, config.trace(), legacyNetwork, captures));
             deploy(legacyEdge, config.legacyPort().getAsInt(), "vswitch.legacy-port (VSWITCH_LEGACY_PORT)");
             legacy = legacyEdge;
@@ -249,6 +253,11 @@ public class SwitchService {
     public long legacySegmentedSends() {
         UdpEdge<LegacyDatagramSwitch> port = legacy;
         return port == null ? 0 : port.segmentedSends();
+    }
+
+    /** The UDP ports' buffer pool, to show what it holds: every read and send buffer should come from its one chunk. */
+    public PooledByteBufAllocatorMetric udpBufferPool() {
+        return udpBuffers.metric();
     }
 
     /** The secure port's handshake and drop counters (safe from any thread). */

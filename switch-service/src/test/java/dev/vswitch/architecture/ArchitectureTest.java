@@ -1,19 +1,23 @@
 package dev.vswitch.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import io.netty.buffer.ByteBufAllocator;
 import org.junit.jupiter.api.Test;
 
 /**
  * The switch's structure as rules: no package depends on itself through others, and the switching core stays pure
- * (no I/O, no framework), so it can be tested and fuzzed as plain code and reused behind any edge.
+ * (no I/O, no framework), so it can be tested and fuzzed as plain code and reused behind any edge; and no buffer pool
+ * sits in a static field, where a native image build would find it.
  */
 class ArchitectureTest {
 
@@ -29,6 +33,14 @@ class ArchitectureTest {
                     "io.quarkus..", "io.micrometer..", "jakarta..", "org.jboss..", "java.net..", "java.nio.channels..",
                     "java.nio.file..", "java.io..", "java.util.logging..")
             .because("the switching core decides where frames go; sockets, files, logs and frameworks belong to the edges");
+
+    @Test
+    void noBufferAllocatorIsHeldInAStaticField() {
+        noFields().that().areStatic().should().haveRawType(JavaClass.Predicates.assignableTo(ByteBufAllocator.class))
+                .because("Quarkus initialises classes while it builds a native image, and the builder refuses a pooled"
+                        + " allocator in the image heap: the pool is made at run time (UdpEdge.newBufferPool)")
+                .check(SWITCH);
+    }
 
     @Test
     void noPackageOfTheSwitchDependsOnItselfThroughOthers() {

@@ -1,7 +1,6 @@
 package dev.vswitch.server;
 
 import dev.vswitch.protocol.testing.TestFrames;
-import dev.vswitch.server.udp.UdpEdge;
 
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.offload.PlainOffloadFrame;
@@ -133,7 +132,7 @@ class LegacyOffloadPortTest {
             sender.send(whole);
             assertArrayEquals(whole, offloadPeer.receive());
         }
-        PooledByteBufAllocatorMetric pool = UdpEdge.bufferPool();
+        PooledByteBufAllocatorMetric pool = switchService.udpBufferPool();
         assertEquals(0, pool.directArenas().get(0).numHugeAllocations(),
                 "no read or send buffer is too large for the pool, so none is allocated and zeroed afresh");
         assertEquals(pool.chunkSize(), pool.usedDirectMemory(), "one chunk, kept, serves them all");

@@ -2,7 +2,6 @@ package dev.vswitch.server.udp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocatorMetric;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -59,22 +58,12 @@ public final class UdpEdge<H extends DatagramHandler> extends AbstractVerticle i
     /** Netty's page size; 8 KiB << 11 gives chunks of 16 MiB. */
     private static final int POOL_PAGE_BYTES = 8192;
     private static final int POOL_MAX_ORDER = 11;
-    /**
-     * The ports' own buffer pool, with 16 MiB chunks. Quarkus sets Netty's shared pool to 64 KiB chunks
-     * ({@code io.netty.allocator.maxOrder=3}), too small for a read buffer of 16 datagrams of the largest size or
-     * a 64 KB offload message: each of those was allocated outside the pool, a new direct buffer zeroed and freed
-     * again per read and per send (a third of the switch's CPU while it forwarded pings 10 ms apart). Here they
-     * come from one chunk that lives as long as the switch, and what is in flight stays well below the quarter of
-     * it at which Netty would free an emptied chunk.
-     */
-    private static final PooledByteBufAllocator BUFFERS = new PooledByteBufAllocator(true, 0, 1, POOL_PAGE_BYTES, POOL_MAX_ORDER,
-            PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(),
-            PooledByteBufAllocator.defaultUseCacheForAllThreads());
 
     private final String host;
     private final int port;
     private final int socketBufferSize;
     private final PortTimings timings;
+    private final PooledByteBufAllocator buffers;
     private final H handler;
     private DatagramChannel channel;
     /** Gathers a batch's sends into GSO sends; null without UDP GSO (another transport, a kernel before 4.18). */
@@ -88,15 +77,33 @@ public final class UdpEdge<H extends DatagramHandler> extends AbstractVerticle i
     /**
      * @param host             the address to bind ({@link #EVERY_ADDRESS} falls back to IPv4 only on a host without IPv6)
      * @param socketBufferSize the socket's receive and send buffer, in bytes
+     * @param buffers          where read and send buffers come from: a {@link #newBufferPool()} the switch shares
      * @param handlers         makes the handler, given the port it sends through (this edge, not yet bound)
      */
-    public UdpEdge(String host, int port, int socketBufferSize, PortTimings timings,
+    public UdpEdge(String host, int port, int socketBufferSize, PortTimings timings, PooledByteBufAllocator buffers,
                    Function<DatagramPort, H> handlers) {
         this.host = host;
         this.port = port;
         this.socketBufferSize = socketBufferSize;
         this.timings = timings;
+        this.buffers = buffers;
         this.handler = handlers.apply(this);
+    }
+
+    /**
+     * A buffer pool for the ports, with 16 MiB chunks. Quarkus sets Netty's shared pool to 64 KiB chunks
+     * ({@code io.netty.allocator.maxOrder=3}), too small for a read buffer of 16 datagrams of the largest size or
+     * a 64 KB offload message: each of those was allocated outside the pool, a new direct buffer zeroed and freed
+     * again per read and per send (a third of the switch's CPU while it forwarded pings 10 ms apart). From this pool
+     * they come from one chunk that lives as long as the switch, and what is in flight stays well below the quarter of
+     * it at which Netty would free an emptied chunk. The switch makes one when it starts and hands it to its ports:
+     * never held in a static field, because Quarkus initialises classes while it builds a native image, and a pool
+     * made then would sit in the image heap, which the builder refuses.
+     */
+    public static PooledByteBufAllocator newBufferPool() {
+        return new PooledByteBufAllocator(true, 0, 1, POOL_PAGE_BYTES, POOL_MAX_ORDER,
+                PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(),
+                PooledByteBufAllocator.defaultUseCacheForAllThreads());
     }
 
     /** What handles this port's datagrams; touch its state only on the event loop ({@link #runOnEventLoop}). */
@@ -137,13 +144,13 @@ public final class UdpEdge<H extends DatagramHandler> extends AbstractVerticle i
             channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, READ_BUFFER_BYTES);
         }
         channel.config()
-                .setAllocator(BUFFERS)
+                .setAllocator(buffers)
                 .setRecvByteBufAllocator(new FixedRecvByteBufAllocator(READ_BUFFER_BYTES * (batchedReads ? DATAGRAMS_PER_READ : 1)))
                 .setReceiveBufferSize(socketBufferSize)
                 .setSendBufferSize(socketBufferSize)
                 .setWriteBufferWaterMark(SEND_QUEUE);
         if (batchedReads && SegmentedDatagramPacket.isSupported()) {
-            runs = new SegmentRuns(channel, BUFFERS);
+            runs = new SegmentRuns(channel, buffers);
         }
         channel.pipeline().addLast(new Inbound());
         ((ContextInternal) context).nettyEventLoop().register(channel).addListener(registered -> {
@@ -172,10 +179,6 @@ public final class UdpEdge<H extends DatagramHandler> extends AbstractVerticle i
         channel.close();
     }
 
-    /** The ports' buffer pool, to show what it holds: every read and send buffer should come from its one chunk. */
-    public static PooledByteBufAllocatorMetric bufferPool() {
-        return BUFFERS.metric();
-    }
 
     /** The address the port is bound to, as logs write it: {@code [::]}, {@code 0.0.0.0}, {@code 127.0.0.1}. */
     public String boundHost() {
