@@ -35,6 +35,21 @@ class LinkCountersTest {
     }
 
     @Test
+    void aTapWriteOfJoinedFramesCountsEveryFrameAndTheSummarySaysHowManyWereJoined() {
+        LinkCounters counters = new LinkCounters();
+        assertTrue(counters.tapWrite(true, 20, 20 * 1400));
+        assertTrue(counters.tapWrite(true, 1, 60));
+        assertFalse(counters.tapWrite(false, 5, 5 * 1400));
+        assertEquals(21, counters.framesFromSwitch());
+        assertEquals(20 * 1400 + 60, counters.bytesFromSwitch());
+        assertEquals(5, counters.drops(LinkCounters.Drop.TAP_WRITE_FAILED), "every frame of a refused write");
+        assertEquals(1, counters.joinedWrites());
+        assertEquals(20, counters.joinedFrames());
+        assertEquals("to switch 0 frames/0 bytes, from switch 21 frames/28060 bytes, keepalives 0 sent/0 answered,"
+                + " joined 20 frames into 1 TAP writes, dropped tap-write-failed=5", counters.summary());
+    }
+
+    @Test
     void aQuietRunDropsNone() {
         assertEquals("to switch 0 frames/0 bytes, from switch 0 frames/0 bytes, keepalives 0 sent/0 answered, dropped none",
                 new LinkCounters().summary());
