@@ -2,7 +2,6 @@ package dev.vswitch.server.udp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -32,8 +31,7 @@ import org.jboss.logging.Logger;
  * <p>Netty rather than Vert.x's {@code DatagramSocket}, because the data path must not copy or allocate per
  * datagram: Vert.x copies every datagram into a heap buffer and sizes each read by the socket's receive
  * buffer (4 MiB, zeroed, per datagram), and resolves the destination host on every send. Here a datagram
- * is read into a pooled direct buffer (on epoll up to 16 with one {@code recvmmsg}, or with UDP GRO where the kernel
- * has it, the up to 64 datagrams a vport sent with one GSO send in one {@code recvmsg}), handed to the handler as a
+ * is read into a pooled direct buffer (on epoll up to 16 with one {@code recvmmsg}), handed to the handler as a
  * {@link ByteBuffer} view and released; replies are written into pooled direct buffers and flushed once per batch of reads, which on
  * the epoll transport becomes one {@code sendmmsg}, consecutive datagrams of one length to one destination gathered into
  * one UDP GSO send ({@link SegmentRuns}) where the kernel has it. The kernel's send queue is the only queue: when it is
@@ -70,8 +68,6 @@ public final class UdpEdge<H extends DatagramHandler> extends AbstractVerticle i
     private DatagramChannel channel;
     /** Gathers a batch's sends into GSO sends; null without UDP GSO (another transport, a kernel before 4.18). */
     private SegmentRuns runs;
-    /** Reads take coalesced datagrams (UDP GRO), which Netty hands on one by one. */
-    private boolean groReads;
     private boolean reading;
     private volatile String boundHost;
     private long lastFailureLogNanos = Long.MIN_VALUE / 2;
@@ -141,14 +137,12 @@ public final class UdpEdge<H extends DatagramHandler> extends AbstractVerticle i
             started.fail(e);
             return;
         }
-        // On epoll, where the kernel has UDP GRO, one recvmsg takes the datagrams a vport sent with one GSO send (up to
-        // 64), which Netty hands on one by one. Without GRO a read buffer with room for several datagrams of the largest
-        // size makes Netty read them with one recvmmsg and hand each on as a slice of it. Not both: Netty's recvmmsg
-        // passes no control buffer, so the segment size of a coalesced read is lost and its datagrams would arrive as one
-        // (netty/netty#17492). Elsewhere one datagram per read.
-        boolean epoll = channel.config() instanceof EpollDatagramChannelConfig;
-        groReads = epoll && SegmentedDatagramPacket.isSupported() && enableGro((EpollDatagramChannelConfig) channel.config());
-        boolean batchedReads = epoll && !groReads;
+        // On epoll a read buffer with room for several datagrams of the largest size makes Netty read them with one
+        // recvmmsg and hand each on as a slice of it; elsewhere one datagram per read. Not UDP GRO: Netty's recvmmsg
+        // loses a coalesced read's segment size, so the datagrams of a vport's GSO send arrived as one (netty/netty#17492,
+        // UdpEdgeReadTest), and GRO through recvmsg instead, one read at a time, gave the offload path nothing measurable
+        // while it slowed down ordinary frames, which then took one system call each (bench/RESULTS.md).
+        boolean batchedReads = channel.config() instanceof EpollDatagramChannelConfig;
         if (batchedReads) {
             channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, READ_BUFFER_BYTES);
         }
@@ -158,7 +152,7 @@ public final class UdpEdge<H extends DatagramHandler> extends AbstractVerticle i
                 .setReceiveBufferSize(socketBufferSize)
                 .setSendBufferSize(socketBufferSize)
                 .setWriteBufferWaterMark(SEND_QUEUE);
-        if (epoll && SegmentedDatagramPacket.isSupported()) {
+        if (batchedReads && SegmentedDatagramPacket.isSupported()) {
             runs = new SegmentRuns(channel, buffers);
         }
         channel.pipeline().addLast(new Inbound());
@@ -180,26 +174,6 @@ public final class UdpEdge<H extends DatagramHandler> extends AbstractVerticle i
                 started.complete();
             });
         });
-    }
-
-    /**
-     * Asks the kernel to hand over the datagrams a sender's GSO send made in one read: a vport cutting a TCP segment
-     * into path-MTU frames sends them so, and without GRO the kernel would cut them apart again and queue each (5.0 and
-     * later; before that, reads stay one datagram each, and the log says so once).
-     */
-    private boolean enableGro(EpollDatagramChannelConfig config) {
-        try {
-            config.setUdpGro(true);
-            return true;
-        } catch (ChannelException e) {
-            LOG.infof("udp port %d reads datagrams one by one: the kernel has no UDP GRO (%s)", port, e.getMessage());
-            return false;
-        }
-    }
-
-    /** Whether reads take coalesced datagrams (UDP GRO). */
-    public boolean groReads() {
-        return groReads;
     }
 
     @Override
