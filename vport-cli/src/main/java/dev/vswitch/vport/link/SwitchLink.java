@@ -161,10 +161,10 @@ public final class SwitchLink implements SwitchConnection {
         return -1;
     }
 
-    /** The rest of a coalesced read is waiting (only the receiving thread may ask). */
+    /** The rest of a coalesced read is waiting, or the socket has a datagram queued (only the receiving thread asks). */
     @Override
     public boolean datagramWaiting() {
-        return waiting.hasRemaining();
+        return waiting.hasRemaining() || socket.datagramWaiting();
     }
 
     /** Moves the link to {@code newRemote}: the new socket is connected before the old one is closed. */

@@ -57,6 +57,8 @@ public final class NativeUdpSocket implements AutoCloseable {
     private ByteBuffer receiveBuffer;
     private long receiveBufferAddress;
     private int receivedSegmentSize;
+    /** Where {@link #datagramWaiting} peeks at no bytes: a pointer for the call, never read. */
+    private final ByteBuffer peekBuffer = ByteBuffer.allocateDirect(1);
     /** System calls that sent data, for tests to see that segments went in one call; guarded by sendLock. */
     long sendCalls;
 
@@ -235,6 +237,16 @@ public final class NativeUdpSocket implements AutoCloseable {
                 return (int) length;
             }
             return CLOSED;
+        }
+    }
+
+    /**
+     * Whether a datagram is queued, so that {@link #receive} would return at once: the kernel is asked without waiting
+     * and without taking it (one {@code recv} with MSG_PEEK and MSG_DONTWAIT). Call it in the receiving thread.
+     */
+    public boolean datagramWaiting() {
+        synchronized (receiveLock) {
+            return !closed && LIBC.recv(fd, peekBuffer, 0, SocketLibC.MSG_PEEK | SocketLibC.MSG_DONTWAIT) >= 0;
         }
     }
 

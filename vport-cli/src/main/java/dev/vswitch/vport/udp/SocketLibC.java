@@ -37,6 +37,8 @@ interface SocketLibC extends Library {
     /** A send on a shut-down socket must not raise SIGPIPE in the JVM; it returns EPIPE instead. */
     int MSG_NOSIGNAL = 0x4000;
     int MSG_TRUNC = 0x20;
+    int MSG_PEEK = 0x2;
+    int MSG_DONTWAIT = 0x40;
 
     int EINTR = 4;
     int EIO = 5;

@@ -137,6 +137,30 @@ class NativeUdpSocketTest {
     }
 
     @Test
+    void saysWhetherADatagramIsWaitingWithoutTakingIt() throws Exception {
+        try (DatagramSocket peer = peer("127.0.0.1");
+                NativeUdpSocket socket = NativeUdpSocket.open(address(peer), BUFFER_BYTES)) {
+            socket.send(pattern(10));
+            DatagramPacket first = new DatagramPacket(new byte[100], 100);
+            peer.receive(first);
+            assertFalse(socket.datagramWaiting(), "nothing sent to it yet");
+
+            for (int length : new int[] {3, 0, 5}) { // an empty datagram is waiting too
+                peer.send(new DatagramPacket(new byte[length], length, first.getSocketAddress()));
+            }
+            Awaitility.await("a datagram queued").atMost(Duration.ofSeconds(5)).until(socket::datagramWaiting);
+            ByteBuffer in = ByteBuffer.allocateDirect(70_000);
+            for (int length : new int[] {3, 0, 5}) {
+                assertTrue(socket.datagramWaiting());
+                assertEquals(length, socket.receive(in), "each still there, in order");
+            }
+            assertFalse(socket.datagramWaiting(), "all taken");
+            socket.close();
+            assertFalse(socket.datagramWaiting(), "closed");
+        }
+    }
+
+    @Test
     void aPeerThatIsGoneIsReportedAsUnreachableNotThrown() throws Exception {
         InetSocketAddress closedPort;
         try (DatagramSocket peer = peer("127.0.0.1")) {
