@@ -3,6 +3,7 @@ package dev.vswitch.vport.plain;
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Mtu;
 import dev.vswitch.protocol.offload.PlainOffloadFrame;
+import dev.vswitch.protocol.offload.TcpCoalescer;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.vport.link.FrameLimits;
 import dev.vswitch.vport.link.FrameTrace;
@@ -20,7 +21,8 @@ import java.util.function.BooleanSupplier;
  * To the switch, a frame that needs nothing done goes as it is, so the seed's switch takes it; one with offload work
  * goes through an {@link OffloadSender}: whole as a {@link PlainOffloadFrame} once the switch has answered a keepalive
  * in kind, else cut into ordinary frames. From the switch, an offload frame goes onto the TAP with its own header, an
- * ordinary frame behind an all-zero one ("nothing to do").
+ * ordinary frame behind an all-zero one ("nothing to do"); the ordinary TCP frames of one flow that arrive together are
+ * joined into one super-frame first ({@link TcpCoalescer}), as the secure format's are.
  *
  * <p>Neither direction copies a frame: the TAP reads {@link PlainOffloadFrame#PACKET_OFFSET} bytes into the datagram
  * buffer, so that the offload frame's header is written in front of what it read, and datagrams from the switch are
@@ -116,8 +118,12 @@ final class PlainOffloadPath {
         }
     }
 
-    /** The switch-to-TAP thread's buffers. */
+    /** The switch-to-TAP thread's buffers, and the frames it holds back to join them. */
     final class FromSwitch {
+
+        private final TcpCoalescer coalescer = new TcpCoalescer(this::writeToTap);
+        /** Something went onto the TAP since {@link #endOfBatch} last said so. */
+        private boolean wrote;
 
         /** [virtio_net_hdr, left all zero][datagram]: an ordinary frame as the TAP takes it. */
         private final ByteBuffer packet = ByteBuffer.allocateDirect(VirtioNetHeader.LENGTH + FrameLimits.BUFFER_BYTES);
@@ -130,19 +136,20 @@ final class PlainOffloadPath {
         }
 
         /**
-         * Writes the datagram of {@code length} bytes in {@link #receiveBuffer()}, a frame or an offload frame, onto the TAP;
-         * true when the TAP took it.
+         * Takes the datagram of {@code length} bytes in {@link #receiveBuffer()}, a frame or an offload frame, for the
+         * TAP: an ordinary frame may be held back to be joined with the next ones, until {@link #endOfBatch}.
          */
-        boolean deliver(int length) {
+        void deliver(int length) {
             if (!PlainOffloadFrame.is(datagram, 0, length)) {
                 if (trace != null) {
                     trace.frame("switch->tap", datagram, length);
                 }
-                return counters.tapWrite(tap.write(packet.limit(VirtioNetHeader.LENGTH + length).position(0)), length);
+                coalescer.add(packet.limit(VirtioNetHeader.LENGTH + length).position(0));
+                return;
             }
             if (PlainOffloadFrame.segmentFrameLength(datagram, 0, length) < 0) {
                 counters.drop(LinkCounters.Drop.MALFORMED);
-                return false;
+                return;
             }
             int frameLength = length - PlainOffloadFrame.OVERHEAD;
             if (trace != null) {
@@ -154,7 +161,20 @@ final class PlainOffloadPath {
                     path.used();
                 }
             }
-            return counters.tapWrite(tap.write(datagram.limit(length).position(PlainOffloadFrame.PACKET_OFFSET)), frameLength);
+            coalescer.flush(); // frames held back go first, in the order they came
+            writeToTap(datagram.limit(length).position(PlainOffloadFrame.PACKET_OFFSET), 1, frameLength);
+        }
+
+        /** No datagram is waiting: what is held goes onto the TAP. True when anything went there since the last call. */
+        boolean endOfBatch() {
+            coalescer.flush();
+            boolean any = wrote;
+            wrote = false;
+            return any;
+        }
+
+        private void writeToTap(ByteBuffer out, int frames, int frameBytes) {
+            wrote |= counters.tapWrite(tap.write(out), frames, frameBytes);
         }
     }
 }

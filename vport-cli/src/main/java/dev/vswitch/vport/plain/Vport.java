@@ -106,7 +106,12 @@ public final class Vport implements AutoCloseable, LinkState.Source {
                 if (keepalive == Keepalive.REPLY || keepalive == Keepalive.REPLY_OFFLOAD) {
                     monitor.keepaliveReplied(Keepalive.offersOffload(keepalive));
                 }
-            } else if (offloaded != null ? offloaded.deliver(length) : deliver(datagram, length)) {
+            } else if (offloaded != null) {
+                offloaded.deliver(length);
+            } else if (deliver(datagram, length)) {
+                tapReaders.forwardAnswers(answers);
+            }
+            if (offloaded != null && !link.datagramWaiting() && offloaded.endOfBatch()) {
                 tapReaders.forwardAnswers(answers);
             }
         }

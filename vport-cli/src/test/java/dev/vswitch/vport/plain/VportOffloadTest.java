@@ -12,6 +12,7 @@ import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.Mtu;
 import dev.vswitch.protocol.offload.PlainOffloadFrame;
+import dev.vswitch.protocol.offload.Segmenter;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.StopSignal;
@@ -36,6 +37,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +158,43 @@ class VportOffloadTest {
         await("the second frame counted", () -> counters.framesFromSwitch() == 2);
         assertEquals(1, counters.offloadReceived());
         assertEquals(packet.length - VirtioNetHeader.LENGTH + ordinary.length, counters.bytesFromSwitch());
+    }
+
+    /**
+     * TCP frames from the switch that wait in the socket together (here: while the TAP is busy with the frame before
+     * them) are joined into a super-frame for the TAP: fewer writes than frames, the payload whole and in order.
+     */
+    @Test
+    void tcpFramesFromTheSwitchThatWaitTogetherReachTheTapJoined() throws Exception {
+        start(true, Keepalive.REPLY_OFFLOAD);
+        byte[] superFrame = superFrame(TAP_MAC, PEER_MAC, 20 * GSO_SIZE + 100);
+        List<byte[]> segments = new ArrayList<>();
+        new Segmenter(false).split(ByteBuffer.wrap(superFrame), 0, superFrame.length, 1, 65_536, piece -> {
+            segments.add(Arrays.copyOfRange(piece.array(), VirtioNetHeader.LENGTH, piece.limit()));
+            return true;
+        });
+        CountDownLatch gate = new CountDownLatch(1);
+        tap.writeGate = gate;
+        byte[] first = frame(TAP_MAC, PEER_MAC, 300);
+        fakeSwitch.send(first);
+        await("the vport writing the first frame", () -> tap.writesBegun.get() == 1);
+        for (byte[] segment : segments) {
+            fakeSwitch.send(segment);
+        }
+        gate.countDown();
+
+        assertArrayEquals(withPlainHeader(first), nextWritten());
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        int writes = 0;
+        while (payload.size() < 20 * GSO_SIZE + 100) {
+            byte[] written = nextWritten();
+            payload.write(written, VirtioNetHeader.LENGTH + HEADERS, written.length - VirtioNetHeader.LENGTH - HEADERS);
+            writes++;
+        }
+        assertArrayEquals(payloadOf(superFrame), payload.toByteArray(), "the payload whole and in order");
+        assertTrue(writes < segments.size(), writes + " writes for " + segments.size() + " frames");
+        await("every frame counted", () -> counters.framesFromSwitch() == 1 + segments.size());
+        assertTrue(counters.joinedFrames() > 0, counters.summary());
     }
 
     @Test

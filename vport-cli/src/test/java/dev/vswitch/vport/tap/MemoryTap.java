@@ -2,8 +2,10 @@ package dev.vswitch.vport.tap;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TAP device in memory: the test puts frames in as the kernel would send them, and takes out what vport wrote. With
@@ -14,6 +16,10 @@ public final class MemoryTap implements FrameDevice {
 
     public final BlockingQueue<byte[]> toVport = new LinkedBlockingQueue<>();
     public final BlockingQueue<byte[]> written = new LinkedBlockingQueue<>();
+    /** Writes begun, whether or not they are still held at {@link #writeGate}. */
+    public final AtomicInteger writesBegun = new AtomicInteger();
+    /** When set, every write waits (up to 10 s) until it opens: as a TAP whose writer the kernel keeps busy. */
+    public volatile CountDownLatch writeGate;
     /** The MTU vport set at run time, or 0. */
     public volatile int mtu;
     private final boolean offload;
@@ -54,6 +60,16 @@ public final class MemoryTap implements FrameDevice {
 
     @Override
     public boolean write(ByteBuffer frame) {
+        writesBegun.incrementAndGet();
+        CountDownLatch gate = writeGate;
+        try {
+            if (gate != null && !gate.await(10, TimeUnit.SECONDS)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
         byte[] copy = new byte[frame.remaining()];
         frame.get(copy);
         written.add(copy);
