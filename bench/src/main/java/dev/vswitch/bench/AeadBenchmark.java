@@ -36,6 +36,18 @@ public class AeadBenchmark {
     @Param({"64", "512", "1420"})
     public int frameSize;
 
+    /** Where the frames are: the data path's are in direct buffers (sockets, TAP), which the JDK's AES-GCM copies in chunks. */
+    @Param({"HEAP", "DIRECT"})
+    public Buffers buffers;
+
+    public enum Buffers {
+        HEAP, DIRECT;
+
+        ByteBuffer allocate(int capacity) {
+            return this == HEAP ? ByteBuffer.allocate(capacity) : ByteBuffer.allocateDirect(capacity);
+        }
+    }
+
     private CipherState sender;
     private CipherState receiver;
     private ByteBuffer frame;
@@ -53,11 +65,11 @@ public class AeadBenchmark {
         sender.initializeKey(key);
         receiver = new CipherState(algorithm);
         receiver.initializeKey(key);
-        frame = ByteBuffer.allocate(frameSize);
-        sealed = ByteBuffer.allocate(frameSize + AeadAlgorithm.TAG_LENGTH);
-        opened = ByteBuffer.allocate(frameSize);
+        frame = buffers.allocate(frameSize);
+        sealed = buffers.allocate(frameSize + AeadAlgorithm.TAG_LENGTH);
+        opened = buffers.allocate(frameSize);
         for (int i = 0; i < sealedFrames.length; i++) {
-            sealedFrames[i] = ByteBuffer.allocate(frameSize + AeadAlgorithm.TAG_LENGTH);
+            sealedFrames[i] = buffers.allocate(frameSize + AeadAlgorithm.TAG_LENGTH);
             sender.seal(i, null, frame.duplicate(), sealedFrames[i]);
             sealedFrames[i].flip();
         }
