@@ -73,11 +73,6 @@ public final class LinkCounters {
         bytesToSwitch.addAndGet(bytes);
     }
 
-    public void deliveredFromSwitch(int bytes) {
-        framesFromSwitch.incrementAndGet();
-        bytesFromSwitch.addAndGet(bytes);
-    }
-
     /**
      * Counts how writing a frame of {@code bytes} from the switch onto the TAP went: delivered, or dropped as
      * {@link Drop#TAP_WRITE_FAILED}. Returns {@code written}.

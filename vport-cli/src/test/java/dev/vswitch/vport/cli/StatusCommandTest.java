@@ -203,7 +203,7 @@ class StatusCommandTest {
     static VportStatus status(String tap, boolean connected, long pid, Instant startedAt) throws Exception {
         LinkCounters counters = new LinkCounters();
         for (int i = 0; i < 3400; i++) {
-            counters.deliveredFromSwitch(370);
+            counters.tapWrite(true, 370);
         }
         counters.sentToSwitch(1400);
         RttMeter.Reading reading = new RttMeter.Reading(0.41, 0.45, 2);

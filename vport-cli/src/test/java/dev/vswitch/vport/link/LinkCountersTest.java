@@ -13,7 +13,7 @@ class LinkCountersTest {
         LinkCounters counters = new LinkCounters();
         counters.sentToSwitch(100);
         counters.sentToSwitch(60);
-        counters.deliveredFromSwitch(42);
+        counters.tapWrite(true, 42);
         counters.keepaliveSent();
         counters.keepaliveSent();
         counters.keepaliveReceived();

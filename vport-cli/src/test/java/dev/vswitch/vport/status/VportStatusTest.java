@@ -35,7 +35,7 @@ class VportStatusTest {
     void aConnectedSecureLinkWithEveryField() throws Exception {
         LinkCounters counters = new LinkCounters();
         for (int i = 0; i < 3400; i++) {
-            counters.deliveredFromSwitch(370);
+            counters.tapWrite(true, 370);
         }
         counters.sentToSwitch(1400);
         counters.keepaliveSent();
