@@ -2,7 +2,6 @@ package dev.vswitch.vport.secure;
 
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
-import dev.vswitch.protocol.Mtu;
 import dev.vswitch.protocol.offload.TcpCoalescer;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.protocol.wire.Session;
@@ -14,6 +13,7 @@ import dev.vswitch.vport.link.LinkThreads;
 import dev.vswitch.vport.link.OffloadSender;
 import dev.vswitch.vport.link.PathProof;
 import dev.vswitch.vport.link.RttMeter;
+import dev.vswitch.vport.link.SendBatch;
 import dev.vswitch.vport.link.SwitchConnection;
 import dev.vswitch.vport.link.TapReaders;
 import dev.vswitch.vport.tap.FrameDevice;
@@ -44,8 +44,6 @@ final class DataPath {
 
     /** The largest frame an offload message carries, with its header, so the sealed message fits in one datagram. */
     private static final int MAX_OFFLOAD_FRAME = WireFormat.MAX_PLAINTEXT - VirtioNetHeader.LENGTH;
-    /** The most datagrams one UDP GSO send may carry (Linux's UDP_MAX_SEGMENTS). */
-    private static final int MAX_SEGMENTS = 64;
     /** A path probe is as large as the largest offload message: the echo proves exactly what offload sends. */
     static final int PROBE_LENGTH = WireFormat.MAX_PLAINTEXT;
 
@@ -125,8 +123,8 @@ final class DataPath {
 
     /**
      * One thread's buffers for forwarding frames from the TAP to the switch; used through {@link #tapReaders}. The
-     * frames a TCP segment from the TAP is cut into are sealed back to back into {@link #batch} (all but the last of
-     * one length) and leave in one system call (UDP GSO), as wireguard-go sends them.
+     * frames a TCP segment from the TAP is cut into are sealed back to back into a {@link SendBatch} and leave in one
+     * system call (UDP GSO).
      */
     private final class TapReader implements TapReaders.Reader, OffloadSender.Out {
 
@@ -134,14 +132,8 @@ final class DataPath {
         private final ByteBuffer message = ByteBuffer.allocateDirect(prefix + FrameLimits.BUFFER_BYTES + WireFormat.DATA_OVERHEAD);
         private final OffloadSender offloaded = prefix == 0 ? null
                 : new OffloadSender(maxFrameLength, MAX_OFFLOAD_FRAME, sessions::switchTakesOffload, path, counters, this);
-        /** Sealed messages of one TAP packet's frames, to go together; as large as one UDP send may be. */
-        private final ByteBuffer batch = prefix == 0 ? null : ByteBuffer.allocateDirect(Mtu.MAX_DATAGRAM);
-        /** The length of every message in {@link #batch} but perhaps the last; 0 while it is empty. */
-        private int batchSegment;
-        private int batchFrames;
-        private long batchFrameBytes;
-        /** A message shorter than {@link #batchSegment} went in: it must be the last. */
-        private boolean batchEnded;
+        /** Sealed messages of one TAP packet's frames, to go together. */
+        private final SendBatch batch = prefix == 0 ? null : new SendBatch(link, counters);
         private Session session;
 
         @Override
@@ -173,36 +165,16 @@ final class DataPath {
         @Override
         public void sendFrame(ByteBuffer ethernetFrame) {
             int frameBytes = ethernetFrame.remaining();
-            int sealed = frameBytes + WireFormat.DATA_OVERHEAD;
-            if (batchFrames > 0 && (batchEnded || sealed > batchSegment || batchFrames == MAX_SEGMENTS
-                    || batch.position() + sealed > batch.capacity())) {
-                endOfPacket();
-            }
+            ByteBuffer into = batch.room(frameBytes + WireFormat.DATA_OVERHEAD);
             synchronized (sealLock) {
-                session.seal(WireFormat.TYPE_DATA, ethernetFrame, batch);
+                session.seal(WireFormat.TYPE_DATA, ethernetFrame, into);
             }
-            if (batchFrames == 0) {
-                batchSegment = sealed;
-            } else if (sealed < batchSegment) {
-                batchEnded = true;
-            }
-            batchFrames++;
-            batchFrameBytes += frameBytes;
+            batch.added(frameBytes);
         }
 
         @Override
         public void endOfPacket() {
-            if (batchFrames == 0) {
-                return;
-            }
-            batch.flip();
-            if (batchFrames == 1 ? link.send(batch) : link.sendSegments(batch, batchSegment)) {
-                counters.sentToSwitch(batchFrames, batchFrameBytes);
-            }
-            batch.clear();
-            batchFrames = 0;
-            batchFrameBytes = 0;
-            batchEnded = false;
+            batch.send();
         }
 
         @Override
