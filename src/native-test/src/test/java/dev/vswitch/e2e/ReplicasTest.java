@@ -51,6 +51,8 @@ class ReplicasTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The vport's summary, printed when it stops, counts the offload messages it sent. */
     private static final Pattern OFFLOAD_SENT = Pattern.compile("offload [1-9]\\d* sent/");
+    private static final Pattern PIECES_CUT = Pattern.compile(
+            "(?m)^vswitch_cluster_pieced_frames_total\\{[^}]*outcome=\"cut\"[^}]*} ([0-9.E]+)$");
 
     @RegisterExtension
     final Lab lab = new Lab();
@@ -241,6 +243,51 @@ class ReplicasTest {
         assertTrue(OFFLOAD_SENT.matcher(sender.log()).find(), "h1's vport sent no offload message: " + sender.log());
     }
 
+    /**
+     * The path between the replicas narrows to a pod network's 1450 bytes and drops IP fragments, where a frame of a
+     * vport's full MTU makes a 1,488-byte trunk datagram: the trunks' probes stop being echoed, every replica falls back
+     * within seconds, and full-size frames cross in pieces; 20 MiB go each way between hosts on different replicas.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void trunksCarryFullSizeFramesOverAPathThatDropsIpFragments(@TempDir Path dir) {
+        Topology net = lab.topology(2);
+        net.startSwitch(SwitchSetup.defaults().replicated(REPLICAS));
+        awaitFullMesh(net);
+        awaitPaths(net, "proven"); // loopback, 64 KB: it carries the largest trunk datagram whole
+        long narrowed = System.nanoTime();
+        net.narrowReplicaPath(1450);
+        awaitPaths(net, "fell back");
+        System.out.printf("replicas: every trunk fell back to pieces %.1f s after the path between the replicas narrowed%n",
+                (System.nanoTime() - narrowed) / 1e9);
+        net.startVport(net.host(1), Join.network(SwitchSetup.DEFAULT_NETWORK).onReplicas(1));
+        net.startVport(net.host(2), Join.network(SwitchSetup.DEFAULT_NETWORK).onReplicas(2));
+
+        Transfer.randomBytes(net, net.host(1), net.host(2), SIZE, dir, "narrow-trunk", TRANSFER_TIMEOUT);
+        Transfer.randomBytes(net, net.host(2), net.host(1), SIZE, dir, "narrow-trunk-back", TRANSFER_TIMEOUT);
+
+        for (int replica = 1; replica <= 2; replica++) {
+            String metrics = net.switchApi(replica, "/q/metrics");
+            Matcher cut = PIECES_CUT.matcher(metrics);
+            assertTrue(cut.find() && Double.parseDouble(cut.group(1)) > 1000, "replica " + replica + " sent no"
+                    + " full-size frames in pieces:\n" + metrics.lines().filter(line -> line.contains("cluster_pieced"))
+                    .toList());
+            System.out.printf("replicas: replica %d cut %s frames into pieces%n", replica, cut.group(1));
+        }
+    }
+
+    /** Waits until every replica shows the path of its trunk to each other replica as {@code verdict}. */
+    private static void awaitPaths(Topology net, String verdict) {
+        for (int replica = 1; replica <= REPLICAS; replica++) {
+            int self = replica;
+            await("replica " + replica + "'s trunk paths to be " + verdict).atMost(MESH_TIMEOUT).until(() -> {
+                Map<String, String> paths = peerFields(net, self, "path");
+                paths.remove("127.0.0.1:" + SwitchSetup.port(self)); // the peer list names the replica itself too
+                return paths;
+            }, paths -> paths.size() == REPLICAS - 1 && paths.values().stream().allMatch(verdict::equals));
+        }
+    }
+
     private static void awaitStatus(Topology net, Host host, String expected) {
         await("'vport status' to say '" + expected + "'").atMost(STATUS_TIMEOUT)
                 .until(() -> net.vportStatus(host).output(), output -> output.contains(expected));
@@ -265,11 +312,16 @@ class ReplicasTest {
 
     /** Address to state of replica {@code replica}'s peers, from GET /api/v1/cluster/peers. */
     private static Map<String, String> peerStates(Topology net, int replica) {
+        return peerFields(net, replica, "state");
+    }
+
+    /** Address to {@code field} of replica {@code replica}'s peers, from GET /api/v1/cluster/peers. */
+    private static Map<String, String> peerFields(Topology net, int replica, String field) {
         String body = net.switchApi(replica, "/api/v1/cluster/peers");
         Map<String, String> states = new LinkedHashMap<>();
         try {
             for (JsonNode peer : JSON.readTree(body)) {
-                states.put(peer.path("address").asText(), peer.path("state").asText());
+                states.put(peer.path("address").asText(), peer.path(field).asText());
             }
         } catch (JsonProcessingException e) {
             throw new AssertionError("the cluster API answered no JSON: " + body, e);

@@ -105,6 +105,20 @@ final class Topology implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on the path between the replicas (loopback in the switch's namespace) is as narrow as a pod network over
+     * VXLAN, {@code mtu} bytes, and drops IP fragments: a trunk datagram larger than that no longer crosses. Checked: a
+     * ping of 3000 bytes no longer crosses, one that fits still does.
+     */
+    void narrowReplicaPath(int mtu) {
+        switchNs.check("ip", "link", "set", "lo", "mtu", Integer.toString(mtu));
+        dropIpFragments(switchNs, "lo");
+        switchNs.check("ping", "-c", "1", "-W", "1", "-s", Integer.toString(mtu - 28), "127.0.0.1");
+        if (switchNs.run(Netns.COMMAND_TIMEOUT, "ping", "-c", "1", "-W", "1", "-s", "3000", "127.0.0.1").exitCode() == 0) {
+            throw new AssertionError("loopback still carries IP fragments: the nftables rule did not take");
+        }
+    }
+
     private static void dropIpFragments(Netns ns, String device) {
         String table = "no_fragments_" + device.replace('-', '_');
         ns.check("nft", "add", "table", "netdev", table);

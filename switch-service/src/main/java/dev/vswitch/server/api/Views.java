@@ -33,8 +33,13 @@ final class Views {
                     long sessionAgeSeconds) {
     }
 
-    /** A link to another replica; lastSeenSecondsAgo is -1 before anything was heard from it. */
-    record PeerView(String address, String state, boolean discovered, long lastSeenSecondsAgo, long sessionAgeSeconds,
+    /**
+     * A link to another replica; lastSeenSecondsAgo is -1 before anything was heard from it; path says whether its path
+     * is proven to carry the largest frames whole ("proven"), or not yet ("unproven") or no longer ("fell back"), when
+     * large frames go in pieces.
+     */
+    record PeerView(String address, String state, String path, boolean discovered, long lastSeenSecondsAgo,
+                    long sessionAgeSeconds,
                     long framesIn, long bytesIn, long framesOut, long bytesOut) {
     }
 
@@ -89,7 +94,7 @@ final class Views {
         List<PeerView> views = new ArrayList<>();
         for (TrunkLink link : mesh.links()) {
             long silent = link.silentNanos(now);
-            views.add(new PeerView(link.address(), link.state().label(), link.isDiscovered(),
+            views.add(new PeerView(link.address(), link.state().label(), link.pathVerdict().label(), link.isDiscovered(),
                     silent < 0 ? -1 : silent / SECOND, link.sessionAgeSeconds(now), link.traffic().framesIn(),
                     link.traffic().bytesIn(), link.traffic().framesOut(), link.traffic().bytesOut()));
         }

@@ -31,8 +31,9 @@ import java.util.function.BiConsumer;
  * initiator with the switch's own key, which all replicas share, and a PSK derived from the cluster secret),
  * answers replicas that dial it, keeps each trunk alive with a keepalive a second, declares it dead after
  * three silent seconds, and attaches or detaches the trunk's port in every network as it comes and goes. Both
- * sides may dial at once: every session is accepted, frames go out on the newest confirmed one. Everything
- * runs on the secure port's event loop; data messages are decrypted and switched by the secure port.
+ * sides may dial at once: every session is accepted, frames go out on the newest confirmed one. It probes each
+ * trunk's path every second ({@link TrunkPath}) and echoes the other side's probes. Everything runs on the secure
+ * port's event loop; data messages are decrypted and switched by the secure port.
  */
 public final class ReplicaMesh {
 
@@ -68,6 +69,8 @@ public final class ReplicaMesh {
     private final Map<ReplicaId, byte[]> lastTimestamps = new LinkedHashMap<>();
     private final ClusterCounters counters = new ClusterCounters();
     private final int[] byState = new int[LinkState.values().length];
+    /** The largest tagged frame the mesh sends: a network's tag and the largest frame its switch forwards. */
+    private final int largestPlaintext;
     private LinkListener listener;
 
     /**
@@ -84,6 +87,8 @@ public final class ReplicaMesh {
         this.responder = responder;
         this.sessions = sessions;
         this.lans = List.copyOf(lans);
+        this.largestPlaintext = lans.stream()
+                .mapToInt(lan -> TrunkFrames.tag(lan.name()).length + lan.settings().maxFrameSize()).max().orElse(0);
         this.random = random;
         this.wallClock = wallClock;
         this.sender = sender;
@@ -188,13 +193,33 @@ public final class ReplicaMesh {
         return true;
     }
 
-    /** An authentic data message from a trunk (a frame or a keepalive): the link lives. */
-    public void onData(TrunkLink link, Session session, long nowNanos) {
+    /**
+     * An authentic data message from a trunk, its plaintext in {@code plain} from 0 to its limit: the link lives. A path
+     * probe is echoed and an echo taken; true when it was one of those, false for a keepalive, a frame or a piece.
+     */
+    public boolean onData(TrunkLink link, Session session, ByteBuffer plain, long nowNanos) {
         if (session == link.sessions().pending()) {
             sessions.remove(link.sessions().confirm(session));
             counters.handshake(TrunkHandshake.CONFIRMED);
         }
         heardFrom(link, nowNanos);
+        if (plain.limit() == 0) {
+            return false;
+        }
+        byte kind = TrunkFrames.kind(plain);
+        if (kind == TrunkFrames.PROBE) {
+            // Echoed at its own length: never more than it, whatever size the other replica probes.
+            sendData(link, TrunkFrames.padded(TrunkFrames.ECHO, plain.limit()), nowNanos);
+            return true;
+        }
+        if (kind == TrunkFrames.ECHO) {
+            if (plain.limit() >= largestPlaintext && link.path.answered()) {
+                LOG.infof("trunk to the replica at %s carries datagrams of %d bytes%s: frames go whole", link.address(),
+                        largestPlaintext + WireFormat.DATA_OVERHEAD, link.path.hasFallenBack() ? " again" : "");
+            }
+            return true;
+        }
+        return false;
     }
 
     /** The session table dropped one of a trunk's sessions (expired, or never confirmed). */
@@ -218,6 +243,9 @@ public final class ReplicaMesh {
             if (!link.discovered && link.state != LinkState.UP && link.sessions().isEmpty()) {
                 remove(link);
                 continue;
+            }
+            if (link.state == LinkState.UP) {
+                probePath(link, nowNanos);
             }
             if (link.state == LinkState.UP && nowNanos - link.lastSentNanos >= KEEPALIVE_IDLE_NANOS) {
                 keepalive(link, nowNanos);
@@ -245,14 +273,42 @@ public final class ReplicaMesh {
     }
 
     private void keepalive(TrunkLink link, long nowNanos) {
-        Session session = link.sessions().current();
-        if (session == null) {
+        sendData(link, NOTHING.duplicate(), nowNanos);
+    }
+
+    /** Ends the proof of a path whose probe went unanswered, and probes it again. */
+    private void probePath(TrunkLink link, long nowNanos) {
+        TrunkPath.Tick tick = link.path.tick(nowNanos);
+        if (tick == TrunkPath.Tick.WAIT) {
             return;
         }
-        byte[] message = new byte[WireFormat.DATA_OVERHEAD];
-        session.seal(NOTHING.duplicate(), ByteBuffer.wrap(message));
+        if (tick == TrunkPath.Tick.FELL_BACK) {
+            counters.pathFallback();
+            String line = "trunk to the replica at %s stopped carrying datagrams of %d bytes (IP fragments dropped on the"
+                    + " way?): frames over %d bytes go in pieces until it carries them again. Nothing to do";
+            Object[] values = {link.address(), largestPlaintext + WireFormat.DATA_OVERHEAD, TrunkPieces.SAFE_PLAINTEXT};
+            if (link.fallbacksLogged++ == 0) {
+                LOG.warnf(line, values);
+            } else {
+                LOG.debugf(line, values);
+            }
+        }
+        if (sendData(link, TrunkFrames.padded(TrunkFrames.PROBE, largestPlaintext), nowNanos)) {
+            link.path.probeSent(nowNanos);
+        }
+    }
+
+    /** Seals {@code plain} for the link's current session and sends it; false when it has none. */
+    private boolean sendData(TrunkLink link, ByteBuffer plain, long nowNanos) {
+        Session session = link.sessions().current();
+        if (session == null) {
+            return false;
+        }
+        byte[] message = new byte[plain.remaining() + WireFormat.DATA_OVERHEAD];
+        session.seal(plain, ByteBuffer.wrap(message));
         sender.accept(message, link.sendAddress());
         link.lastSentNanos = nowNanos;
+        return true;
     }
 
     private void heardFrom(TrunkLink link, long nowNanos) {
@@ -280,6 +336,7 @@ public final class ReplicaMesh {
             link.sessions().remove(session);
         }
         link.state = LinkState.DOWN;
+        link.path.reset();
         LOG.warnf("trunk to the replica at %s is down: nothing heard for %d s", link.address(), DEAD_NANOS / SECOND);
     }
 
@@ -319,7 +376,7 @@ public final class ReplicaMesh {
 
     private TrunkLink add(InetSocketAddress address, long nowNanos) {
         HandshakeInitiator initiator = new HandshakeInitiator(privateKey, publicKey, trunkKey, id.networkName(), random);
-        TrunkLink link = new TrunkLink(address, initiator, nowNanos - DIAL_INTERVAL_NANOS);
+        TrunkLink link = new TrunkLink(address, initiator, nowNanos - DIAL_INTERVAL_NANOS, largestPlaintext, counters);
         links.put(address, link);
         if (listener != null) {
             listener.added(link);

@@ -10,6 +10,7 @@ import dev.vswitch.server.session.SessionSlots;
 import dev.vswitch.switching.Port;
 import dev.vswitch.switching.Traffic;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,11 +53,22 @@ public final class TrunkLink implements PortEndpoint {
     private byte[] cookie;
     private long cookieNanos;
     private final Traffic traffic = new Traffic();
+    /** Whether the path carries the largest datagrams whole; probed by the mesh. */
+    final TrunkPath path = new TrunkPath();
+    private final TrunkPieces.Joiner joiner;
+    private final ClusterCounters counters;
+    private int lastCutFrameId;
+    /** Fallbacks of its path logged: the first is a warning, the others are not worth one. */
+    int fallbacksLogged;
 
-    TrunkLink(InetSocketAddress address, HandshakeInitiator initiator, long lastInitiationNanos) {
+    /** @param largestPlaintext the largest tagged frame the mesh carries: frames in pieces are joined in that much */
+    TrunkLink(InetSocketAddress address, HandshakeInitiator initiator, long lastInitiationNanos, int largestPlaintext,
+              ClusterCounters counters) {
         this.address = address;
         this.initiator = initiator;
         this.lastInitiationNanos = lastInitiationNanos;
+        this.joiner = new TrunkPieces.Joiner(largestPlaintext, counters);
+        this.counters = counters;
     }
 
     /** A new initiation under {@code index}, with mac2 when the other side handed out a cookie lately. */
@@ -97,6 +109,26 @@ public final class TrunkLink implements PortEndpoint {
     public void sentFrame(int length, long nowNanos) {
         traffic.sent(length);
         lastSentNanos = nowNanos;
+    }
+
+    /** Whether a tagged frame of {@code length} bytes goes to this replica whole, or else in pieces. */
+    public boolean sendsWhole(int length) {
+        return path.carriesWhole(length);
+    }
+
+    /** The id of a frame about to be cut into pieces for this replica (counted). */
+    public int cutFrameId() {
+        counters.frameCut();
+        return ++lastCutFrameId;
+    }
+
+    /** Takes a piece that came from this replica ({@link TrunkPieces.Joiner#add}). */
+    public TrunkPieces.Joined join(ByteBuffer plain) {
+        return joiner.add(plain);
+    }
+
+    public TrunkPath.Verdict pathVerdict() {
+        return path.verdict();
     }
 
     public LinkState state() {

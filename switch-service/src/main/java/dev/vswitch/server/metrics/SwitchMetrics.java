@@ -131,7 +131,8 @@ public class SwitchMetrics implements PortTimings {
     }
 
     /**
-     * Registers the series of the mesh of trunks: links by state, trunk handshakes by result, and the traffic
+     * Registers the series of the mesh of trunks: links by state, trunk handshakes by result, path fallbacks and frames
+     * carried in pieces, and the traffic
      * of each link, removed with its link. The peer label is the smallest number no live link has (so bounded by
      * the number of replicas), or with {@code vswitch.metrics.endpoint-labels} the replica's address.
      */
@@ -145,6 +146,15 @@ public class SwitchMetrics implements PortTimings {
             counter("vswitch.cluster.handshakes", "Trunk handshakes between replicas, by what became of them",
                     counters, c -> c.handshakes(result), Tags.of("result", result.label()));
         }
+        counter("vswitch.cluster.path.fallbacks", "Trunk paths that stopped carrying the largest datagrams whole (frames"
+                + " over 1,200 bytes then go in pieces)", counters, ClusterCounters::pathFallbacks, Tags.empty());
+        String pieced = "Frames carried in pieces over trunks whose path is not proven to carry them whole: cut here,"
+                + " joined here, or abandoned for a missing piece";
+        counter("vswitch.cluster.pieced.frames", pieced, counters, ClusterCounters::framesCut, Tags.of("outcome", "cut"));
+        counter("vswitch.cluster.pieced.frames", pieced, counters, ClusterCounters::framesJoined,
+                Tags.of("outcome", "joined"));
+        counter("vswitch.cluster.pieced.frames", pieced, counters, ClusterCounters::framesAbandoned,
+                Tags.of("outcome", "abandoned"));
         Map<TrunkLink, List<Meter>> perLink = new ConcurrentHashMap<>();
         Map<TrunkLink, Integer> numbers = new HashMap<>(); // guarded by the listener
         mesh.onLinkChanges(new LinkListener() {

@@ -12,6 +12,7 @@ import dev.vswitch.server.capture.CaptureTap;
 import dev.vswitch.server.capture.Captures;
 import dev.vswitch.server.cluster.TrunkFrames;
 import dev.vswitch.server.cluster.TrunkLink;
+import dev.vswitch.server.cluster.TrunkPieces;
 import dev.vswitch.switching.ForwardingDecision;
 import dev.vswitch.switching.Port;
 import dev.vswitch.switching.VirtualSwitch;
@@ -45,6 +46,8 @@ final class FrameForwarder {
     /** {@link #plain} after an offload message's virtio_net_hdr: where the reply to its keepalive or probe is written. */
     private final ByteBuffer plainAfterHeader = plain.slice(VirtioNetHeader.LENGTH, plain.capacity() - VirtioNetHeader.LENGTH);
     private final ByteBuffer tagged = ByteBuffer.allocate(65536 + 1 + WireFormat.NETWORK_NAME_LENGTH);
+    /** One piece of {@link #tagged} for a trunk whose path is not proven to carry it whole. */
+    private final ByteBuffer piece = ByteBuffer.allocate(TrunkPieces.SAFE_PLAINTEXT);
     private final ForwardingDecision<PortEndpoint> decision = new ForwardingDecision<>();
     private final Segmenter segmenter = new Segmenter(false);
     private final Segmenter.Sink sendSegment = this::sendSegment;
@@ -145,12 +148,24 @@ final class FrameForwarder {
         seal(peer, offloaded ? WireFormat.TYPE_DATA_OFFLOAD : WireFormat.TYPE_DATA, plain);
     }
 
-    /** A trunk's plaintext: empty (a keepalive, nothing to do) or a network's tag and a frame. */
+    /**
+     * A trunk's plaintext: empty (a keepalive, nothing to do), a network's tag and a frame, or a piece of those (joined
+     * with the others of its frame, then forwarded).
+     */
     void fromTrunk(TrunkLink link, long now) {
-        int length = plain.limit();
-        if (length == 0) {
+        if (plain.limit() == 0) {
             return;
         }
+        if (TrunkFrames.kind(plain) == TrunkFrames.PIECE) {
+            TrunkPieces.Joined joined = link.join(plain);
+            if (joined == TrunkPieces.Joined.MALFORMED) {
+                counters.dropped(PacketDrop.MALFORMED);
+            }
+            if (joined != TrunkPieces.Joined.WHOLE) {
+                return;
+            }
+        }
+        int length = plain.limit();
         SecureNetwork target = null;
         for (SecureNetwork candidate : networks) {
             if (TrunkFrames.carries(plain, candidate.trunkTag())) {
@@ -251,14 +266,34 @@ final class FrameForwarder {
         tagged.put(network.trunkTag()).put(frame, offset, length).flip();
     }
 
-    /** Seals {@link #tagged} to the trunk of {@code port}; returns as {@link #seal} does. */
+    /**
+     * Seals {@link #tagged} to the trunk of {@code port}, whole, or in pieces when the trunk's path is not proven to
+     * carry it whole; returns as {@link #seal} does.
+     */
     private int sealToTrunk(Port<PortEndpoint> port, int frameLength) {
+        TrunkLink link = (TrunkLink) port.endpoint();
         tagged.position(0);
-        int sent = seal(port.endpoint(), WireFormat.TYPE_DATA, tagged);
+        int sent = link.sendsWhole(tagged.remaining()) ? seal(link, WireFormat.TYPE_DATA, tagged) : sealInPieces(link);
         if (sent > 0) {
-            ((TrunkLink) port.endpoint()).sentFrame(frameLength, nowNanos);
+            link.sentFrame(frameLength, nowNanos);
         }
         return sent;
+    }
+
+    private int sealInPieces(TrunkLink link) {
+        if (link.sessions().current() == null) {
+            return 0;
+        }
+        int pieces = TrunkPieces.count(tagged.remaining());
+        int frameId = link.cutFrameId();
+        for (int index = 0; index < pieces; index++) {
+            TrunkPieces.write(tagged, index, frameId, piece);
+            int sent = seal(link, WireFormat.TYPE_DATA, piece);
+            if (sent <= 0) {
+                return sent;
+            }
+        }
+        return 1;
     }
 
     /**

@@ -343,8 +343,9 @@ public final class SecureDatagramSwitch implements DatagramHandler {
                 counters.dropped(PacketDrop.UNEXPECTED_TYPE); // replicas carry ordinary frames only
                 return;
             }
-            mesh.onData(link, session, now);
-            forwarder.fromTrunk(link, now);
+            if (!mesh.onData(link, session, plain, now)) {
+                forwarder.fromTrunk(link, now);
+            }
             return;
         }
         Peer peer = (Peer) entry.owner();

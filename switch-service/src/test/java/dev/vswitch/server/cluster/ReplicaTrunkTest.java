@@ -324,6 +324,101 @@ class ReplicaTrunkTest {
         awaitHandshakes(TrunkHandshake.REPLAYED, replayed + 1);
     }
 
+    @Test
+    @Order(13)
+    void aPathThatEchoesProbesCarriesLargeFramesWhole() throws Exception {
+        awaitPath(replica.address(), "proven");
+        try (SecureClient vport = join("lab")) {
+            byte[] large = vport.frameTo(MacAddress.BROADCAST, 1400); // 1,404 bytes with the tag: over 1,200
+            vport.sendFrame(large);
+            TestReplica.TaggedFrame arrived = replica.receive();
+            assertArrayEquals(large, arrived.frame());
+            assertEquals(0, arrived.pieces(), "one message");
+        }
+    }
+
+    @Test
+    @Order(14)
+    void aPathThatStopsEchoingFallsBackAndLargeFramesCrossInPieces() throws Exception {
+        long fallbacks = onMesh(ClusterCounters::pathFallbacks);
+        long cut = onMesh(ClusterCounters::framesCut);
+        replica.echoProbes(false); // as a path that stopped carrying datagrams over 1,280 bytes would
+        awaitPath(replica.address(), "fell back");
+        assertEquals(fallbacks + 1, onMesh(ClusterCounters::pathFallbacks));
+        try (SecureClient vport = join("lab")) {
+            byte[] large = vport.frameTo(MacAddress.BROADCAST, 1400);
+            vport.sendFrame(large);
+            TestReplica.TaggedFrame arrived = replica.receive();
+            assertArrayEquals(large, arrived.frame());
+            assertEquals("lab", arrived.network());
+            assertEquals(2, arrived.pieces(), "in two pieces of at most 1,200 bytes");
+            byte[] small = vport.frameTo(MacAddress.BROADCAST, 1100);
+            vport.sendFrame(small);
+            assertEquals(0, replica.receive().pieces(), "a frame that crosses any path goes whole");
+        }
+        assertEquals(cut + 1, onMesh(ClusterCounters::framesCut));
+        String metrics = given().header("Accept", "text/plain; version=0.0.4").when().get("/q/metrics").then()
+                .statusCode(200).extract().asString();
+        assertTrue(metrics.contains("vswitch_cluster_path_fallbacks_total"), "the fallback metric");
+        assertTrue(metrics.contains("vswitch_cluster_pieced_frames_total{outcome=\"cut\""), "the pieced frames metric");
+        replica.echoProbes(true);
+        awaitPath(replica.address(), "proven");
+    }
+
+    @Test
+    @Order(15)
+    void framesInPiecesFromAReplicaAreJoinedInAnyOrderAndBrokenPiecesCounted() throws Exception {
+        long remoteHost = MACS.incrementAndGet();
+        long joined = onMesh(ClusterCounters::framesJoined);
+        long abandoned = onMesh(ClusterCounters::framesAbandoned);
+        try (SecureClient vport = join("lab")) {
+            byte[] frame = TestReplica.frame(vport.mac, remoteHost, 1400);
+            replica.sendPieces("lab", frame, 1, 500, 2, 0, 1); // three pieces, the last first
+            assertArrayEquals(frame, vport.receiveFrame());
+            assertEquals(joined + 1, onMesh(ClusterCounters::framesJoined));
+
+            byte[] next = TestReplica.frame(vport.mac, remoteHost, 900);
+            replica.sendPieces("lab", TestReplica.frame(vport.mac, remoteHost, 1400), 2, 1000, 1); // its first is lost
+            replica.sendPieces("lab", next, 3, 600, 0, 1);
+            assertArrayEquals(next, vport.receiveFrame(), "the next frame arrives; the one missing a piece does not");
+            assertEquals(abandoned + 1, onMesh(ClusterCounters::framesAbandoned));
+
+            long malformed = switchService.inspectSecure(port -> port.counters().drops(PacketDrop.MALFORMED),
+                    Duration.ofSeconds(2));
+            replica.sendPlain(new byte[] {TrunkFrames.PIECE, 0, 0, 0, 4, 0x7f, 0x7f, 0, 20, 1, 2, 3}); // data beyond its frame
+            await("the malformed piece counted").atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> switchService.inspectSecure(port -> port.counters().drops(PacketDrop.MALFORMED),
+                            Duration.ofSeconds(2)) == malformed + 1);
+            assertTrue(vport.staysSilent());
+        }
+    }
+
+    @Test
+    @Order(16)
+    void aProbeIsEchoedAtItsOwnLength() throws Exception {
+        byte[] probe = new byte[1000];
+        probe[0] = TrunkFrames.PROBE;
+        replica.sendPlain(probe);
+        byte[] echo = replica.receiveOwn(TrunkFrames.ECHO);
+        assertEquals(probe.length, echo.length, "never more than the probe");
+    }
+
+    private <T> T onMesh(Function<ClusterCounters, T> query) throws TimeoutException {
+        return switchService.inspectSecure(port -> query.apply(port.mesh().counters()), Duration.ofSeconds(2));
+    }
+
+    /**
+     * Waits until the API shows the path to the peer at {@code address} as {@code verdict}, the test replica reading
+     * (and so echoing, unless told not to) the switch's probes meanwhile.
+     */
+    private static void awaitPath(String address, String verdict) {
+        await("the path to " + address + " " + verdict).atMost(Duration.ofSeconds(8)).pollInterval(Duration.ZERO)
+                .until(() -> {
+                    replica.staysSilent();
+                    return peerField(address, "path");
+                }, verdict::equals);
+    }
+
     /** Sends {@code datagram} to the switch from a fresh loopback port, as an attacker elsewhere would. */
     private void reflect(byte[] datagram) throws IOException {
         try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
@@ -379,10 +474,15 @@ class ReplicaTrunkTest {
 
     /** The state the API shows for the peer at {@code address}, or "none". */
     private static String peerState(String address) {
+        return peerField(address, "state");
+    }
+
+    /** A field the API shows for the peer at {@code address}, or "none". */
+    private static String peerField(String address, String field) {
         List<Map<String, Object>> peers = given().header("Authorization", "Bearer " + TOKEN)
                 .when().get("/api/v1/cluster/peers").then().statusCode(200).extract().jsonPath().getList("$");
         return peers.stream().filter(peer -> address.equals(peer.get("address")))
-                .map(peer -> (String) peer.get("state")).findFirst().orElse("none");
+                .map(peer -> (String) peer.get(field)).findFirst().orElse("none");
     }
 
     private static void awaitPeerState(String address, String state) {

@@ -25,12 +25,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * Another replica of the switch, played by the test over a real UDP socket on loopback with the protocol
  * classes alone: it answers the switch's trunk handshake or dials one itself, then sends and receives
- * tagged frames and keeps the trunk alive with a keepalive every half second.
+ * tagged frames and keeps the trunk alive with a keepalive every half second. It echoes the switch's path
+ * probes unless told not to (a path that drops large datagrams), and joins frames that come in pieces by
+ * itself, from the layout in docs/protocol.md.
  */
 final class TestReplica implements AutoCloseable {
 
-    /** A frame as it travels on a trunk: its network and the Ethernet frame. */
-    record TaggedFrame(String network, byte[] frame) {
+    /** A frame as it travels on a trunk: its network and the Ethernet frame, and the pieces it came in (0: whole). */
+    record TaggedFrame(String network, byte[] frame, int pieces) {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -46,6 +48,12 @@ final class TestReplica implements AutoCloseable {
     });
     private Session session;
     private volatile boolean quiet;
+    private volatile boolean echoProbes = true;
+    /** The frame being joined from pieces: its id, its bytes, how many came and how many pieces. */
+    private int joiningId;
+    private byte[] joining;
+    private int joinedBytes;
+    private int joinedPieces;
     /** The switch's initiation last read by {@link #awaitInitiation}, as it came: for a test to reflect it. */
     volatile byte[] lastInitiationReceived;
     /** This replica's own initiation last sent by {@link #dial}: for a test to replay it. */
@@ -123,6 +131,45 @@ final class TestReplica implements AutoCloseable {
         seal(plain);
     }
 
+    /**
+     * Sends pieces of {@code frame} tagged with {@code network}, cut into at most {@code pieceData} bytes of data each:
+     * those of {@code indexes}, in that order.
+     */
+    synchronized void sendPieces(String network, byte[] frame, int frameId, int pieceData, int... indexes)
+            throws IOException {
+        byte[] name = network.getBytes(StandardCharsets.UTF_8);
+        byte[] tagged = ByteBuffer.allocate(1 + name.length + frame.length).put((byte) name.length).put(name).put(frame)
+                .array();
+        for (int index : indexes) {
+            int offset = index * pieceData;
+            int length = Math.min(pieceData, tagged.length - offset);
+            seal(ByteBuffer.allocate(9 + length).put(TrunkFrames.PIECE).putInt(frameId).putShort((short) offset)
+                    .putShort((short) tagged.length).put(tagged, offset, length).flip());
+        }
+    }
+
+    /** Sends a plaintext of its own on the trunk (a probe, a malformed piece). */
+    synchronized void sendPlain(byte[] plain) throws IOException {
+        seal(ByteBuffer.wrap(plain));
+    }
+
+    /** Whether the switch's path probes are echoed, as a path that carries large datagrams does. */
+    void echoProbes(boolean echo) {
+        echoProbes = echo;
+    }
+
+    /** The next plaintext from the switch whose first byte is {@code kind}, skipping everything else. */
+    byte[] receiveOwn(byte kind) throws IOException {
+        long deadline = System.nanoTime() + ARRIVAL_TIMEOUT_MS * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            byte[] plain = open(receiveRaw(ARRIVAL_TIMEOUT_MS));
+            if (plain != null && plain.length > 0 && plain[0] == kind) {
+                return plain;
+            }
+        }
+        throw new AssertionError("no message of kind " + kind + " from the switch within " + ARRIVAL_TIMEOUT_MS + " ms");
+    }
+
     /** Stops or resumes the keepalives, as a replica that hangs or comes back would. */
     void quiet(boolean silent) {
         quiet = silent;
@@ -176,13 +223,48 @@ final class TestReplica implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             int left = (int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
             byte[] plain = open(receiveRaw(left));
-            if (plain != null && plain.length > 0) {
-                int nameLength = plain[0] & 0xff;
-                return new TaggedFrame(new String(plain, 1, nameLength, StandardCharsets.UTF_8),
-                        Arrays.copyOfRange(plain, 1 + nameLength, plain.length));
+            if (plain == null || plain.length == 0) {
+                continue;
             }
+            if (plain[0] == TrunkFrames.PROBE) {
+                if (echoProbes) {
+                    plain[0] = TrunkFrames.ECHO;
+                    synchronized (this) {
+                        seal(ByteBuffer.wrap(plain));
+                    }
+                }
+                continue;
+            }
+            int pieces = 0;
+            if (plain[0] == TrunkFrames.PIECE) {
+                pieces = join(ByteBuffer.wrap(plain));
+                if (pieces == 0) {
+                    continue;
+                }
+                plain = joining;
+            }
+            int nameLength = plain[0] & 0xff;
+            return new TaggedFrame(new String(plain, 1, nameLength, StandardCharsets.UTF_8),
+                    Arrays.copyOfRange(plain, 1 + nameLength, plain.length), pieces);
         }
         return null;
+    }
+
+    /** Takes a piece; returns how many pieces the frame came in once it is whole in {@link #joining}, else 0. */
+    private int join(ByteBuffer piece) {
+        int id = piece.getInt(1);
+        int offset = Short.toUnsignedInt(piece.getShort(5));
+        int total = Short.toUnsignedInt(piece.getShort(7));
+        if (joining == null || id != joiningId) {
+            joiningId = id;
+            joining = new byte[total];
+            joinedBytes = 0;
+            joinedPieces = 0;
+        }
+        piece.get(9, joining, offset, piece.limit() - 9);
+        joinedBytes += piece.limit() - 9;
+        joinedPieces++;
+        return joinedBytes == total ? joinedPieces : 0;
     }
 
     /** The plaintext of a data message under the session; null for anything else. */
