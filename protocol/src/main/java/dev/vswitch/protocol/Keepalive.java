@@ -39,6 +39,11 @@ public final class Keepalive {
     public static final int REPLY_EXTENDED_LENGTH = LENGTH + 4;
     /** The switch is shutting down (draining): a vport that knows other replicas moves to one now. */
     public static final byte FLAG_DRAINING = 1;
+    /**
+     * The switch introduces vports to each other ({@link dev.vswitch.protocol.rendezvous.Rendezvous}): a vport may send it
+     * its endpoints.
+     */
+    public static final byte FLAG_RENDEZVOUS = 2;
     public static final byte REQUEST = 1;
     public static final byte REPLY = 2;
     public static final byte REQUEST_OFFLOAD = 3;

@@ -30,6 +30,11 @@ public final class LoopbackUdp implements AutoCloseable {
         this.switchAddress = new InetSocketAddress(loopback, switchPort);
     }
 
+    /** Where the switch sees this socket: loopback and its port. */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
     public void send(byte[] datagram) throws IOException {
         socket.send(new DatagramPacket(datagram, datagram.length, switchAddress));
     }

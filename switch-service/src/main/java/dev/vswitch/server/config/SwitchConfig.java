@@ -97,6 +97,13 @@ public interface SwitchConfig {
     boolean defaultNetwork();
 
     /**
+     * Whether vports are introduced to each other for direct paths (rendezvous): when unicast flows between two vports
+     * of a network, each learns the other's key and endpoints. Per network: {@code vswitch.networks.NAME.direct-paths}.
+     */
+    @WithDefault("true")
+    boolean directPaths();
+
+    /**
      * Address to bind the UDP ports to. {@code ::} (the default) is every address of both families on one socket, IPv4
      * clients included; on a host without IPv6 the switch falls back to {@code 0.0.0.0} and says so. {@code 0.0.0.0}:
      * every IPv4 address only.
@@ -270,6 +277,12 @@ public interface SwitchConfig {
          * when set, revoking a laptop is removing its key here, and the network key stays.
          */
         Optional<List<String>> allowedClients();
+
+        /**
+         * Whether this network's vports are introduced to each other for direct paths; unset: {@code
+         * vswitch.direct-paths}. Off, every frame goes through the switch, where captures and policy see it.
+         */
+        Optional<Boolean> directPaths();
     }
 
     /** Protections against a hostile or broken host on the LAN. */

@@ -3,10 +3,10 @@ package dev.vswitch.server.keys;
 import java.util.Set;
 
 /**
- * A network as configured: its name, its key and the client keys allowed in (empty: anyone with the key).
- * Holds a secret: {@link #toString()} leaves it out.
+ * A network as configured: its name, its key, the client keys allowed in (empty: anyone with the key), and whether its
+ * vports are introduced to each other for direct paths. Holds a secret: {@link #toString()} leaves it out.
  */
-public record NetworkDefinition(String name, byte[] key, Set<String> allowedClients) {
+public record NetworkDefinition(String name, byte[] key, Set<String> allowedClients, boolean directPaths) {
 
     public boolean admits(String clientKey) {
         return allowedClients.isEmpty() || allowedClients.contains(clientKey);
@@ -14,6 +14,7 @@ public record NetworkDefinition(String name, byte[] key, Set<String> allowedClie
 
     @Override
     public String toString() {
-        return "network " + name + (allowedClients.isEmpty() ? " (open to key holders)" : " (" + allowedClients.size() + " allowed clients)");
+        return "network " + name + (allowedClients.isEmpty() ? " (open to key holders" : " (" + allowedClients.size()
+                + " allowed clients") + (directPaths ? ")" : ", no direct paths)");
     }
 }

@@ -51,10 +51,10 @@ public final class SwitchKeys {
             List<NetworkDefinition> networks = new ArrayList<>();
             Map<String, SwitchConfig.NetworkConfig> configured = config.networks();
             if (keepsDefaultBeside(config)) {
-                networks.add(define(DEFAULT_NETWORK, null, dir, random));
+                networks.add(define(DEFAULT_NETWORK, null, config.directPaths(), dir, random));
             }
             for (Map.Entry<String, SwitchConfig.NetworkConfig> entry : configured.entrySet()) {
-                networks.add(define(entry.getKey(), entry.getValue(), dir, random));
+                networks.add(define(entry.getKey(), entry.getValue(), config.directPaths(), dir, random));
             }
             if (networks.isEmpty()) {
                 throw new IllegalArgumentException("no network to serve: vswitch.default-network is false and no "
@@ -125,8 +125,9 @@ public final class SwitchKeys {
         }
     }
 
-    private static NetworkDefinition define(String name, SwitchConfig.NetworkConfig config, Path dir, SecureRandom random)
-            throws IOException {
+    /** @param directPaths whether vports are introduced for direct paths, unless the network's own setting says */
+    private static NetworkDefinition define(String name, SwitchConfig.NetworkConfig config, boolean directPaths, Path dir,
+                                            SecureRandom random) throws IOException {
         // No '@' ever: trunk handshakes between replicas name "@replica/..." in the network field (ReplicaId).
         if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 32 || !name.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("network name must be 1 to 32 of A-Z a-z 0-9 . _ -: " + name);
@@ -140,7 +141,8 @@ public final class SwitchKeys {
                 allowed.add(Keys.encode(Keys.decode(client, "allowed client key of network " + name)));
             }
         }
-        return new NetworkDefinition(name, key, allowed);
+        boolean direct = config == null ? directPaths : config.directPaths().orElse(directPaths);
+        return new NetworkDefinition(name, key, allowed, direct);
     }
 
     private static byte[] readOrCreate(Path file, String what, SecureRandom random) throws IOException {

@@ -90,6 +90,9 @@ public class SwitchMetrics implements PortTimings {
         }
         counter("vswitch.session.roams", "Sessions that moved to a new source address (NAT rebinding, roaming)",
                 counters, SecureCounters::roams, Tags.empty());
+        counter("vswitch.rendezvous.introductions", "Pairs of vports introduced to each other for a direct path, each"
+                + " time their unicast starts flowing and every 30 s while it flows", counters,
+                SecureCounters::introductions, Tags.empty());
         Gauge.builder("vswitch.sessions", counters, SecureCounters::sessions)
                 .description("Live sessions, pending ones included").register(registry);
     }

@@ -5,6 +5,7 @@ import dev.vswitch.server.session.PortEndpoint;
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.offload.Segmenter;
+import dev.vswitch.protocol.rendezvous.Rendezvous;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
@@ -55,6 +56,7 @@ final class FrameForwarder {
     private final Captures captures;
     private final SecureCounters counters;
     private final DatagramSender sender;
+    private final Introducer introducer;
     /** The network of the frame being forwarded, whether {@link #tagged} holds it yet, and the time. */
     private SecureNetwork network;
     private boolean taggedReady;
@@ -74,6 +76,7 @@ final class FrameForwarder {
         this.captures = captures;
         this.counters = counters;
         this.sender = sender;
+        this.introducer = new Introducer((to, plaintext) -> seal(to, WireFormat.TYPE_DATA, plaintext) > 0, counters);
     }
 
     /** From now on keepalive replies tell the vports that this switch is shutting down; on the event loop. */
@@ -101,6 +104,13 @@ final class FrameForwarder {
         byte kind = length == 0 ? Keepalive.REQUEST : Keepalive.kind(plain, frameOffset, length);
         if (kind == Keepalive.REQUEST || kind == Keepalive.PROBE) {
             answer(peer, offloaded, kind, length, now);
+            return;
+        }
+        byte rendezvous = kind == 0 ? Rendezvous.kind(plain, frameOffset, length) : 0;
+        if (rendezvous != 0) {
+            if (rendezvous != Rendezvous.ENDPOINTS || !Introducer.reported(peer, plain, frameOffset, length)) {
+                counters.dropped(PacketDrop.MALFORMED); // a peer message only goes from the switch
+            }
             return;
         }
         needsOffload = offloaded && !VirtioNetHeader.isPlain(plain, 0);
@@ -138,8 +148,9 @@ final class FrameForwarder {
             if (length == 0) {
                 return; // an empty keepalive is a liveness signal only
             }
-            Keepalive.writeReply(frame, source, false, lan.settings().maxFrameSize(),
-                    draining ? Keepalive.FLAG_DRAINING : NO_FLAGS);
+            byte flags = (byte) ((draining ? Keepalive.FLAG_DRAINING : NO_FLAGS)
+                    | (peer.network().definition().directPaths() ? Keepalive.FLAG_RENDEZVOUS : NO_FLAGS));
+            Keepalive.writeReply(frame, source, false, lan.settings().maxFrameSize(), flags);
         }
         if (offloaded) {
             VirtioNetHeader.writePlain(plain, 0); // all zero: the reply asks nothing of the vport's TAP
@@ -200,7 +211,13 @@ final class FrameForwarder {
             captures.offer(lan.name(), decision.ingress().id(), egress, plain.array(), frameOffset, length);
         }
         switch (decision.action()) {
-            case UNICAST -> forwardTo(decision.egress());
+            case UNICAST -> {
+                forwardTo(decision.egress());
+                if (ingress instanceof Peer from && decision.egress().endpoint() instanceof Peer egress
+                        && to.definition().directPaths()) {
+                    introducer.unicast(from, egress, now);
+                }
+            }
             case FLOOD -> flood(lan, decision.ingress());
             case DROP -> { }
         }

@@ -5,6 +5,9 @@ import dev.vswitch.server.session.PortEndpoint;
 import dev.vswitch.server.session.SessionSlots;
 
 import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A member of a secure network, known by its static public key: the switch port of that key. Its address
@@ -25,6 +28,22 @@ final class Peer implements PortEndpoint {
      * key. Its handshakes are refused while this key's session keeps being heard from elsewhere.
      */
     InetSocketAddress displaced;
+    private RendezvousState rendezvous;
+
+    /** What rendezvous knows of a vport ({@link Introducer}); made at its first use. */
+    static final class RendezvousState {
+        /** The endpoints it reported, or null when it reported none: then it is never introduced. */
+        List<InetSocketAddress> endpoints;
+        /** The vport's own MAC, as its endpoints message says. */
+        long mac;
+        /** Its static key, decoded from the client key once. */
+        byte[] publicKey;
+        /** The vport it was last introduced to, and when: the frames of one flow cost a comparison. */
+        Peer lastPartner;
+        long lastPartnerAt;
+        /** When it was introduced to each vport it sent unicast to lately. */
+        final Map<Peer, Long> introducedAt = new HashMap<>();
+    }
 
     Peer(SecureNetwork network, String clientKey) {
         this.network = network;
@@ -33,6 +52,13 @@ final class Peer implements PortEndpoint {
 
     SecureNetwork network() {
         return network;
+    }
+
+    RendezvousState rendezvous() {
+        if (rendezvous == null) {
+            rendezvous = new RendezvousState();
+        }
+        return rendezvous;
     }
 
     @Override

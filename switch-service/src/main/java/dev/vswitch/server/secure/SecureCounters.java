@@ -10,6 +10,7 @@ public final class SecureCounters {
     private final EnumCounter<HandshakeResult> handshakes = new EnumCounter<>(HandshakeResult.class);
     private final EnumCounter<PacketDrop> drops = new EnumCounter<>(PacketDrop.class);
     private final AtomicLong roams = new AtomicLong();
+    private final AtomicLong introductions = new AtomicLong();
     private volatile int sessions;
 
     void handshake(HandshakeResult result) {
@@ -26,6 +27,15 @@ public final class SecureCounters {
 
     void roamed() {
         roams.incrementAndGet();
+    }
+
+    void introduced() {
+        introductions.incrementAndGet();
+    }
+
+    /** Pairs of vports introduced to each other for a direct path (rendezvous), since start. */
+    public long introductions() {
+        return introductions.get();
     }
 
     public long handshakes(HandshakeResult result) {

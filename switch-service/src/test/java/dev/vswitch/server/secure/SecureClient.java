@@ -13,6 +13,7 @@ import dev.vswitch.server.LoopbackUdp;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,6 +162,11 @@ public final class SecureClient implements AutoCloseable {
 
     public byte[] receiveRaw() throws IOException {
         return udp.receive();
+    }
+
+    /** Where the switch sees this client. */
+    public InetSocketAddress localAddress() {
+        return udp.localAddress();
     }
 
     public boolean staysSilent() throws IOException {

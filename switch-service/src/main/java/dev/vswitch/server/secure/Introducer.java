@@ -1,0 +1,106 @@
+package dev.vswitch.server.secure;
+
+import dev.vswitch.protocol.EthernetFrame;
+import dev.vswitch.protocol.keys.Keys;
+import dev.vswitch.protocol.rendezvous.Rendezvous;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rendezvous through the switch (docs/protocol.md, "Direct paths"): when unicast flows between two vports of a network
+ * that allows direct paths, and both told the switch their endpoints, each is told of the other: its static key, its
+ * MAC, its endpoint as the switch sees it (after NAT) and the endpoints it reported, so that both can try a direct
+ * path at the same time. A pair is introduced again at most every {@link #REINTRODUCE_NANOS} while its unicast flows,
+ * which carries a roamed endpoint to the other side.
+ *
+ * <ol>
+ *   <li>A vport's {@link Rendezvous#ENDPOINTS} message: its endpoints are kept on its {@link Peer}.</li>
+ *   <li>Each unicast frame between two such peers: a one-entry cache per sender makes the frames of a flow cost one
+ *       comparison; otherwise the sender's map says when the pair was last introduced.</li>
+ *   <li>Introduction: one {@link Rendezvous#PEER} message to each, sealed in its session.</li>
+ * </ol>
+ *
+ * Only on the event loop.
+ */
+final class Introducer {
+
+    /** A pair whose unicast keeps flowing is introduced again this often: endpoints change (roaming, NAT rebinding). */
+    static final long REINTRODUCE_NANOS = 30_000_000_000L;
+    /** Beyond this many partners a peer's memory of introductions starts over: a bound, not a limit on partners. */
+    private static final int MAX_REMEMBERED = 256;
+
+    /** Sends a plaintext frame, sealed, to a peer; false when it could not go. */
+    interface Sender {
+        boolean send(Peer to, ByteBuffer plaintext);
+    }
+
+    private final ByteBuffer message = ByteBuffer.allocate(512);
+    private final Sender sender;
+    private final SecureCounters counters;
+
+    Introducer(Sender sender, SecureCounters counters) {
+        this.sender = sender;
+        this.counters = counters;
+    }
+
+    /** The endpoints a vport reported; false when the message is malformed. */
+    static boolean reported(Peer peer, ByteBuffer frame, int offset, int length) {
+        List<InetSocketAddress> endpoints = Rendezvous.readEndpoints(frame, offset, length);
+        if (endpoints == null) {
+            return false;
+        }
+        peer.rendezvous().endpoints = endpoints;
+        peer.rendezvous().mac = EthernetFrame.source(frame, offset);
+        return true;
+    }
+
+    /** A unicast frame from {@code from} to {@code to}, both vports of one network that allows direct paths. */
+    void unicast(Peer from, Peer to, long now) {
+        Peer.RendezvousState sender = from.rendezvous();
+        if (sender.endpoints == null || to.rendezvous().endpoints == null || from.address == null || to.address == null) {
+            return;
+        }
+        if (sender.lastPartner == to && now - sender.lastPartnerAt < REINTRODUCE_NANOS) {
+            return;
+        }
+        Long at = sender.introducedAt.get(to);
+        if (at != null && now - at < REINTRODUCE_NANOS) {
+            sender.lastPartner = to;
+            sender.lastPartnerAt = at;
+            return;
+        }
+        introduce(from, to);
+        introduce(to, from);
+        remember(from, to, now);
+        remember(to, from, now);
+        counters.introduced();
+    }
+
+    private void introduce(Peer to, Peer about) {
+        Rendezvous.writePeer(message, to.rendezvous().mac, new Rendezvous.PeerIntro(publicKey(about),
+                about.rendezvous().mac, about.address, about.rendezvous().endpoints));
+        sender.send(to, message);
+    }
+
+    private static void remember(Peer peer, Peer partner, long now) {
+        Peer.RendezvousState state = peer.rendezvous();
+        Map<Peer, Long> introduced = state.introducedAt;
+        if (introduced.size() >= MAX_REMEMBERED) {
+            introduced.clear();
+        }
+        introduced.put(partner, now);
+        state.lastPartner = partner;
+        state.lastPartnerAt = now;
+    }
+
+    private static byte[] publicKey(Peer peer) {
+        Peer.RendezvousState state = peer.rendezvous();
+        if (state.publicKey == null) {
+            state.publicKey = Keys.decode(peer.clientKey(), "client key");
+        }
+        return state.publicKey;
+    }
+}
