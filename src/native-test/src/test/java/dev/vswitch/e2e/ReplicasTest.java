@@ -226,7 +226,7 @@ class ReplicasTest {
         }
     }
 
-    /** Waits until {@code vport status} for {@code host} says {@code expected}: the file is rewritten every second. */
+    /** The TCP segments of vports with offload cross the trunk cut into frames by the replica they enter. */
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void offloadSegmentsAreCutIntoFramesForTheTrunkToAnotherReplica(@TempDir Path dir) {
@@ -288,6 +288,7 @@ class ReplicasTest {
         }
     }
 
+    /** Waits until {@code vport status} for {@code host} says {@code expected}: the file is rewritten every second. */
     private static void awaitStatus(Topology net, Host host, String expected) {
         await("'vport status' to say '" + expected + "'").atMost(STATUS_TIMEOUT)
                 .until(() -> net.vportStatus(host).output(), output -> output.contains(expected));

@@ -324,9 +324,10 @@ final class Topology implements AutoCloseable {
     }
 
     /** {@code vport status --tap TAP} for {@code host}'s vport, as a user runs it (no namespace needed). */
-    Command.Result vportStatus(Host host) {
+    Command.Result vportStatus(Host host, String... options) {
         List<String> command = new ArrayList<>(artifacts.vportCommand());
         command.addAll(List.of("status", "--tap", host.tap(), "--status-dir", statusDir().toString()));
+        command.addAll(List.of(options));
         return Command.run(READY_TIMEOUT, command);
     }
 

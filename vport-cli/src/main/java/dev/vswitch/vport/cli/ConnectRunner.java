@@ -65,7 +65,8 @@ final class ConnectRunner {
                     }
                 } else {
                     SecureLink.Settings secureSettings = new SecureLink.Settings(endpoints, settings.secure().token().network(),
-                            settings.mtu(), settings.keepalive(), settings.deadAfter(), settings.giveUpAfter(), settings.offload());
+                            settings.mtu(), settings.keepalive(), settings.deadAfter(), settings.giveUpAfter(), settings.offload(),
+                            tap.name());
                     try (SecureLink secure = new SecureLink(tap, link, counters, secureSettings, handshaker, tapMac, trace, stopSignal)) {
                         LOG.info(startupLine(tap.name(), tapMac, settings, endpoints));
                         secure.start();

@@ -1,8 +1,10 @@
 package dev.vswitch.vport.link;
 
+import dev.vswitch.vport.direct.PeerDirectory;
 import dev.vswitch.vport.values.HostPort;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,9 +23,17 @@ import java.util.Locale;
  * @param target         the switch in use as the user gave it, when it can change (several switches to fail over
  *                       between); null: the one the vport started with
  * @param offload        what offload knows of the path (--offload=auto or on); null without offload
+ * @param peers          the other vports the switch introduced this one to (rendezvous), newest first
  */
 public record LinkState(boolean connected, Phase phase, InetSocketAddress remote, Duration sinceHeard, Duration sessionAge,
-        Duration sinceHandshake, RttMeter.Reading rtt, HostPort target, PathProof.Reading offload) {
+        Duration sinceHandshake, RttMeter.Reading rtt, HostPort target, PathProof.Reading offload,
+        List<PeerDirectory.Peer> peers) {
+
+    /** A link that was introduced to no peer (the plain format, or a switch that does not introduce). */
+    public LinkState(boolean connected, Phase phase, InetSocketAddress remote, Duration sinceHeard, Duration sessionAge,
+            Duration sinceHandshake, RttMeter.Reading rtt, HostPort target, PathProof.Reading offload) {
+        this(connected, phase, remote, sinceHeard, sessionAge, sinceHandshake, rtt, target, offload, List.of());
+    }
 
     /** A link without offload. */
     public LinkState(boolean connected, Phase phase, InetSocketAddress remote, Duration sinceHeard, Duration sessionAge,

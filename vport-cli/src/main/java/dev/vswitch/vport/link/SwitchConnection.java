@@ -17,6 +17,11 @@ public interface SwitchConnection extends AutoCloseable {
     /** The switch's address now; it changes with {@link #reconnect}. */
     InetSocketAddress remote();
 
+    /** The local address datagrams go out from, or null when it is not known (or the connection is closed). */
+    default InetSocketAddress localAddress() {
+        return null;
+    }
+
     /** Sends the bytes between the buffer's position and limit as one datagram; false if it was dropped. */
     boolean send(ByteBuffer datagram);
 

@@ -95,6 +95,11 @@ public final class SwitchLink implements SwitchConnection {
     }
 
     @Override
+    public InetSocketAddress localAddress() {
+        return socket.localAddress();
+    }
+
+    @Override
     public InetSocketAddress remote() {
         return remote;
     }

@@ -4,6 +4,7 @@ import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.offload.TcpCoalescer;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
+import dev.vswitch.protocol.rendezvous.Rendezvous;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.vport.link.FrameLimits;
@@ -17,7 +18,9 @@ import dev.vswitch.vport.link.SendBatch;
 import dev.vswitch.vport.link.SwitchConnection;
 import dev.vswitch.vport.link.TapReaders;
 import dev.vswitch.vport.tap.FrameDevice;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
@@ -231,6 +234,15 @@ final class DataPath {
         link.send(message);
     }
 
+    /** Tells the switch this vport's own endpoints (rendezvous); the monitor thread, once a session. */
+    void sendEndpoints(Session session, List<InetSocketAddress> endpoints) {
+        ByteBuffer frame = ByteBuffer.allocateDirect(Keepalive.LENGTH + 1 + Rendezvous.MAX_ENDPOINTS * 19);
+        Rendezvous.writeEndpoints(frame, tapMac, endpoints);
+        ByteBuffer message = ByteBuffer.allocateDirect(frame.remaining() + WireFormat.DATA_OVERHEAD);
+        seal(session, WireFormat.TYPE_DATA, frame, message);
+        link.send(message);
+    }
+
     /** Seals the payload's remaining bytes into {@code message} as a data message of {@code type}, left flipped for sending. */
     private void seal(Session session, byte type, ByteBuffer payload, ByteBuffer message) {
         message.clear();
@@ -341,8 +353,12 @@ final class DataPath {
                 rtt.replyReceived(clock.getAsLong());
                 counters.keepaliveReceived();
                 onSwitchMaxFrame(Keepalive.maxFrameOf(plain, prefix, length));
-                answers.onSwitchDraining((Keepalive.flagsOf(plain, prefix, length) & Keepalive.FLAG_DRAINING) != 0);
+                answers.onSwitchFlags(Keepalive.flagsOf(plain, prefix, length));
             }
+            return;
+        }
+        if (Rendezvous.kind(plain, prefix, length) == Rendezvous.PEER) { // for this vport, never for its TAP
+            answers.onIntroduction(Rendezvous.readPeer(plain, prefix, length));
             return;
         }
         if (length < EthernetFrame.HEADER_LENGTH) {

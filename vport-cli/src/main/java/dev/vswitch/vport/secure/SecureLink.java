@@ -1,10 +1,13 @@
 package dev.vswitch.vport.secure;
 
+import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.noise.NoiseException;
+import dev.vswitch.protocol.rendezvous.Rendezvous;
 import dev.vswitch.protocol.wire.HandshakeRefusal;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.vport.VportException;
+import dev.vswitch.vport.direct.Introductions;
 import dev.vswitch.vport.link.Endpoints;
 import dev.vswitch.vport.link.FrameTrace;
 import dev.vswitch.vport.link.LinkCounters;
@@ -84,14 +87,16 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
      * @param clock          monotonic nanoseconds for every timer (sessions, keepalives, liveness); tests
      *                       advance it to exercise rekeying without waiting minutes
      * @param offload        how a TAP with offload uses offload messages (--offload=auto or on); without, not used
+     * @param tapName        the TAP's name: its addresses are inside the LAN, never an endpoint to tell the switch
      */
     public record Settings(Endpoints endpoints, String network, int tapMtu, Duration keepalive, Duration deadAfter,
-            Duration handshakeRetry, Duration failoverAfter, Duration giveUpAfter, LongSupplier clock, PathProof.Mode offload) {
+            Duration handshakeRetry, Duration failoverAfter, Duration giveUpAfter, LongSupplier clock, PathProof.Mode offload,
+            String tapName) {
 
         public Settings(Endpoints endpoints, String network, int tapMtu, Duration keepalive, Duration deadAfter,
-                Duration giveUpAfter, PathProof.Mode offload) {
+                Duration giveUpAfter, PathProof.Mode offload, String tapName) {
             this(endpoints, network, tapMtu, keepalive, deadAfter, Duration.ofSeconds(WireFormat.REKEY_TIMEOUT_SECONDS),
-                    FAILOVER_AFTER, giveUpAfter, System::nanoTime, offload);
+                    FAILOVER_AFTER, giveUpAfter, System::nanoTime, offload, tapName);
         }
     }
 
@@ -139,10 +144,8 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     private volatile InetSocketAddress provenTo;
     /** When the last handshake completed; {@link #NEVER} before the first. */
     private volatile long lastHandshakeNanos = NEVER;
-    /** The switch whose last keepalive reply said it is shutting down, or null. */
-    private volatile InetSocketAddress drainingSwitch;
-    /** The draining switch the monitor has acted on (moved off, or said so), or null. */
-    private volatile InetSocketAddress drainingHandled;
+    private final DrainWatch drains = new DrainWatch();
+    private final Introductions introductions;
     /** The "port unreachable" count when the last initiation went out: a higher one since says nothing listens. */
     private volatile long unreachableAtInitiation;
 
@@ -167,6 +170,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         this.startNanos = clock.getAsLong();
         this.liveness = new Liveness(settings.keepalive().toNanos(), clock.getAsLong());
         this.failover = new Failover(endpoints, link, handshaker);
+        this.introductions = new Introductions(settings.tapName());
         PathProof.Mode offload = tap.offload() ? settings.offload() : PathProof.Mode.OFF;
         this.path = new PathProof(offload, endpoints.current().toString(), clock.getAsLong());
         this.dataPath = new DataPath(new Answers(), tap, link, counters, settings, sessions, liveness, path, tapMac, trace);
@@ -226,7 +230,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         return new LinkState(connected, phase, link.remote(), heard ? Duration.ofNanos(now - heardAt) : null,
                 session == null ? null : Duration.ofNanos(now - session.createdNanos()),
                 handshake == NEVER ? null : Duration.ofNanos(now - handshake), dataPath.rttReading(), endpoint.target(),
-                path.mode() == PathProof.Mode.OFF ? null : path.reading());
+                path.mode() == PathProof.Mode.OFF ? null : path.reading(), introductions.peers(now));
     }
 
     /** The session frames are sent with, or null before the first handshake. */
@@ -247,9 +251,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         }
         boolean dead = now - liveness.lastHeardNanos() >= deadAfterNanos;
         boolean several = endpoints.several();
-        InetSocketAddress draining = drainingSwitch;
-        if (draining != null && draining.equals(link.remote()) && !draining.equals(drainingHandled)) {
-            drainingHandled = draining;
+        if (drains.newlyDraining(link.remote())) {
             moveOffDrainingSwitch(now, several);
             return;
         }
@@ -284,6 +286,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         if (path.probeDue(now, counters.framesToSwitch() + counters.framesFromSwitch())) {
             dataPath.sendProbe(session, now, probeFrame, probeOut);
         }
+        introductions.reportIfDue(session, link.localAddress(), endpoints -> dataPath.sendEndpoints(session, endpoints));
     }
 
     private void sendInitiation(long now) {
@@ -381,17 +384,19 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         }
 
         /**
-         * What the switch in use says of itself in a keepalive reply: shutting down or not. From the switch-to-TAP thread;
-         * the monitor's next tick acts on it.
+         * What the switch in use says of itself in a keepalive reply: shutting down or not, introducing vports or not.
+         * From the switch-to-TAP thread; the monitor's next tick acts on it.
          */
         @Override
-        public void onSwitchDraining(boolean draining) {
-            InetSocketAddress from = link.remote();
-            if (draining) {
-                drainingSwitch = from;
-            } else if (from.equals(drainingSwitch)) {
-                drainingSwitch = null; // a switch at that address that is not shutting down (a new one, or it changed its mind)
-                drainingHandled = null;
+        public void onSwitchFlags(byte flags) {
+            drains.replied(link.remote(), (flags & Keepalive.FLAG_DRAINING) != 0);
+            introductions.switchFlags(flags);
+        }
+
+        @Override
+        public void onIntroduction(Rendezvous.PeerIntro peer) {
+            if (!introductions.introduced(peer, clock.getAsLong())) {
+                counters.drop(LinkCounters.Drop.MALFORMED);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.vswitch.vport.secure;
 
+import dev.vswitch.protocol.rendezvous.Rendezvous;
 import java.nio.ByteBuffer;
 
 /**
@@ -18,6 +19,9 @@ interface SwitchAnswers {
     /** The switch refused the handshake and said why. */
     void onRefusal(byte[] refusal);
 
-    /** Whether the switch in use said in its keepalive reply that it is shutting down. */
-    void onSwitchDraining(boolean draining);
+    /** The flags of the switch's keepalive reply: shutting down, introducing vports ({@link dev.vswitch.protocol.Keepalive}). */
+    void onSwitchFlags(byte flags);
+
+    /** The switch introduced another vport of the network (rendezvous); null when its message was malformed. */
+    void onIntroduction(Rendezvous.PeerIntro peer);
 }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vswitch.vport.status.VportStatus.Mode;
@@ -26,8 +27,10 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -54,11 +57,16 @@ public final class StatusJson {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    /** Two spaces per level, one member per line, {@code "name": value}, {@code {}} when empty: the files' layout. */
+    /**
+     * Two spaces per level, one member per line, {@code "name": value}, {@code {}} and {@code []} when empty: the files'
+     * layout.
+     */
     private static final ObjectWriter WRITER = MAPPER.writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
             .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-            .withObjectEmptySeparator(""))
-            .withObjectIndenter(new DefaultIndenter("  ", "\n")))
+            .withObjectEmptySeparator("")
+            .withArrayEmptySeparator(""))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n")))
             .with(new Escapes());
 
     private StatusJson() {
@@ -94,6 +102,16 @@ public final class StatusJson {
             offload.put("fallbacks", status.offload().fallbacks());
             offload.put("probes_sent", status.offload().probesSent());
             offload.put("probes_answered", status.offload().probesAnswered());
+        }
+        ArrayNode peers = json.putArray("peers");
+        for (VportStatus.Peer peer : status.peers()) {
+            ObjectNode entry = peers.addObject();
+            entry.put("key", peer.key());
+            entry.put("mac", peer.mac());
+            entry.put("endpoint", peer.endpoint());
+            peer.local().forEach(entry.putArray("local")::add);
+            entry.put("path", peer.path());
+            entry.set("seconds_since_introduced", decimal(peer.secondsSinceIntroduced()));
         }
         ObjectNode drops = json.putObject("drops");
         status.drops().forEach(drops::put);
@@ -156,7 +174,7 @@ public final class StatusJson {
                 json.string("switch_address"), json.string("network"), json.bool("connected"), json.string("state"),
                 json.longOrNull("session_age_seconds"), json.instant("last_handshake"), json.doubleOrNull("seconds_since_heard"),
                 json.doubleOrNull("rtt_ms"), json.doubleOrNull("rtt_smoothed_ms"), json.traffic("to_switch"),
-                json.traffic("from_switch"), keepalives.count("sent"), keepalives.count("answered"), offload(json), drops,
+                json.traffic("from_switch"), keepalives.count("sent"), keepalives.count("answered"), offload(json), peers(json), drops,
                 json.requiredLong("pid"), json.instant("started_at"), json.instant("updated_at"));
     }
 
@@ -168,6 +186,33 @@ public final class StatusJson {
         Fields offload = json.object("offload");
         return new VportStatus.Offload(offload.requiredString("mode"), offload.requiredString("path"), offload.count("fallbacks"),
                 offload.count("probes_sent"), offload.count("probes_answered"));
+    }
+
+    /** The peers member; absent (a vport of an older version) reads as none. */
+    private static List<VportStatus.Peer> peers(Fields json) {
+        JsonNode array = json.get("peers");
+        if (array == null) {
+            return List.of();
+        }
+        if (!array.isArray()) {
+            throw json.wrong("peers", "an array");
+        }
+        List<VportStatus.Peer> peers = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            if (!array.get(i).isObject()) {
+                throw json.wrong("peers", "an array of objects");
+            }
+            Fields peer = new Fields(array.get(i), "peers[" + i + "].");
+            List<String> local = new ArrayList<>();
+            JsonNode locals = peer.get("local");
+            if (locals != null) {
+                locals.forEach(endpoint -> local.add(endpoint.asText()));
+            }
+            Double since = peer.doubleOrNull("seconds_since_introduced");
+            peers.add(new VportStatus.Peer(peer.requiredString("key"), peer.string("mac"), peer.string("endpoint"), local,
+                    peer.requiredString("path"), since == null ? 0 : since));
+        }
+        return peers;
     }
 
     /** Jackson's reason without its multi-line source excerpt, and where, so the status command prints one line. */

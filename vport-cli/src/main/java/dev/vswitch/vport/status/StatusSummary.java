@@ -46,6 +46,14 @@ public final class StatusSummary {
                         .append(status.offload().fallbacks() == 1 ? "" : "s").append(" to path-MTU datagrams)");
             }
         }
+        if (!status.peers().isEmpty()) {
+            line.append(status.peers().size() == 1 ? ", peer " : ", peers ");
+            for (int i = 0; i < status.peers().size(); i++) {
+                VportStatus.Peer peer = status.peers().get(i);
+                line.append(i == 0 ? "" : "; ").append(peer.mac()).append(" at ").append(peer.endpoint()).append(' ')
+                        .append(peer.path());
+            }
+        }
         StringBuilder dropped = new StringBuilder();
         status.drops().forEach((reason, count) -> {
             if (count > 0) {

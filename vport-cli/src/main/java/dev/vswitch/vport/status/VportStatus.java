@@ -1,6 +1,8 @@
 package dev.vswitch.vport.status;
 
+import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.protocol.text.AddressText;
+import dev.vswitch.vport.direct.PeerDirectory;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.vport.link.PathProof;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -39,6 +42,10 @@ import java.util.Map;
  *   "offload": {"mode": "auto", "path": "proven", "fallbacks": 0, "probes_sent": 4, "probes_answered": 4},
  *                                         --offload: how the path is used (path: unproven, proven, fell back or trusted);
  *                                         null with --offload=off
+ *   "peers": [{"key": "base64", "mac": "02:00:00:00:00:02", "endpoint": "198.19.5.1:61000",
+ *              "local": ["10.1.2.3:51820"], "path": "relayed", "seconds_since_introduced": 3.2}],
+ *                                         the vports the switch introduced this one to (rendezvous); every frame to
+ *                                         them still goes through the switch (path "relayed")
  *   "drops": {"oversize": 0, "runt": 0, ...},   every reason of the shutdown summary, with its count
  *   "pid": 1234,
  *   "started_at": "2025-01-01T09:59:18.001Z",
@@ -57,7 +64,7 @@ import java.util.Map;
 public record VportStatus(String tap, Mode mode, String switchTarget, String switchAddress, String network, boolean connected,
         String state, Long sessionAgeSeconds, Instant lastHandshake, Double secondsSinceHeard, Double rttMillis,
         Double rttSmoothedMillis, Traffic toSwitch, Traffic fromSwitch, long keepalivesSent, long keepalivesAnswered,
-        Offload offload, Map<String, Long> drops, long pid, Instant startedAt, Instant updatedAt) {
+        Offload offload, List<Peer> peers, Map<String, Long> drops, long pid, Instant startedAt, Instant updatedAt) {
 
     /** The layout written; readers accept any, ignoring members they do not know. */
     public static final int FORMAT = 1;
@@ -99,6 +106,30 @@ public record VportStatus(String tap, Mode mode, String switchTarget, String swi
     }
 
     /**
+     * Another vport the switch introduced this one to.
+     *
+     * @param key      its static public key, base64
+     * @param endpoint where the switch sees it (after NAT)
+     * @param local    the endpoints it reported (its interfaces' addresses)
+     * @param path     how frames to it go: "relayed" (through the switch)
+     */
+    public record Peer(String key, String mac, String endpoint, List<String> local, String path,
+                       double secondsSinceIntroduced) {
+
+        public Peer {
+            local = List.copyOf(local);
+        }
+
+        static Peer of(PeerDirectory.Peer peer) {
+            return new Peer(peer.publicKey(), MacAddress.format(peer.mac()), AddressText.endpoint(peer.observed()),
+                    peer.local().stream().map(AddressText::endpoint).toList(), RELAYED, seconds(peer.sinceIntroduced()));
+        }
+    }
+
+    /** Every frame goes through the switch: direct sessions are not built yet. */
+    static final String RELAYED = "relayed";
+
+    /**
      * What does not change while a vport runs.
      *
      * @param switchTarget the switch the vport started with; the link names the one in use when it fails over
@@ -114,6 +145,7 @@ public record VportStatus(String tap, Mode mode, String switchTarget, String swi
 
     public VportStatus {
         drops = Collections.unmodifiableMap(new LinkedHashMap<>(drops));
+        peers = List.copyOf(peers);
     }
 
     /** The status of a running link at {@code now}. */
@@ -131,7 +163,8 @@ public record VportStatus(String tap, Mode mode, String switchTarget, String swi
                 link.rtt().measured() ? link.rtt().lastMillis() : null, link.rtt().measured() ? link.rtt().smoothedMillis() : null,
                 new Traffic(counters.framesToSwitch(), counters.bytesToSwitch()),
                 new Traffic(counters.framesFromSwitch(), counters.bytesFromSwitch()),
-                counters.keepalivesSent(), counters.keepalivesReceived(), Offload.of(link.offload()), drops, identity.pid(), identity.startedAt(), now);
+                counters.keepalivesSent(), counters.keepalivesReceived(), Offload.of(link.offload()),
+                link.peers().stream().map(Peer::of).toList(), drops, identity.pid(), identity.startedAt(), now);
     }
 
     private static double seconds(Duration duration) {

@@ -95,7 +95,7 @@ class StatusCommandTest {
         VportStatus stale = new VportStatus(fresh.tap(), fresh.mode(), fresh.switchTarget(), fresh.switchAddress(), fresh.network(),
                 true, fresh.state(), fresh.sessionAgeSeconds(), fresh.lastHandshake(), fresh.secondsSinceHeard(), fresh.rttMillis(),
                 fresh.rttSmoothedMillis(), fresh.toSwitch(), fresh.fromSwitch(), fresh.keepalivesSent(), fresh.keepalivesAnswered(),
-                fresh.offload(), fresh.drops(), fresh.pid(), fresh.startedAt(), longAgo);
+                fresh.offload(), fresh.peers(), fresh.drops(), fresh.pid(), fresh.startedAt(), longAgo);
         new StatusDirectory(dir).write(stale);
         LaunchResult result = launcher.launch("status", "--tap", "vswa", "--status-dir", dir.toString());
         assertEquals(11, result.exitCode(), result.getOutput() + result.getErrorOutput());

@@ -48,6 +48,11 @@ public final class MemorySwitchConnection implements SwitchConnection {
         this.local = network.bind(this::deliver);
     }
 
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
     /** {@link #sendSegments} calls: the sends that would be one system call each with UDP GSO. */
     public final AtomicInteger segmentSends = new AtomicInteger();
 

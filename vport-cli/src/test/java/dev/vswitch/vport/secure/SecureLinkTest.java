@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.nio.ByteOrder;
 import dev.vswitch.protocol.offload.Segmenter;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
+import dev.vswitch.protocol.rendezvous.Rendezvous;
+import dev.vswitch.vport.direct.PeerDirectory;
 import dev.vswitch.vport.link.PathProof;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,6 +40,7 @@ import dev.vswitch.vport.tap.MemoryTap;
 import dev.vswitch.protocol.testing.TestFrames;
 import dev.vswitch.vport.testing.LogCapture;
 import dev.vswitch.vport.values.HostPort;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -556,6 +559,45 @@ class SecureLinkTest {
     }
 
     @Test
+    void aSwitchThatIntroducesIsToldTheEndpointsOnceASessionAndItsIntroductionsAreListedNotDelivered() throws Exception {
+        testSwitch = startSwitch(networkKey);
+        testSwitch.maxFrame = 1518;
+        link = connect(testSwitch.address(), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(5));
+        awaitConnected();
+        runUntil("keepalives answered", () -> counters.keepalivesReceived() >= 2);
+        assertNull(testSwitch.frames.poll(), "nothing is reported to a switch that does not introduce");
+
+        testSwitch.introduces = true;
+        runUntil("the endpoints reported", () -> !testSwitch.frames.isEmpty());
+        byte[] report = testSwitch.frames.poll().frame();
+        ByteBuffer reported = ByteBuffer.wrap(report);
+        assertEquals(Rendezvous.ENDPOINTS, Rendezvous.kind(reported, 0, report.length));
+        assertEquals(TAP_MAC, EthernetFrame.source(reported, 0));
+        assertNotNull(Rendezvous.readEndpoints(reported, 0, report.length), "a well-formed list of this host's addresses");
+        runUntil("more keepalives answered", () -> counters.keepalivesReceived() >= 6);
+        assertNull(testSwitch.frames.poll(), "once a session");
+
+        byte[] key = new byte[32];
+        random.nextBytes(key);
+        InetSocketAddress seenAt = new InetSocketAddress(InetAddress.getByName("198.18.7.7"), 61000);
+        ByteBuffer peer = ByteBuffer.allocate(200);
+        Rendezvous.writePeer(peer, TAP_MAC, new Rendezvous.PeerIntro(key, PEER_MAC, seenAt, List.of()));
+        testSwitch.sendFrame(Arrays.copyOf(peer.array(), peer.limit()));
+        await("the peer listed", () -> link.linkState().peers().size() == 1);
+        PeerDirectory.Peer listed = link.linkState().peers().get(0);
+        assertEquals(PEER_MAC, listed.mac());
+        assertEquals(seenAt, listed.observed());
+        testSwitch.sendFrame(Arrays.copyOf(peer.array(), peer.limit() - 1)); // cut short
+        await("the malformed one counted", () -> counters.drops(LinkCounters.Drop.MALFORMED) == 1);
+        assertNull(tap.written.poll(), "introductions never reach the TAP");
+        VportStatus.Identity identity = VportStatus.Identity.ofThisProcess("vswa", VportStatus.Mode.SECURE,
+                hostPort(testSwitch.address()), NETWORK, Instant.now());
+        VportStatus status = VportStatus.of(identity, link.linkState(), counters, Instant.now());
+        assertEquals(List.of("198.18.7.7:61000"), status.peers().stream().map(VportStatus.Peer::endpoint).toList());
+        assertEquals("relayed", status.peers().get(0).path());
+    }
+
+    @Test
     void aTapMtuLargerThanTheSwitchForwardsIsLoweredToFitAndSaidOnce() throws Exception {
         testSwitch = startSwitch(networkKey);
         testSwitch.maxFrame = 1200;
@@ -763,7 +805,7 @@ class SecureLinkTest {
         JoinToken token = new JoinToken(switches.get(0).toString(), X25519.publicKey(switchPrivate), NETWORK, networkKey, null);
         Endpoints endpoints = Endpoints.resolve(switches);
         SecureLink.Settings settings = new SecureLink.Settings(endpoints, NETWORK, WireFormat.DEFAULT_TAP_MTU, keepalive, deadAfter, retry,
-                failover, giveUpAfter, clock::get, PathProof.Mode.AUTO);
+                failover, giveUpAfter, clock::get, PathProof.Mode.AUTO, "vswtest");
         connection = memory.connect(endpoints.current().address(), counters);
         return new SecureLink(tap, connection, counters, settings, new Handshaker(token, clientPrivate, random, Clock.systemUTC()),
                 TAP_MAC, null, stopSignal);

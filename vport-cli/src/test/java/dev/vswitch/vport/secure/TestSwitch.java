@@ -75,6 +75,8 @@ public final class TestSwitch implements MemoryNetwork.Receiver {
     public volatile int maxFrame;
     /** Say in keepalive replies that this switch is shutting down (needs {@link #maxFrame} set: the extended reply). */
     public volatile boolean draining;
+    /** Say in keepalive replies that this switch introduces vports (needs {@link #maxFrame} set: the extended reply). */
+    public volatile boolean introduces;
     /**
      * Send, before each genuine response, one that does not authenticate (made under another network key, with a valid
      * mac1), as someone who saw the initiation can.
@@ -290,8 +292,8 @@ public final class TestSwitch implements MemoryNetwork.Receiver {
             if (maxFrame == 0) {
                 Keepalive.writeReply(reply, EthernetFrame.source(plain, 0));
             } else {
-                Keepalive.writeReply(reply, EthernetFrame.source(plain, 0), false, maxFrame,
-                        draining ? Keepalive.FLAG_DRAINING : (byte) 0);
+                Keepalive.writeReply(reply, EthernetFrame.source(plain, 0), false, maxFrame, (byte)
+                        ((draining ? Keepalive.FLAG_DRAINING : 0) | (introduces ? Keepalive.FLAG_RENDEZVOUS : 0)));
             }
             seal(peer.current, reply, peer.address);
             keepalivesAnswered.incrementAndGet();

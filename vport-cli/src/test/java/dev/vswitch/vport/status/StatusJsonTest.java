@@ -22,7 +22,8 @@ class StatusJsonTest {
 
     private static VportStatus status(String tap, Double rttMillis, Map<String, Long> drops) {
         return new VportStatus(tap, VportStatus.Mode.LEGACY, "h:1", null, null, false, null, null, null, null, rttMillis, null,
-                new VportStatus.Traffic(3, 180), new VportStatus.Traffic(0, 0), 0, 0, null, drops, 1, null, Instant.parse("2025-03-01T10:00:00Z"));
+                new VportStatus.Traffic(3, 180), new VportStatus.Traffic(0, 0), 0, 0, null, List.of(), drops, 1, null,
+                Instant.parse("2025-03-01T10:00:00Z"));
     }
 
     @Test
@@ -55,12 +56,33 @@ class StatusJsonTest {
                     "answered": 0
                   },
                   "offload": null,
+                  "peers": [],
                   "drops": {},
                   "pid": 1,
                   "started_at": null,
                   "updated_at": "2025-03-01T10:00:00Z"
                 }
                 """, StatusJson.write(status("t", 0.41234, Map.of())));
+    }
+
+    @Test
+    void peersAreWrittenAndReadBackAndAFileWithoutThemHasNone() {
+        VportStatus base = status("t", 1.0, Map.of());
+        VportStatus withPeers = new VportStatus(base.tap(), base.mode(), base.switchTarget(), base.switchAddress(),
+                base.network(), base.connected(), base.state(), base.sessionAgeSeconds(), base.lastHandshake(),
+                base.secondsSinceHeard(), base.rttMillis(), base.rttSmoothedMillis(), base.toSwitch(), base.fromSwitch(),
+                base.keepalivesSent(), base.keepalivesAnswered(), base.offload(),
+                List.of(new VportStatus.Peer("a2V5", "02:00:00:00:00:02", "198.18.0.2:40000",
+                        List.of("198.18.1.2:40000", "[2001:db8::2]:40000"), "relayed", 3.25)),
+                base.drops(), base.pid(), base.startedAt(), base.updatedAt());
+        String written = StatusJson.write(withPeers);
+        assertTrue(written.contains("\"endpoint\": \"198.18.0.2:40000\""), written);
+        assertEquals(withPeers, StatusJson.read(written));
+        String older = StatusJson.write(base).replace("  \"peers\": [],\n", "");
+        assertFalse(older.contains("peers"), older);
+        assertEquals(List.of(), StatusJson.read(older).peers(), "an older vport's file");
+        assertTrue(StatusSummary.line(withPeers).contains("peer 02:00:00:00:00:02 at 198.18.0.2:40000 relayed"),
+                StatusSummary.line(withPeers));
     }
 
     @Test

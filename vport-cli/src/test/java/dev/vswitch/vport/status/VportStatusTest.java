@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vswitch.vport.direct.PeerDirectory;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.vport.link.PathProof;
@@ -15,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +48,9 @@ class VportStatusTest {
         rtt.replyReceived(412_345);
         LinkState link = new LinkState(true, LinkState.Phase.CONNECTED, address("198.18.1.1", 9999), Duration.ofMillis(400),
                 Duration.ofSeconds(42), Duration.ofMillis(42_300), rtt.reading(), null,
-                new PathProof.Reading(PathProof.Mode.AUTO, PathProof.Verdict.FELL_BACK, 1, 9, 7));
+                new PathProof.Reading(PathProof.Mode.AUTO, PathProof.Verdict.FELL_BACK, 1, 9, 7),
+                List.of(new PeerDirectory.Peer("a2V5", 0x02_00_00_00_00_02L, address("198.18.5.1", 61000),
+                        List.of(address("198.18.2.2", 40000)), Duration.ofMillis(3250))));
 
         VportStatus status = VportStatus.of(SECURE, link, counters, NOW);
         assertEquals("198.18.1.1:9999", status.switchAddress());
@@ -93,6 +97,18 @@ class VportStatusTest {
                     "probes_sent": 9,
                     "probes_answered": 7
                   },
+                  "peers": [
+                    {
+                      "key": "a2V5",
+                      "mac": "02:00:00:00:00:02",
+                      "endpoint": "198.18.5.1:61000",
+                      "local": [
+                        "198.18.2.2:40000"
+                      ],
+                      "path": "relayed",
+                      "seconds_since_introduced": 3.25
+                    }
+                  ],
                   "drops": {
                     "oversize": 0,
                     "runt": 0,
@@ -114,7 +130,9 @@ class VportStatusTest {
 
         assertEquals("tapyuan: connected to switch.lan:9999 (198.18.1.1:9999, network lab), session 42 s, rtt 0.41 ms (avg 0.41 ms),"
                 + " in 1.2 MiB / 3400 frames, out 1.4 KiB / 1 frame, offload auto: path fell back (1 fallback to path-MTU"
-                + " datagrams), dropped forged=1", StatusSummary.line(status));
+                + " datagrams), peer 02:00:00:00:00:02 at 198.18.5.1:61000 relayed, dropped forged=1",
+                StatusSummary.line(status));
+        assertEquals(status.peers(), StatusJson.read(json).peers(), "the peers read back");
         assertEquals(status.offload(), StatusJson.read(json).offload(), "the offload member reads back");
     }
 

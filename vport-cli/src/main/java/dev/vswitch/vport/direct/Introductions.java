@@ -1,0 +1,53 @@
+package dev.vswitch.vport.direct;
+
+import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.protocol.rendezvous.Rendezvous;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A link's side of rendezvous: it tells a switch that introduces vports its own endpoints ({@link EndpointReport}), and
+ * keeps the peers the switch introduced ({@link PeerDirectory}). The receiving thread hands in keepalive flags and
+ * introductions, the monitor thread reports, {@code vport status} reads the peers.
+ */
+public final class Introductions {
+
+    private final EndpointReport report;
+    private final PeerDirectory peers = new PeerDirectory();
+
+    /** @param tapName the vport's TAP, whose addresses are never an endpoint */
+    public Introductions(String tapName) {
+        this.report = new EndpointReport(tapName);
+    }
+
+    /** The flags of a keepalive reply from the switch in use. */
+    public void switchFlags(byte flags) {
+        report.switchIntroduces((flags & Keepalive.FLAG_RENDEZVOUS) != 0);
+    }
+
+    /** The switch introduced a peer; false when its message was malformed ({@code peer} null). */
+    public boolean introduced(Rendezvous.PeerIntro peer, long nowNanos) {
+        if (peer == null) {
+            return false;
+        }
+        peers.introduced(peer, nowNanos);
+        return true;
+    }
+
+    /**
+     * Reports this vport's endpoints through {@code send} when due in {@code session}: once a session, to a switch that
+     * introduces. {@code local}: the socket's address, null when unknown (then the report names no endpoint).
+     */
+    public void reportIfDue(Object session, InetSocketAddress local, Consumer<List<InetSocketAddress>> send) {
+        if (report.due(session)) {
+            send.accept(local == null ? List.of() : report.candidates(local.getPort()));
+            report.sent(session);
+        }
+    }
+
+    public List<PeerDirectory.Peer> peers(long nowNanos) {
+        return peers.peers(nowNanos);
+    }
+}
