@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RendezvousPortTest {
 
-    private static final AtomicLong MACS = new AtomicLong(0x02_00_00_00_22_00L);
+    private static final AtomicLong MACS = new AtomicLong(0x02_00_00_00_80_00L); // its own: a vport keeps its MAC 20 s
 
     @Inject
     SwitchService switchService;
