@@ -15,10 +15,18 @@ import java.util.regex.Pattern;
 
 /**
  * Host number {@code index} (1-based) of a {@link Topology}: its namespace and its addresses. The underlay is the veth
- * link to the switch's namespace, 198.18.N.0/24; the overlay is the virtual LAN the vports make, 198.19.0.0/24. Both
- * lie in 198.18.0.0/15, the range reserved for benchmarking, and exist only inside our namespaces.
+ * link to the switch's namespace, 198.18.N.0/24; the overlay is the virtual LAN the vports make, 198.19.0.0/24. A host
+ * behind a NAT ({@link Topology#putBehindNat}) sits on a private link, 198.19.(100+N).0/24, behind the namespace {@code
+ * nat} that holds the underlay link. All lie in 198.18.0.0/15, the range reserved for benchmarking, and exist only inside
+ * our namespaces.
+ *
+ * @param nat the namespace of the NAT router in front of it, or null
  */
-record Host(int index, Netns ns) {
+record Host(int index, Netns ns, Netns nat) {
+
+    Host(int index, Netns ns) {
+        this(index, ns, null);
+    }
 
     /** The veth in the host's namespace that leads to the switch's namespace. */
     static final String UPLINK = "to-sw";
@@ -26,9 +34,19 @@ record Host(int index, Netns ns) {
     private static final Pattern PING_SUMMARY = Pattern.compile("(\\d+) packets transmitted, (\\d+) received");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** This host's underlay address. */
+    /** This host's underlay address; behind a NAT, the NAT's public address, where the switch sees the host. */
     String underlayIp() {
         return "198.18." + index + ".2";
+    }
+
+    /** The address this host has itself: behind a NAT, its private one; else its underlay address. */
+    String ownIp() {
+        return nat == null ? underlayIp() : privatePrefix() + ".2";
+    }
+
+    /** The first three bytes of the private link behind a NAT. */
+    String privatePrefix() {
+        return "198.19." + (100 + index);
     }
 
     /** The switch's address on this host's underlay link. */

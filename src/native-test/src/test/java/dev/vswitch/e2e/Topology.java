@@ -1,5 +1,8 @@
 package dev.vswitch.e2e;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +17,9 @@ import java.util.regex.Pattern;
 /**
  * The test network: namespace {@code sw} runs the switch ({@link SwitchSetup}: secure port 9999, legacy port 9998 when
  * asked for; or several replicas of it, on ports 9999, 10000, ...); each host namespace {@code hN} is joined to it by a veth pair (198.18.N.1 on the switch's side,
- * 198.18.N.2 on the host's) and runs a vport ({@link Join}) whose TAP is 198.19.0.N/24. No namespace has a route
- * beyond its own links, so no test traffic can leave them. The switch's keys and tokens and each host's client key
+ * 198.18.N.2 on the host's) and runs a vport ({@link Join}) whose TAP is 198.19.0.N/24; a host may sit behind a NAT
+ * router instead ({@link #putBehindNat}). No namespace has a route beyond the topology's links, so no test traffic can
+ * leave them. The switch's keys and tokens and each host's client key
  * live in a temporary folder of this topology. Closing the topology stops every process it started (SIGTERM, then
  * SIGKILL), deletes every namespace, which removes the veths and TAPs with it, and deletes the keys.
  */
@@ -32,6 +36,7 @@ final class Topology implements AutoCloseable {
     private static final String VPORT_CONNECTED = "connected to ";
     /** A 32-byte key in standard base64, as vport keygen and pubkey print it. */
     private static final Pattern PUBLIC_KEY = Pattern.compile("(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{43}=");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path logDir;
     /** This topology's keys and tokens (root only, deleted on close): {@code switch/} and {@code clients/}. */
@@ -126,6 +131,45 @@ final class Topology implements AutoCloseable {
                 + "\" priority 0 ; policy accept ; }");
         ns.check("nft", "add rule netdev " + table + " ingress ip frag-off & 0x3fff != 0 drop");
         ns.check("nft", "add rule netdev " + table + " ingress exthdr frag exists drop");
+    }
+
+    /** How a NAT router made by nftables maps a host's flows to its public address. */
+    enum Nat {
+        /** {@code masquerade}: the source port kept where it can be, one mapping for every destination. */
+        ENDPOINT_INDEPENDENT("masquerade"),
+        /** {@code masquerade random}: a random port for every flow, so every destination sees another: symmetric. */
+        SYMMETRIC("masquerade random");
+
+        private final String rule;
+
+        Nat(String rule) {
+            this.rule = rule;
+        }
+    }
+
+    /**
+     * Puts host {@code index} behind a NAT router: its namespace, which holds its underlay link, becomes the router
+     * ({@code nat} postrouting with {@code kind}'s rule on the uplink, IPv4 forwarding on), and a new namespace on a
+     * private link behind it is the host, where its vport runs. Call it before starting anything on the host. Checked:
+     * the host reaches the switch through the NAT.
+     */
+    Host putBehindNat(int index, Nat kind) {
+        Netns router = hosts.get(index - 1).ns();
+        Host host = new Host(index, Netns.create("p" + index), router);
+        hosts.set(index - 1, host);
+        String lan = host.privatePrefix();
+        router.check("ip", "link", "add", "to-lan", "type", "veth", "peer", "name", "to-nat", "netns", host.ns().name());
+        router.check("ip", "address", "add", lan + ".1/24", "dev", "to-lan");
+        router.check("ip", "link", "set", "to-lan", "up");
+        host.ns().check("ip", "address", "add", lan + ".2/24", "dev", "to-nat");
+        host.ns().check("ip", "link", "set", "to-nat", "up");
+        host.ns().check("ip", "route", "add", "default", "via", lan + ".1");
+        router.check("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        router.check("nft", "add", "table", "ip", "nat");
+        router.check("nft", "add chain ip nat postrouting { type nat hook postrouting priority 100 ; policy accept ; }");
+        router.check("nft", "add rule ip nat postrouting oifname \"" + Host.UPLINK + "\" " + kind.rule);
+        host.ping(host.switchIp(), 1).orFail();
+        return host;
     }
 
     Host host(int index) {
@@ -323,6 +367,25 @@ final class Topology implements AutoCloseable {
         return logDir.resolve("vport-status");
     }
 
+    /**
+     * The peer with {@code other}'s TAP MAC in {@code host}'s {@code vport status --json}, or a missing node when
+     * {@code host}'s vport lists no such peer (yet).
+     */
+    JsonNode introducedPeer(Host host, Host other) {
+        String status = vportStatus(host, "--json").output();
+        String mac = other.tapMac();
+        try {
+            for (JsonNode peer : JSON.readTree(status).path("peers")) {
+                if (mac.equalsIgnoreCase(peer.path("mac").asText())) {
+                    return peer;
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("vport status --json printed no JSON: " + status, e);
+        }
+        return JSON.missingNode();
+    }
+
     /** {@code vport status --tap TAP} for {@code host}'s vport, as a user runs it (no namespace needed). */
     Command.Result vportStatus(Host host, String... options) {
         List<String> command = new ArrayList<>(artifacts.vportCommand());
@@ -383,6 +446,9 @@ final class Topology implements AutoCloseable {
         }
         for (Host host : hosts) {
             closeCollecting(host.ns(), failures);
+            if (host.nat() != null) {
+                closeCollecting(host.nat(), failures);
+            }
         }
         closeCollecting(switchNs, failures);
         try {

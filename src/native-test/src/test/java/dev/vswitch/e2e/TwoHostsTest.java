@@ -4,9 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,7 +20,6 @@ class TwoHostsTest {
     private static final Duration DAD_TIMEOUT = Duration.ofSeconds(20);
     /** The status file is rewritten every second; the endpoints go with the first keepalive reply after the handshake. */
     private static final Duration INTRODUCTION_TIMEOUT = Duration.ofSeconds(20);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern INTRODUCTIONS = Pattern.compile(
             "(?m)^vswitch_rendezvous_introductions_total(?:\\{[^}]*})? ([0-9.E]+)$");
 
@@ -51,7 +48,7 @@ class TwoHostsTest {
             Host host = pair[0];
             Host other = pair[1];
             JsonNode peer = await(host + " to list " + other + " as a peer").atMost(INTRODUCTION_TIMEOUT)
-                    .until(() -> peerOf(net, host, other.tapMac()), found -> !found.isMissingNode());
+                    .until(() -> net.introducedPeer(host, other), found -> !found.isMissingNode());
             System.out.printf("rendezvous: %s lists %s: %s%n", host, other, peer);
             assertTrue(peer.path("endpoint").asText().startsWith(other.underlayIp() + ":"), "the switch sees "
                     + other + " at its underlay address: " + peer);
@@ -74,17 +71,6 @@ class TwoHostsTest {
         net.startSwitch();
         net.startVports();
         return net;
-    }
-
-    /** The peer with {@code mac} in {@code host}'s {@code vport status --json}, or a missing node. */
-    private static JsonNode peerOf(Topology net, Host host, String mac) throws JsonProcessingException {
-        String status = net.vportStatus(host, "--json").output();
-        for (JsonNode peer : JSON.readTree(status).path("peers")) {
-            if (mac.equalsIgnoreCase(peer.path("mac").asText())) {
-                return peer;
-            }
-        }
-        return JSON.missingNode();
     }
 
     @Test
