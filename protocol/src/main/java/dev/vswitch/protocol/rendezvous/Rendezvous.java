@@ -38,6 +38,8 @@ public final class Rendezvous {
     /** At most this many endpoints in one message: enough for a host's addresses of both families. */
     public static final int MAX_ENDPOINTS = 8;
     public static final int KEY_LENGTH = 32;
+    /** The longest endpoints message: the header, the count, and as many IPv6 endpoints (1 + 16 + 2 bytes) as fit. */
+    public static final int MAX_ENDPOINTS_LENGTH = Keepalive.LENGTH + 1 + MAX_ENDPOINTS * (1 + 16 + 2);
 
     /** Another vport as the switch introduces it. */
     public record PeerIntro(byte[] publicKey, long mac, InetSocketAddress observed, List<InetSocketAddress> local) {

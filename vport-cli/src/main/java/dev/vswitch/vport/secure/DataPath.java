@@ -236,7 +236,7 @@ final class DataPath {
 
     /** Tells the switch this vport's own endpoints (rendezvous); the monitor thread, once a session. */
     void sendEndpoints(Session session, List<InetSocketAddress> endpoints) {
-        ByteBuffer frame = ByteBuffer.allocateDirect(Keepalive.LENGTH + 1 + Rendezvous.MAX_ENDPOINTS * 19);
+        ByteBuffer frame = ByteBuffer.allocateDirect(Rendezvous.MAX_ENDPOINTS_LENGTH);
         Rendezvous.writeEndpoints(frame, tapMac, endpoints);
         ByteBuffer message = ByteBuffer.allocateDirect(frame.remaining() + WireFormat.DATA_OVERHEAD);
         seal(session, WireFormat.TYPE_DATA, frame, message);
