@@ -6,39 +6,47 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Direct paths between vports, as far as they are built (rendezvous): hosts behind NAT routers made by nftables ({@code
- * masquerade}, endpoint-independent; {@code masquerade random}, symmetric) are introduced to each other by the switch at
- * the endpoint their NAT gives them, with the private address they report, once unicast flows between them. Every frame
- * still goes through the switch.
+ * Direct paths between vports behind NAT routers made by nftables ({@code masquerade}: endpoint-independent mapping;
+ * {@code masquerade random}: symmetric), with the switch's namespace routing between the hosts' public addresses as the
+ * internet would ({@link Topology#routeBetweenHosts}). Each scenario pings, sends 20 MiB whose SHA-256 must match, and
+ * reads the switch's relayed unicast bytes ({@code vswitch_sent_bytes_total{kind="unicast"}}) to see where they went.
  */
 class DirectPathsTest {
 
-    /** The status file is rewritten every second; the endpoints go with the first keepalive reply after the handshake. */
-    private static final Duration INTRODUCTION_TIMEOUT = Duration.ofSeconds(20);
+    /** Introduced, then 5 s of punching at most, then a status file rewritten. */
+    private static final Duration PATH_TIMEOUT = Duration.ofSeconds(30);
+    private static final int SIZE = 20 * 1024 * 1024;
+    private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(90);
+    private static final Pattern RELAYED_UNICAST = Pattern.compile(
+            "(?m)^vswitch_sent_bytes_total\\{[^}]*kind=\"unicast\"[^}]*} ([0-9.E+]+)$");
 
     @RegisterExtension
     final Lab lab = new Lab();
 
     @Test
-    void vportsBehindTwoNatsAreIntroducedAtTheirNatsEndpointsWithTheirPrivateAddresses() {
+    void vportsBehindTwoNatsAreIntroducedAtTheirNatsEndpointsAndStayRelayedWhereNoRouteJoinsThem() {
         Topology net = lab.topology(2);
         Host h1 = net.putBehindNat(1, Topology.Nat.ENDPOINT_INDEPENDENT);
         Host h2 = net.putBehindNat(2, Topology.Nat.SYMMETRIC);
-        net.hosts().forEach(Host::disableIpv6);
-        net.startSwitch();
-        net.startVports();
+        started(net);
         h1.ping(h2.overlayIp(), 3).orFail();
         h2.ping(h1.overlayIp(), 3).orFail();
 
-        JsonNode h2SeenByH1 = awaitPeer(net, h1, h2);
-        JsonNode h1SeenByH2 = awaitPeer(net, h2, h1);
+        JsonNode h2SeenByH1 = awaitSettledPath(net, h1, h2);
+        JsonNode h1SeenByH2 = awaitSettledPath(net, h2, h1);
         for (JsonNode peer : new JsonNode[] {h2SeenByH1, h1SeenByH2}) {
             assertEquals("relayed", peer.path("path").asText(), peer.toString());
+            assertTrue(peer.path("why").asText().startsWith("no candidate answered"), peer.toString());
         }
         assertTrue(h2SeenByH1.path("endpoint").asText().startsWith(h2.underlayIp() + ":"), "h2 at its NAT's address: "
                 + h2SeenByH1);
@@ -52,11 +60,142 @@ class DirectPathsTest {
                 "h2's symmetric NAT gave the flow to the switch a random port: " + h2SeenByH1);
     }
 
-    private static JsonNode awaitPeer(Topology net, Host host, Host other) {
-        JsonNode peer = await(host + " to list " + other + " as a peer").atMost(INTRODUCTION_TIMEOUT)
-                .until(() -> net.introducedPeer(host, other), found -> !found.isMissingNode());
+    @Test
+    void twoEndpointIndependentNatsGoDirect(@TempDir Path dir) {
+        Topology net = behindTwoEndpointIndependentNats();
+        Host h1 = net.host(1);
+        Host h2 = net.host(2);
+        assertDirectAtPublicAddresses(net, h1, h2);
+        assertTransferGoesAroundTheSwitch(net, h1, h2, dir, "direct");
+    }
+
+    @Test
+    void aSymmetricNatOnEitherSideLeavesThePathRelayedAndSaysWhy(@TempDir Path dir) {
+        Topology net = lab.topology(3);
+        Host h1 = net.putBehindNat(1, Topology.Nat.ENDPOINT_INDEPENDENT);
+        Host h2 = net.putBehindNat(2, Topology.Nat.SYMMETRIC);
+        Host h3 = net.putBehindNat(3, Topology.Nat.SYMMETRIC);
+        net.routeBetweenHosts();
+        started(net);
+
+        for (Host[] pair : new Host[][] {{h1, h2}, {h2, h3}}) {
+            Host from = pair[0];
+            Host to = pair[1];
+            from.ping(to.overlayIp(), 3).orFail();
+            for (JsonNode peer : new JsonNode[] {awaitSettledPath(net, from, to), awaitSettledPath(net, to, from)}) {
+                assertEquals("relayed", peer.path("path").asText(), from + " and " + to + ": " + peer);
+                assertTrue(peer.path("why").asText().startsWith("no candidate answered"), peer.toString());
+            }
+            double relayed = relayedUnicastBytes(net);
+            Transfer.randomBytes(net, from, to, SIZE, dir, from + "-" + to, TRANSFER_TIMEOUT);
+            double relayedDuring = relayedUnicastBytes(net) - relayed;
+            assertTrue(relayedDuring >= SIZE, "the switch relayed only " + relayedDuring + " bytes of " + from + " to " + to);
+        }
+    }
+
+    @Test
+    void twoHostsBehindOneNatGoDirectOverTheirPrivateAddresses(@TempDir Path dir) {
+        Topology net = lab.topology(2);
+        Host h1 = net.putBehindNat(1, Topology.Nat.ENDPOINT_INDEPENDENT);
+        Host h2 = net.putBehindNatOf(2, 1);
+        net.routeBetweenHosts();
+        started(net);
+
+        h1.ping(h2.overlayIp(), 3).orFail();
+        JsonNode h2SeenByH1 = awaitSettledPath(net, h1, h2);
+        JsonNode h1SeenByH2 = awaitSettledPath(net, h2, h1);
+        assertEquals("direct", h2SeenByH1.path("path").asText(), h2SeenByH1.toString());
+        assertEquals("direct", h1SeenByH2.path("path").asText(), h1SeenByH2.toString());
+        assertTrue(h2SeenByH1.path("direct").asText().startsWith(h2.ownIp() + ":"), "at h2's private address: " + h2SeenByH1);
+        assertTrue(h1SeenByH2.path("direct").asText().startsWith(h1.ownIp() + ":"), "at h1's private address: " + h1SeenByH2);
+        assertTransferGoesAroundTheSwitch(net, h2, h1, dir, "same-nat");
+    }
+
+    @Test
+    void aDirectPathCutMidTransferFallsBackToTheSwitchAndTheTransferCompletes(@TempDir Path dir) {
+        Topology net = behindTwoEndpointIndependentNats();
+        Host h1 = net.host(1);
+        Host h2 = net.host(2);
+        net.limitUplink(h1, 40); // 20 MiB take about 4 s: the cut comes after 1, the fallback 1.5 s later
+        assertDirectAtPublicAddresses(net, h1, h2);
+
+        Path received = dir.resolve("cut-received.bin");
+        long framesBefore = h2.tapRxPackets();
+        CompletableFuture<Void> cut = CompletableFuture.runAsync(() -> {
+            // The receiver writes its file as it pleases; the frames on h2's TAP show how far the transfer got.
+            await("a fifth of the transfer to arrive").atMost(TRANSFER_TIMEOUT).pollInterval(Duration.ofMillis(50))
+                    .until(() -> h2.tapRxPackets() - framesBefore >= SIZE / 5 / 1500);
+            net.cutBetween(h1, h2);
+        });
+        double relayed = relayedUnicastBytes(net);
+        Path file = dir.resolve("cut.bin");
+        Transfer.writeRandomFile(file, SIZE);
+        Transfer.run(net, h1, h2, file, received, TRANSFER_TIMEOUT).assertIntact();
+        cut.join();
+        double relayedDuring = relayedUnicastBytes(net) - relayed;
+        System.out.printf("direct paths: after the cut the switch relayed %.0f unicast bytes%n", relayedDuring);
+        assertTrue(relayedDuring >= SIZE / 10.0, "only " + relayedDuring + " bytes went through the switch after the cut");
+        JsonNode h2SeenByH1 = net.introducedPeer(h1, h2);
+        assertEquals("relayed", h2SeenByH1.path("path").asText(), h2SeenByH1.toString());
+        assertEquals("the direct path went silent", h2SeenByH1.path("why").asText(), h2SeenByH1.toString());
+    }
+
+    /** Two hosts, each behind an endpoint-independent NAT of its own, the internet between them; switch and vports up. */
+    private Topology behindTwoEndpointIndependentNats() {
+        Topology net = lab.topology(2);
+        net.putBehindNat(1, Topology.Nat.ENDPOINT_INDEPENDENT);
+        net.putBehindNat(2, Topology.Nat.ENDPOINT_INDEPENDENT);
+        net.routeBetweenHosts();
+        started(net);
+        return net;
+    }
+
+    /** 20 MiB from {@code from} to {@code to} arrive intact, and the switch relays next to nothing of them. */
+    private static void assertTransferGoesAroundTheSwitch(Topology net, Host from, Host to, Path dir, String name) {
+        double relayed = relayedUnicastBytes(net);
+        Transfer.randomBytes(net, from, to, SIZE, dir, name, TRANSFER_TIMEOUT);
+        double relayedDuring = relayedUnicastBytes(net) - relayed;
+        System.out.printf("direct paths: the switch relayed %.0f unicast bytes during the 20 MiB transfer '%s'%n",
+                relayedDuring, name);
+        assertTrue(relayedDuring < SIZE / 20.0, "the transfer went around the switch, yet it relayed " + relayedDuring + " bytes");
+    }
+
+    private static void started(Topology net) {
+        net.hosts().forEach(Host::disableIpv6);
+        net.startSwitch();
+        net.startVports();
+    }
+
+    /** Unicast between the two introduces them; both then go direct, each to the other's NAT's public address. */
+    private static void assertDirectAtPublicAddresses(Topology net, Host h1, Host h2) {
+        h1.ping(h2.overlayIp(), 3).orFail();
+        JsonNode h2SeenByH1 = awaitSettledPath(net, h1, h2);
+        JsonNode h1SeenByH2 = awaitSettledPath(net, h2, h1);
+        assertEquals("direct", h2SeenByH1.path("path").asText(), h2SeenByH1.toString());
+        assertEquals("direct", h1SeenByH2.path("path").asText(), h1SeenByH2.toString());
+        assertEquals(h2SeenByH1.path("endpoint").asText(), h2SeenByH1.path("direct").asText(),
+                "h2 answered where the switch sees it: " + h2SeenByH1);
+        assertEquals(h1SeenByH2.path("endpoint").asText(), h1SeenByH2.path("direct").asText(),
+                "h1 answered where the switch sees it: " + h1SeenByH2);
+        h1.ping(h2.overlayIp(), 3).orFail();
+    }
+
+    /** The peer entry of {@code other} in {@code host}'s status, once it is listed and no longer punching. */
+    private static JsonNode awaitSettledPath(Topology net, Host host, Host other) {
+        JsonNode peer = await(host + " to list " + other + " as a peer, punched or not").atMost(PATH_TIMEOUT)
+                .until(() -> net.introducedPeer(host, other),
+                        found -> !found.isMissingNode() && !"punching".equals(found.path("path").asText()));
         System.out.printf("direct paths: %s lists %s: %s%n", host, other, peer);
         return peer;
+    }
+
+    private static double relayedUnicastBytes(Topology net) {
+        Matcher series = RELAYED_UNICAST.matcher(net.switchApi(1, "/q/metrics"));
+        double sum = 0;
+        while (series.find()) {
+            sum += Double.parseDouble(series.group(1));
+        }
+        return sum;
     }
 
     private static String port(String endpoint) {

@@ -20,12 +20,14 @@ import java.util.regex.Pattern;
  * nat} that holds the underlay link. All lie in 198.18.0.0/15, the range reserved for benchmarking, and exist only inside
  * our namespaces.
  *
- * @param nat the namespace of the NAT router in front of it, or null
+ * @param nat    the namespace of the NAT router in front of it, or null
+ * @param uplink the number of the underlay link it reaches the switch by: its own, or that of the host whose NAT it
+ *               sits behind ({@link Topology#putBehindNatOf})
  */
-record Host(int index, Netns ns, Netns nat) {
+record Host(int index, Netns ns, Netns nat, int uplink) {
 
     Host(int index, Netns ns) {
-        this(index, ns, null);
+        this(index, ns, null, index);
     }
 
     /** The veth in the host's namespace that leads to the switch's namespace. */
@@ -36,7 +38,7 @@ record Host(int index, Netns ns, Netns nat) {
 
     /** This host's underlay address; behind a NAT, the NAT's public address, where the switch sees the host. */
     String underlayIp() {
-        return "198.18." + index + ".2";
+        return "198.18." + uplink + ".2";
     }
 
     /** The address this host has itself: behind a NAT, its private one; else its underlay address. */
@@ -51,12 +53,12 @@ record Host(int index, Netns ns, Netns nat) {
 
     /** The switch's address on this host's underlay link. */
     String switchIp() {
-        return "198.18." + index + ".1";
+        return "198.18." + uplink + ".1";
     }
 
     /** The veth in the switch's namespace that leads to this host. */
     String switchSideLink() {
-        return "to-h" + index;
+        return "to-h" + uplink;
     }
 
     String overlayIp() {

@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -149,27 +151,90 @@ final class Topology implements AutoCloseable {
 
     /**
      * Puts host {@code index} behind a NAT router: its namespace, which holds its underlay link, becomes the router
-     * ({@code nat} postrouting with {@code kind}'s rule on the uplink, IPv4 forwarding on), and a new namespace on a
-     * private link behind it is the host, where its vport runs. Call it before starting anything on the host. Checked:
+     * ({@code nat} postrouting with {@code kind}'s rule on the uplink, IPv4 forwarding on, unsolicited UDP to itself
+     * dropped), and a new namespace on a private link behind it is the host, where its vport runs. Call it before starting anything on the host. Checked:
      * the host reaches the switch through the NAT.
      */
     Host putBehindNat(int index, Nat kind) {
         Netns router = hosts.get(index - 1).ns();
-        Host host = new Host(index, Netns.create("p" + index), router);
-        hosts.set(index - 1, host);
-        String lan = host.privatePrefix();
-        router.check("ip", "link", "add", "to-lan", "type", "veth", "peer", "name", "to-nat", "netns", host.ns().name());
-        router.check("ip", "address", "add", lan + ".1/24", "dev", "to-lan");
-        router.check("ip", "link", "set", "to-lan", "up");
-        host.ns().check("ip", "address", "add", lan + ".2/24", "dev", "to-nat");
-        host.ns().check("ip", "link", "set", "to-nat", "up");
-        host.ns().check("ip", "route", "add", "default", "via", lan + ".1");
         router.check("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
         router.check("nft", "add", "table", "ip", "nat");
         router.check("nft", "add chain ip nat postrouting { type nat hook postrouting priority 100 ; policy accept ; }");
         router.check("nft", "add rule ip nat postrouting oifname \"" + Host.UPLINK + "\" " + kind.rule);
+        // As a home router's firewall: a datagram nobody asked for, to the router's own public address, is dropped before
+        // conntrack confirms its flow. Else that flow would hold the port, and the NAT would map the host's own flow to
+        // the same peer (a punch answered a moment later) to another port.
+        router.check("nft", "add", "table", "ip", "wall");
+        router.check("nft", "add chain ip wall input { type filter hook input priority 0 ; policy accept ; }");
+        router.check("nft", "add rule ip wall input iifname \"" + Host.UPLINK + "\" ct state new meta l4proto udp drop");
+        return putBehind(index, router, index);
+    }
+
+    /**
+     * Puts host {@code index} behind the NAT router host {@code routerIndex} is behind already, on a private link of its
+     * own: two hosts in one office behind one NAT. The switch sees both at the router's public address; they reach each
+     * other only at their private ones (the router does not loop a flow to its own public address back inside). Host
+     * {@code index}'s own namespace is left without a vport.
+     */
+    Host putBehindNatOf(int index, int routerIndex) {
+        Host front = hosts.get(routerIndex - 1);
+        if (front.nat() == null) {
+            throw new IllegalStateException("host " + routerIndex + " is behind no NAT");
+        }
+        return putBehind(index, front.nat(), routerIndex);
+    }
+
+    private Host putBehind(int index, Netns router, int uplink) {
+        Host host = new Host(index, Netns.create("p" + index), router, uplink);
+        hosts.set(index - 1, host);
+        String lan = host.privatePrefix();
+        router.check("ip", "link", "add", "to-p" + index, "type", "veth", "peer", "name", "to-nat", "netns", host.ns().name());
+        router.check("ip", "address", "add", lan + ".1/24", "dev", "to-p" + index);
+        router.check("ip", "link", "set", "to-p" + index, "up");
+        host.ns().check("ip", "address", "add", lan + ".2/24", "dev", "to-nat");
+        host.ns().check("ip", "link", "set", "to-nat", "up");
+        host.ns().check("ip", "route", "add", "default", "via", lan + ".1");
         host.ping(host.switchIp(), 1).orFail();
         return host;
+    }
+
+    /**
+     * Lets the hosts' underlay links reach each other through the switch's namespace, which routes between them as the
+     * internet would, so that vports may find a direct path. Without it (every other test) nothing but the switch
+     * connects the hosts. Checked: the first host reaches the last one's public address.
+     */
+    void routeBetweenHosts() {
+        switchNs.check("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        Set<String> routed = new HashSet<>();
+        for (Host host : hosts) {
+            Netns front = host.nat() == null ? host.ns() : host.nat();
+            if (routed.add(front.name())) {
+                front.check("ip", "route", "add", "198.18.0.0/16", "via", host.switchIp());
+            }
+        }
+        Host first = hosts.get(0);
+        first.ns().check("ping", "-c", "1", "-W", "2", hosts.get(hosts.size() - 1).underlayIp());
+    }
+
+    /**
+     * Makes {@code host}'s uplink (its NAT router's, behind one) send at most {@code megabits} per second, a token bucket
+     * as on a slow access line: a transfer then lasts long enough for something to happen while it runs.
+     */
+    void limitUplink(Host host, int megabits) {
+        Netns front = host.nat() == null ? host.ns() : host.nat();
+        front.check("tc", "qdisc", "add", "dev", Host.UPLINK, "root", "tbf", "rate", megabits + "mbit", "burst", "64kb",
+                "latency", "100ms");
+    }
+
+    /**
+     * Cuts the underlay between hosts {@code a} and {@code b} (as a firewall change on the way would): the switch's
+     * namespace drops what it would forward between their public addresses, while both still reach the switch.
+     */
+    void cutBetween(Host a, Host b) {
+        switchNs.check("nft", "add", "table", "inet", "cut");
+        switchNs.check("nft", "add chain inet cut forward { type filter hook forward priority 0 ; policy accept ; }");
+        switchNs.check("nft", "add rule inet cut forward ip saddr " + a.underlayIp() + " ip daddr " + b.underlayIp() + " drop");
+        switchNs.check("nft", "add rule inet cut forward ip saddr " + b.underlayIp() + " ip daddr " + a.underlayIp() + " drop");
     }
 
     Host host(int index) {

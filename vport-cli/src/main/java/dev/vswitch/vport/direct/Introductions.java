@@ -1,5 +1,6 @@
 package dev.vswitch.vport.direct;
 
+import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.rendezvous.Rendezvous;
 
@@ -9,17 +10,18 @@ import java.util.function.Consumer;
 
 /**
  * A link's side of rendezvous: it tells a switch that introduces vports its own endpoints ({@link EndpointReport}), and
- * keeps the peers the switch introduced ({@link PeerDirectory}). The receiving thread hands in keepalive flags and
+ * hands the peers the switch introduced to the {@link DirectPaths}. The receiving thread hands in keepalive flags and
  * introductions, the monitor thread reports, {@code vport status} reads the peers.
  */
 public final class Introductions {
 
     private final EndpointReport report;
-    private final PeerDirectory peers = new PeerDirectory();
+    private final DirectPaths paths;
 
     /** @param tapName the vport's TAP, whose addresses are never an endpoint */
-    public Introductions(String tapName) {
+    public Introductions(String tapName, DirectPaths paths) {
         this.report = new EndpointReport(tapName);
+        this.paths = paths;
     }
 
     /** The flags of a keepalive reply from the switch in use. */
@@ -32,7 +34,7 @@ public final class Introductions {
         if (peer == null) {
             return false;
         }
-        peers.introduced(peer, nowNanos);
+        paths.introduced(peer, nowNanos);
         return true;
     }
 
@@ -47,7 +49,7 @@ public final class Introductions {
         }
     }
 
-    public List<PeerDirectory.Peer> peers(long nowNanos) {
-        return peers.peers(nowNanos);
+    public List<LinkState.Peer> peers(long nowNanos) {
+        return paths.peers(nowNanos);
     }
 }

@@ -1,6 +1,7 @@
 /**
- * Direct paths between vports, first part: what this vport tells the switch of its own endpoints, and the other vports
- * the switch introduced it to (rendezvous). Hole punching and direct sessions are to come; until then every frame goes
- * through the switch, and {@code vport status} lists the introduced peers as relayed.
+ * Direct paths between vports: what this vport tells the switch of its own endpoints, the other vports the switch
+ * introduced it to (rendezvous), hole punching towards them, and direct sessions that carry unicast to the MACs behind
+ * them ({@link dev.vswitch.vport.direct.DirectPaths} has the flow in order). Everything else, and everything to a peer
+ * without a direct path, goes through the switch.
  */
 package dev.vswitch.vport.direct;

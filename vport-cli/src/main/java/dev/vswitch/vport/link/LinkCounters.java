@@ -1,5 +1,6 @@
 package dev.vswitch.vport.link;
 
+import dev.vswitch.protocol.wire.Session;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -36,7 +37,18 @@ public final class LinkCounters {
          * Secure mode: a datagram of another protocol version, an unknown type or a wrong length. With --offload also an
          * offload frame from the switch, or a frame from the TAP, whose virtio_net_hdr does not fit the frame.
          */
-        MALFORMED;
+        MALFORMED,
+        /** Direct paths: a handshake from a vport the switch did not introduce, or of another network. */
+        STRANGER;
+
+        /** Why a data message that did not open is dropped. */
+        public static Drop of(Session.Verdict verdict) {
+            return switch (verdict) {
+                case REPLAYED -> REPLAYED;
+                case TOO_OLD -> TOO_OLD;
+                default -> FORGED;
+            };
+        }
 
         /** The name in the shutdown summary and in status files, e.g. {@code switch-unreachable}. */
         public String label() {

@@ -1,6 +1,5 @@
 package dev.vswitch.vport.link;
 
-import dev.vswitch.vport.direct.PeerDirectory;
 import dev.vswitch.vport.values.HostPort;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,7 +26,25 @@ import java.util.Locale;
  */
 public record LinkState(boolean connected, Phase phase, InetSocketAddress remote, Duration sinceHeard, Duration sessionAge,
         Duration sinceHandshake, RttMeter.Reading rtt, HostPort target, PathProof.Reading offload,
-        List<PeerDirectory.Peer> peers) {
+        List<Peer> peers) {
+
+    /**
+     * One introduced peer, as {@code vport status} lists it.
+     *
+     * @param path   {@code relayed}, {@code punching} or {@code direct}
+     * @param why    why the path is what it is, in a few words
+     * @param direct where the direct path reaches it; null unless direct
+     * @param rtt    the round trip of the last direct handshake answered; null before one
+     */
+    public record Peer(String publicKey, long mac, InetSocketAddress observed, List<InetSocketAddress> local,
+                       Duration sinceIntroduced, String path, String why, InetSocketAddress direct, Duration rtt) {
+
+        /** A peer as the first part of rendezvous listed it: introduced, every frame relayed. */
+        public Peer(String publicKey, long mac, InetSocketAddress observed, List<InetSocketAddress> local,
+                Duration sinceIntroduced) {
+            this(publicKey, mac, observed, local, sinceIntroduced, "relayed", "not tried yet", null, null);
+        }
+    }
 
     /** A link that was introduced to no peer (the plain format, or a switch that does not introduce). */
     public LinkState(boolean connected, Phase phase, InetSocketAddress remote, Duration sinceHeard, Duration sessionAge,

@@ -59,6 +59,7 @@ public final class SwitchLink implements SwitchConnection {
     private static NativeUdpSocket openSocket(InetSocketAddress remote) {
         NativeUdpSocket socket = NativeUdpSocket.open(remote, SOCKET_BUFFER_BYTES);
         socket.enableGro();
+        socket.sharePort(); // the direct paths' socket takes the port too (dev.vswitch.vport.direct.DirectSocket)
         return socket;
     }
 

@@ -7,6 +7,8 @@ import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.protocol.rendezvous.Rendezvous;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
+import dev.vswitch.vport.direct.DirectPaths;
+import dev.vswitch.vport.direct.DirectSender;
 import dev.vswitch.vport.link.FrameLimits;
 import dev.vswitch.vport.link.FrameTrace;
 import dev.vswitch.vport.link.LinkCounters;
@@ -74,6 +76,8 @@ final class DataPath {
     private final RttMeter rtt = new RttMeter();
     /** Joins the TCP frames of a batch for the TAP (with --offload), else null; only on the switch-to-TAP thread. */
     private final TcpCoalescer coalescer;
+    /** Where unicast to a vport reached directly goes instead of the switch. */
+    private final DirectPaths direct;
     /** Something went onto the TAP since its answers were last forwarded; only on the switch-to-TAP thread. */
     private boolean wroteToTap;
 
@@ -82,7 +86,7 @@ final class DataPath {
      * @param trace  per-frame trace for {@code -v}, or null
      */
     DataPath(SwitchAnswers answers, FrameDevice tap, SwitchConnection link, LinkCounters counters, SecureLink.Settings settings,
-            SessionPair sessions, Liveness liveness, PathProof path, long tapMac, FrameTrace trace) {
+            SessionPair sessions, Liveness liveness, PathProof path, long tapMac, FrameTrace trace, DirectPaths direct) {
         this.answers = answers;
         this.tap = tap;
         this.link = link;
@@ -97,6 +101,7 @@ final class DataPath {
         this.clock = settings.clock();
         this.tapMtu = settings.tapMtu();
         this.coalescer = prefix == 0 ? null : new TcpCoalescer(this::writeToTap);
+        this.direct = direct;
     }
 
     RttMeter.Reading rttReading() {
@@ -137,6 +142,7 @@ final class DataPath {
                 : new OffloadSender(maxFrameLength, MAX_OFFLOAD_FRAME, sessions::switchTakesOffload, path, counters, this);
         /** Sealed messages of one TAP packet's frames, to go together. */
         private final SendBatch batch = prefix == 0 ? null : new SendBatch(link, counters);
+        private final DirectSender directly = new DirectSender(direct, counters, prefix, maxFrameLength, path);
         private Session session;
 
         @Override
@@ -144,6 +150,9 @@ final class DataPath {
             int length = tap.readNow(frame);
             if (length == 0) {
                 return false;
+            }
+            if (directly.trySend(frame, length)) {
+                return true;
             }
             session = sessions.current();
             if (session == null || session.isExpired(clock.getAsLong())) {
@@ -320,11 +329,7 @@ final class DataPath {
         plain.clear().position(offloaded ? 0 : prefix);
         Session.Verdict verdict = session.open(message, plain);
         if (verdict != Session.Verdict.OK) {
-            counters.drop(switch (verdict) {
-                case REPLAYED -> LinkCounters.Drop.REPLAYED;
-                case TOO_OLD -> LinkCounters.Drop.TOO_OLD;
-                default -> LinkCounters.Drop.FORGED;
-            });
+            counters.drop(LinkCounters.Drop.of(verdict));
             return;
         }
         liveness.heard(now);

@@ -9,6 +9,7 @@ import dev.vswitch.protocol.wire.HandshakeInitiator;
 import dev.vswitch.protocol.wire.HandshakeRefusal;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
+import dev.vswitch.vport.direct.PeerKeys;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -32,6 +33,8 @@ public final class Handshaker {
     static final long COOKIE_USABLE_NANOS = CookieJar.SECRET_LIFETIME_NANOS - 5_000_000_000L;
 
     private final HandshakeInitiator initiator;
+    /** The same keys, for handshakes with other vports (direct paths). */
+    private final PeerKeys peerKeys;
     private final byte[] switchPublicKey;
     private final String publicKey;
     private final SecureRandom random;
@@ -50,6 +53,7 @@ public final class Handshaker {
      */
     public Handshaker(JoinToken token, byte[] clientPrivateKey, SecureRandom random, Clock wallClock) {
         this.initiator = new HandshakeInitiator(clientPrivateKey, token.switchPublicKey(), token.networkKey(), token.network(), random);
+        this.peerKeys = new PeerKeys(clientPrivateKey.clone(), token.networkKey(), token.network(), random, wallClock);
         this.switchPublicKey = token.switchPublicKey();
         this.publicKey = Keys.encode(X25519.publicKey(clientPrivateKey));
         this.random = random;
@@ -59,6 +63,11 @@ public final class Handshaker {
     /** This vport's public key, as an operator lists it in allowed-clients. */
     public String publicKey() {
         return publicKey;
+    }
+
+    /** This vport's keys and network, for its handshakes with other vports. */
+    public PeerKeys peerKeys() {
+        return peerKeys;
     }
 
     /** A new initiation (with mac2 if a usable cookie is at hand); from now on a response is awaited. */

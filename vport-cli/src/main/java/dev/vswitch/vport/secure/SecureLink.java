@@ -7,6 +7,7 @@ import dev.vswitch.protocol.wire.HandshakeRefusal;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.WireFormat;
 import dev.vswitch.vport.VportException;
+import dev.vswitch.vport.direct.DirectPaths;
 import dev.vswitch.vport.direct.Introductions;
 import dev.vswitch.vport.link.Endpoints;
 import dev.vswitch.vport.link.FrameTrace;
@@ -145,6 +146,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     /** When the last handshake completed; {@link #NEVER} before the first. */
     private volatile long lastHandshakeNanos = NEVER;
     private final DrainWatch drains = new DrainWatch();
+    private final DirectPaths direct;
     private final Introductions introductions;
     /** The "port unreachable" count when the last initiation went out: a higher one since says nothing listens. */
     private volatile long unreachableAtInitiation;
@@ -170,10 +172,11 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         this.startNanos = clock.getAsLong();
         this.liveness = new Liveness(settings.keepalive().toNanos(), clock.getAsLong());
         this.failover = new Failover(endpoints, link, handshaker);
-        this.introductions = new Introductions(settings.tapName());
+        this.direct = new DirectPaths(handshaker.peerKeys(), tap, counters, clock);
+        this.introductions = new Introductions(settings.tapName(), direct);
         PathProof.Mode offload = tap.offload() ? settings.offload() : PathProof.Mode.OFF;
         this.path = new PathProof(offload, endpoints.current().toString(), clock.getAsLong());
-        this.dataPath = new DataPath(new Answers(), tap, link, counters, settings, sessions, liveness, path, tapMac, trace);
+        this.dataPath = new DataPath(new Answers(), tap, link, counters, settings, sessions, liveness, path, tapMac, trace, direct);
         this.threads = new LinkThreads(tap, dataPath.tapReaders(), dataPath::newTapReader, dataPath::forwardSwitchToTap, stopSignal);
         this.monitorFrame = dataPath.newKeepaliveFrame();
         this.monitorOut = dataPath.newKeepaliveMessage();
@@ -193,11 +196,13 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
      */
     void startForwarding() {
         threads.start();
+        direct.start(threads::guarded);
     }
 
     /** Stops all threads and closes the link; the caller closes the TAP afterwards. */
     @Override
     public void close() throws InterruptedException {
+        direct.close();
         threads.close(link);
     }
 
@@ -243,6 +248,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
     /** One step of the monitor: the timers' decisions at the clock's time now. Only ever run by one thread at a time. */
     void tick() {
         long now = clock.getAsLong();
+        direct.tick(now, link.localAddress()); // direct paths live on while the switch is away
         Session session = sessions.retireExpired(now);
         liveness.noteSending(now, counters.framesToSwitch());
         if (giveUpNanos > 0 && lastHandshakeNanos == NEVER && now - startNanos >= giveUpNanos) {

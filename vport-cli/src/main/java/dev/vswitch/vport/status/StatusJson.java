@@ -111,6 +111,9 @@ public final class StatusJson {
             entry.put("endpoint", peer.endpoint());
             peer.local().forEach(entry.putArray("local")::add);
             entry.put("path", peer.path());
+            entry.put("why", peer.why());
+            entry.put("direct", peer.direct());
+            entry.set("rtt_ms", decimal(peer.rttMillis()));
             entry.set("seconds_since_introduced", decimal(peer.secondsSinceIntroduced()));
         }
         ObjectNode drops = json.putObject("drops");
@@ -210,7 +213,8 @@ public final class StatusJson {
             }
             Double since = peer.doubleOrNull("seconds_since_introduced");
             peers.add(new VportStatus.Peer(peer.requiredString("key"), peer.string("mac"), peer.string("endpoint"), local,
-                    peer.requiredString("path"), since == null ? 0 : since));
+                    peer.requiredString("path"), peer.string("why"), peer.string("direct"), peer.doubleOrNull("rtt_ms"),
+                    since == null ? 0 : since));
         }
         return peers;
     }
@@ -277,8 +281,11 @@ public final class StatusJson {
 
         String string(String name) {
             JsonNode value = get(name);
-            if (value == null || value.isTextual()) {
-                return value == null ? null : value.textValue();
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (value.isTextual()) {
+                return value.textValue();
             }
             throw wrong(name, "a string");
         }

@@ -52,6 +52,11 @@ public final class StatusSummary {
                 VportStatus.Peer peer = status.peers().get(i);
                 line.append(i == 0 ? "" : "; ").append(peer.mac()).append(" at ").append(peer.endpoint()).append(' ')
                         .append(peer.path());
+                if (peer.direct() != null) {
+                    line.append(" via ").append(peer.direct());
+                } else if (peer.why() != null) {
+                    line.append(" (").append(peer.why()).append(')');
+                }
             }
         }
         StringBuilder dropped = new StringBuilder();

@@ -2,7 +2,6 @@ package dev.vswitch.vport.status;
 
 import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.protocol.text.AddressText;
-import dev.vswitch.vport.direct.PeerDirectory;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.vport.link.PathProof;
@@ -43,9 +42,12 @@ import java.util.Map;
  *                                         --offload: how the path is used (path: unproven, proven, fell back or trusted);
  *                                         null with --offload=off
  *   "peers": [{"key": "base64", "mac": "02:00:00:00:00:02", "endpoint": "198.19.5.1:61000",
- *              "local": ["10.1.2.3:51820"], "path": "relayed", "seconds_since_introduced": 3.2}],
- *                                         the vports the switch introduced this one to (rendezvous); every frame to
- *                                         them still goes through the switch (path "relayed")
+ *              "local": ["10.1.2.3:51820"], "path": "direct", "why": "answered at 10.1.2.3:51820",
+ *              "direct": "10.1.2.3:51820", "rtt_ms": 0.4, "seconds_since_introduced": 3.2}],
+ *                                         the vports the switch introduced this one to (rendezvous): path "direct"
+ *                                         (unicast to it goes straight there, "direct" says where), "punching" (trying)
+ *                                         or "relayed" (through the switch), "why" in a few words; rtt_ms from the last
+ *                                         direct handshake, null before one
  *   "drops": {"oversize": 0, "runt": 0, ...},   every reason of the shutdown summary, with its count
  *   "pid": 1234,
  *   "started_at": "2025-01-01T09:59:18.001Z",
@@ -111,23 +113,25 @@ public record VportStatus(String tap, Mode mode, String switchTarget, String swi
      * @param key      its static public key, base64
      * @param endpoint where the switch sees it (after NAT)
      * @param local    the endpoints it reported (its interfaces' addresses)
-     * @param path     how frames to it go: "relayed" (through the switch)
+     * @param path     how unicast to it goes: "direct", "punching" (through the switch while trying) or "relayed"
+     * @param why      why the path is what it is, in a few words
+     * @param direct   where the direct path reaches it; null unless direct
+     * @param rttMillis the round trip of the last direct handshake; null before one
      */
-    public record Peer(String key, String mac, String endpoint, List<String> local, String path,
-                       double secondsSinceIntroduced) {
+    public record Peer(String key, String mac, String endpoint, List<String> local, String path, String why, String direct,
+                       Double rttMillis, double secondsSinceIntroduced) {
 
         public Peer {
             local = List.copyOf(local);
         }
 
-        static Peer of(PeerDirectory.Peer peer) {
+        static Peer of(LinkState.Peer peer) {
             return new Peer(peer.publicKey(), MacAddress.format(peer.mac()), AddressText.endpoint(peer.observed()),
-                    peer.local().stream().map(AddressText::endpoint).toList(), RELAYED, seconds(peer.sinceIntroduced()));
+                    peer.local().stream().map(AddressText::endpoint).toList(), peer.path(), peer.why(),
+                    peer.direct() == null ? null : AddressText.endpoint(peer.direct()),
+                    peer.rtt() == null ? null : peer.rtt().toNanos() / 1e6, seconds(peer.sinceIntroduced()));
         }
     }
-
-    /** Every frame goes through the switch: direct sessions are not built yet. */
-    static final String RELAYED = "relayed";
 
     /**
      * What does not change while a vport runs.

@@ -186,6 +186,16 @@ public final class NativeUdpSocket implements AutoCloseable {
     }
 
     /**
+     * Lets one more socket of this user bind this socket's port ({@code SO_REUSEPORT}), as the socket for direct paths
+     * does: it shares the port, so a NAT gives both the same mapping. Set after the connect, so the ephemeral port was
+     * chosen among the ports nobody holds; this connected socket still receives only the switch's datagrams, the other
+     * one everything else. Returns whether the kernel agreed.
+     */
+    public boolean sharePort() {
+        return !closed && SocketSetup.setOption(fd, SocketLibC.SOL_SOCKET, SocketLibC.SO_REUSEPORT, 1);
+    }
+
+    /**
      * Asks the kernel (5.0 or later) to hand over datagrams of one flow coalesced, up to 64 KB per {@link #receive}, which
      * then reports their size in {@link #receivedSegmentSize}. Returns whether it agreed. Call it before the receiving
      * thread starts (a receiver blocked in {@code recv} would not see it), and give {@link #receive} buffers of 65,535

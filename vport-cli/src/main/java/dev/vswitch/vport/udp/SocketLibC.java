@@ -28,6 +28,7 @@ interface SocketLibC extends Library {
     int SOL_SOCKET = 1;
     int SO_SNDBUF = 7;
     int SO_RCVBUF = 8;
+    int SO_REUSEPORT = 15;
     int SOL_UDP = 17;
     /** Linux 4.18: a send's payload is cut into datagrams of this many bytes (a uint16 in a cmsg, or a socket option). */
     int UDP_SEGMENT = 103;

@@ -1,13 +1,19 @@
 package dev.vswitch.vport.direct;
 
+import dev.vswitch.vport.link.LinkState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vswitch.protocol.Keepalive;
+import dev.vswitch.protocol.noise.X25519;
 import dev.vswitch.protocol.rendezvous.Rendezvous;
+import dev.vswitch.vport.link.LinkCounters;
+import dev.vswitch.vport.tap.MemoryTap;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,7 +33,7 @@ class PeerDirectoryTest {
         directory.introduced(intro(1, 0x0201, 40001), 0);
         directory.introduced(intro(2, 0x0202, 40002), 5 * SECOND);
         directory.introduced(intro(1, 0x0201, 40011), 10 * SECOND); // it roamed
-        List<PeerDirectory.Peer> peers = directory.peers(12 * SECOND);
+        List<LinkState.Peer> peers = directory.peers(12 * SECOND);
         assertEquals(2, peers.size());
         assertEquals(0x0201, peers.get(0).mac());
         assertEquals(40011, peers.get(0).observed().getPort());
@@ -48,7 +54,11 @@ class PeerDirectoryTest {
 
     @Test
     void theEndpointReportGoesOnceASessionToASwitchThatIntroduces() {
-        Introductions introductions = new Introductions("vswtest");
+        SecureRandom random = new SecureRandom();
+        PeerKeys keys = new PeerKeys(X25519.generatePrivateKey(random), X25519.generatePrivateKey(random), "lab", random,
+                Clock.systemUTC());
+        Introductions introductions = new Introductions("vswtest", new DirectPaths(keys, new MemoryTap(), new LinkCounters(),
+                System::nanoTime));
         Object session = new Object();
         int[] reports = {0};
         introductions.reportIfDue(session, new InetSocketAddress(40000), endpoints -> reports[0]++);

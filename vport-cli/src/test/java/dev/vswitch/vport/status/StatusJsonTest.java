@@ -73,7 +73,8 @@ class StatusJsonTest {
                 base.secondsSinceHeard(), base.rttMillis(), base.rttSmoothedMillis(), base.toSwitch(), base.fromSwitch(),
                 base.keepalivesSent(), base.keepalivesAnswered(), base.offload(),
                 List.of(new VportStatus.Peer("a2V5", "02:00:00:00:00:02", "198.18.0.2:40000",
-                        List.of("198.18.1.2:40000", "[2001:db8::2]:40000"), "relayed", 3.25)),
+                        List.of("198.18.1.2:40000", "[2001:db8::2]:40000"), "direct", "answered at 198.18.1.2:40000",
+                        "198.18.1.2:40000", 0.42, 3.25)),
                 base.drops(), base.pid(), base.startedAt(), base.updatedAt());
         String written = StatusJson.write(withPeers);
         assertTrue(written.contains("\"endpoint\": \"198.18.0.2:40000\""), written);
@@ -81,7 +82,7 @@ class StatusJsonTest {
         String older = StatusJson.write(base).replace("  \"peers\": [],\n", "");
         assertFalse(older.contains("peers"), older);
         assertEquals(List.of(), StatusJson.read(older).peers(), "an older vport's file");
-        assertTrue(StatusSummary.line(withPeers).contains("peer 02:00:00:00:00:02 at 198.18.0.2:40000 relayed"),
+        assertTrue(StatusSummary.line(withPeers).contains("peer 02:00:00:00:00:02 at 198.18.0.2:40000 direct via 198.18.1.2:40000"),
                 StatusSummary.line(withPeers));
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vswitch.vport.direct.PeerDirectory;
 import dev.vswitch.vport.link.LinkCounters;
 import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.vport.link.PathProof;
@@ -49,7 +48,7 @@ class VportStatusTest {
         LinkState link = new LinkState(true, LinkState.Phase.CONNECTED, address("198.18.1.1", 9999), Duration.ofMillis(400),
                 Duration.ofSeconds(42), Duration.ofMillis(42_300), rtt.reading(), null,
                 new PathProof.Reading(PathProof.Mode.AUTO, PathProof.Verdict.FELL_BACK, 1, 9, 7),
-                List.of(new PeerDirectory.Peer("a2V5", 0x02_00_00_00_00_02L, address("198.18.5.1", 61000),
+                List.of(new LinkState.Peer("a2V5", 0x02_00_00_00_00_02L, address("198.18.5.1", 61000),
                         List.of(address("198.18.2.2", 40000)), Duration.ofMillis(3250))));
 
         VportStatus status = VportStatus.of(SECURE, link, counters, NOW);
@@ -106,6 +105,9 @@ class VportStatusTest {
                         "198.18.2.2:40000"
                       ],
                       "path": "relayed",
+                      "why": "not tried yet",
+                      "direct": null,
+                      "rtt_ms": null,
                       "seconds_since_introduced": 3.25
                     }
                   ],
@@ -120,7 +122,8 @@ class VportStatusTest {
                     "replayed": 0,
                     "too-old": 0,
                     "unknown-session": 0,
-                    "malformed": 0
+                    "malformed": 0,
+                    "stranger": 0
                   },
                   "pid": 4242,
                   "started_at": "2025-03-01T09:59:18.001Z",
@@ -130,7 +133,7 @@ class VportStatusTest {
 
         assertEquals("tapyuan: connected to switch.lan:9999 (198.18.1.1:9999, network lab), session 42 s, rtt 0.41 ms (avg 0.41 ms),"
                 + " in 1.2 MiB / 3400 frames, out 1.4 KiB / 1 frame, offload auto: path fell back (1 fallback to path-MTU"
-                + " datagrams), peer 02:00:00:00:00:02 at 198.18.5.1:61000 relayed, dropped forged=1",
+                + " datagrams), peer 02:00:00:00:00:02 at 198.18.5.1:61000 relayed (not tried yet), dropped forged=1",
                 StatusSummary.line(status));
         assertEquals(status.peers(), StatusJson.read(json).peers(), "the peers read back");
         assertEquals(status.offload(), StatusJson.read(json).offload(), "the offload member reads back");
