@@ -331,9 +331,9 @@ public final class DirectPaths implements AutoCloseable {
         return directory.peers(nowNanos);
     }
 
-    /** The port peers' datagrams arrive at, 0 until the socket is open; for tests. */
-    int port() {
-        return socket.port();
+    /** When an authentic datagram last came from the peer with {@code publicKey}; for tests. */
+    long lastHeard(byte[] publicKey) {
+        return directory.withKey(publicKey).lastHeardNanos();
     }
 
     @Override

@@ -78,20 +78,6 @@ final class DirectSocket implements AutoCloseable {
         return true;
     }
 
-    /** The port datagrams leave from, or 0 before the socket is open. */
-    int port() {
-        DatagramChannel open = channel;
-        if (open == null) {
-            return 0;
-        }
-        try {
-            InetSocketAddress local = (InetSocketAddress) open.getLocalAddress();
-            return local == null ? 0 : local.getPort();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
     /** Sends the buffer's remaining bytes to {@code to}; false when it was not sent (no socket, no route, being replaced). */
     boolean send(ByteBuffer datagram, InetSocketAddress to) {
         DatagramChannel open = channel;

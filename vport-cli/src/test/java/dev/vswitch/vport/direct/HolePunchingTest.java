@@ -129,6 +129,27 @@ class HolePunchingTest {
     }
 
     @Test
+    void aDirectPathIsRekeyedBeforeItsSessionExpiresAndStaysDirect() throws IOException {
+        End a = new End(MAC_A, networkKey);
+        End b = new End(MAC_B, networkKey);
+        introduce(a, b);
+        punchUntilDirect(a, b);
+        long start = clock.get();
+        // Four minutes, past the 180 s a session may live, in steps the keepalives keep up with.
+        while (clock.get() - start < 240_000 * MS) {
+            clock.addAndGet(500 * MS);
+            a.tick();
+            b.tick(); // each sends its keepalive, and a rekey's initiation when due; the clock stands until both arrived
+            await().atMost(SOON).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> a.peer().path().equals("direct") && b.peer().path().equals("direct")
+                            && a.paths.lastHeard(b.intro().publicKey()) == clock.get()
+                            && b.paths.lastHeard(a.intro().publicKey()) == clock.get());
+        }
+        assertTrue(a.sendFrame(MAC_B, (byte) 3));
+        assertEquals(3, awaitFrame(b).get(14), "still direct, in a session younger than 180 s");
+    }
+
+    @Test
     void aSilentPathFallsBackToTheSwitchWithinTwoSeconds() throws Exception {
         End a = new End(MAC_A, networkKey);
         End b = new End(MAC_B, networkKey);
