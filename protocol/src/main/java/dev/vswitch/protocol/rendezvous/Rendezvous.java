@@ -21,6 +21,9 @@ import java.util.List;
  *   peer (0x08), switch to vport:      dst = vport's MAC      src 00:00:00:00:00:00  header, the other vport's static
  *                                      public key (32), its MAC (6), its endpoint as the switch sees it, count (1),
  *                                      its own endpoints
+ *   paths (0x09), vport to switch:     dst 00:00:00:00:00:00  src = vport's MAC   header, direct peers now (2),
+ *                                      since the vport started: punches that went direct (4), punches nobody
+ *                                      answered (4), direct paths lost (4)
  *   endpoint: family (1: 4 or 6), address (4 or 16), port (2)
  * </pre>
  *
@@ -35,6 +38,10 @@ public final class Rendezvous {
     public static final byte ENDPOINTS = 7;
     /** Another vport of the network, to a vport. */
     public static final byte PEER = 8;
+    /** How a vport's direct paths fare, to the switch: its metrics count them for the whole LAN. */
+    public static final byte PATHS = 9;
+    /** The length of a paths message. */
+    public static final int PATHS_LENGTH = Keepalive.LENGTH + 2 + 3 * 4;
     /** At most this many endpoints in one message: enough for a host's addresses of both families. */
     public static final int MAX_ENDPOINTS = 8;
     public static final int KEY_LENGTH = 32;
@@ -45,19 +52,26 @@ public final class Rendezvous {
     public record PeerIntro(byte[] publicKey, long mac, InetSocketAddress observed, List<InetSocketAddress> local) {
     }
 
+    /**
+     * A vport's direct paths: how many peers it reaches directly now, and since it started how many punches went
+     * direct, how many nobody answered, and how many direct paths it lost (each counted modulo 2^32).
+     */
+    public record PathReport(int directPeers, long punchedDirect, long punchedUnanswered, long lost) {
+    }
+
     private static final int BODY_OFFSET = Keepalive.LENGTH;
 
     private Rendezvous() {
     }
 
-    /** {@link #ENDPOINTS}, {@link #PEER}, or 0 when {@code frame[offset, offset+length)} is neither. */
+    /** {@link #ENDPOINTS}, {@link #PEER}, {@link #PATHS}, or 0 when {@code frame[offset, offset+length)} is none. */
     public static byte kind(ByteBuffer frame, int offset, int length) {
         if (length <= BODY_OFFSET || EthernetFrame.etherType(frame, offset) != Keepalive.ETHER_TYPE
                 || frame.getInt(offset + EthernetFrame.HEADER_LENGTH) != Keepalive.MAGIC) {
             return 0;
         }
         byte kind = frame.get(offset + BODY_OFFSET - 1);
-        return kind == ENDPOINTS || kind == PEER ? kind : 0;
+        return kind == ENDPOINTS || kind == PEER || kind == PATHS ? kind : 0;
     }
 
     /** Writes a vport's endpoints message at the buffer's start, left flipped for sending. */
@@ -72,6 +86,24 @@ public final class Rendezvous {
         ByteBuffer body = frame.duplicate().limit(offset + length).position(offset + BODY_OFFSET);
         List<InetSocketAddress> endpoints = getEndpoints(body);
         return endpoints == null || body.hasRemaining() ? null : endpoints;
+    }
+
+    /** Writes a vport's paths message at the buffer's start, left flipped for sending. */
+    public static void writePaths(ByteBuffer out, long vportMac, PathReport report) {
+        header(out, MacAddress.ZERO, vportMac, PATHS);
+        out.putShort((short) Math.min(report.directPeers(), 0xFFFF)).putInt((int) report.punchedDirect())
+                .putInt((int) report.punchedUnanswered()).putInt((int) report.lost());
+        out.flip();
+    }
+
+    /** The report in a {@link #PATHS} message; null when it is malformed. */
+    public static PathReport readPaths(ByteBuffer frame, int offset, int length) {
+        if (length != PATHS_LENGTH) {
+            return null;
+        }
+        int at = offset + BODY_OFFSET;
+        return new PathReport(Short.toUnsignedInt(frame.getShort(at)), Integer.toUnsignedLong(frame.getInt(at + 2)),
+                Integer.toUnsignedLong(frame.getInt(at + 6)), Integer.toUnsignedLong(frame.getInt(at + 10)));
     }
 
     /** Writes the introduction of {@code peer} to the vport whose MAC is {@code vportMac}, left flipped for sending. */

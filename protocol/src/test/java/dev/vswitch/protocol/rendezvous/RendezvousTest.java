@@ -58,6 +58,20 @@ class RendezvousTest {
     }
 
     @Test
+    void aPathReportRoundTripsItsCountersModulo2To32AndAnyOtherLengthIsMalformed() {
+        Rendezvous.PathReport report = new Rendezvous.PathReport(3, 7, (1L << 32) + 5, 0xFFFF_FFFFL);
+        Rendezvous.writePaths(buffer, VPORT, report);
+        int length = buffer.limit();
+        assertEquals(Rendezvous.PATHS_LENGTH, length);
+        assertEquals(Rendezvous.PATHS, Rendezvous.kind(buffer, 0, length));
+        assertEquals(VPORT, EthernetFrame.source(buffer, 0));
+        assertEquals(0, Keepalive.kind(buffer, 0, length), "not a keepalive");
+        assertEquals(new Rendezvous.PathReport(3, 7, 5, 0xFFFF_FFFFL), Rendezvous.readPaths(buffer, 0, length));
+        assertNull(Rendezvous.readPaths(buffer, 0, length - 1));
+        assertNull(Rendezvous.readPaths(buffer.limit(length + 1), 0, length + 1));
+    }
+
+    @Test
     void keepalivesAndFramesAreNotRendezvous() {
         Keepalive.writeRequest(buffer, VPORT);
         assertEquals(0, Rendezvous.kind(buffer, 0, buffer.limit()));

@@ -93,6 +93,15 @@ public class SwitchMetrics implements PortTimings {
         counter("vswitch.rendezvous.introductions", "Pairs of vports introduced to each other for a direct path, each"
                 + " time their unicast starts flowing and every 30 s while it flows", counters,
                 SecureCounters::introductions, Tags.empty());
+        String punches = "Hole punches between vports, by outcome (direct: a direct path came up; unanswered: no"
+                + " candidate answered within 5 s), as the vports report them";
+        counter("vswitch.direct.punches", punches, counters, SecureCounters::punchedDirect, Tags.of("outcome", "direct"));
+        counter("vswitch.direct.punches", punches, counters, SecureCounters::punchedUnanswered,
+                Tags.of("outcome", "unanswered"));
+        counter("vswitch.direct.lost", "Direct paths between vports that went silent, their traffic back through the"
+                + " switch, as the vports report them", counters, SecureCounters::directLost, Tags.empty());
+        Gauge.builder("vswitch.direct.paths", counters, SecureCounters::directPaths)
+                .description("Direct paths between vports now, as the vports report them").register(registry);
         Gauge.builder("vswitch.sessions", counters, SecureCounters::sessions)
                 .description("Live sessions, pending ones included").register(registry);
     }

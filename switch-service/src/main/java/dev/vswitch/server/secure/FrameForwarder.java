@@ -108,8 +108,13 @@ final class FrameForwarder {
         }
         byte rendezvous = kind == 0 ? Rendezvous.kind(plain, frameOffset, length) : 0;
         if (rendezvous != 0) {
-            if (rendezvous != Rendezvous.ENDPOINTS || !Introducer.reported(peer, plain, frameOffset, length)) {
-                counters.dropped(PacketDrop.MALFORMED); // a peer message only goes from the switch
+            boolean taken = switch (rendezvous) {
+                case Rendezvous.ENDPOINTS -> Introducer.reported(peer, plain, frameOffset, length);
+                case Rendezvous.PATHS -> introducer.pathsReported(peer, plain, frameOffset, length);
+                default -> false; // a peer message only goes from the switch
+            };
+            if (!taken) {
+                counters.dropped(PacketDrop.MALFORMED);
             }
             return;
         }

@@ -21,6 +21,7 @@ import java.util.Map;
  *   <li>Each unicast frame between two such peers: a one-entry cache per sender makes the frames of a flow cost one
  *       comparison; otherwise the sender's map says when the pair was last introduced.</li>
  *   <li>Introduction: one {@link Rendezvous#PEER} message to each, sealed in its session.</li>
+ *   <li>A vport's {@link Rendezvous#PATHS} message: how its punches and direct paths fared, for the metrics.</li>
  * </ol>
  *
  * Only on the event loop.
@@ -55,6 +56,27 @@ final class Introducer {
         peer.rendezvous().endpoints = endpoints;
         peer.rendezvous().mac = EthernetFrame.source(frame, offset);
         return true;
+    }
+
+    /**
+     * How a vport's direct paths fare: the LAN's counters move on by what changed since its last report (a report lower
+     * than the last is a vport that started over, and counts from zero). False when the message is malformed.
+     */
+    boolean pathsReported(Peer peer, ByteBuffer frame, int offset, int length) {
+        Rendezvous.PathReport report = Rendezvous.readPaths(frame, offset, length);
+        if (report == null) {
+            return false;
+        }
+        Peer.RendezvousState state = peer.rendezvous();
+        Rendezvous.PathReport last = state.paths == null ? new Rendezvous.PathReport(0, 0, 0, 0) : state.paths;
+        counters.pathsReported(since(report.punchedDirect(), last.punchedDirect()),
+                since(report.punchedUnanswered(), last.punchedUnanswered()), since(report.lost(), last.lost()));
+        state.paths = report;
+        return true;
+    }
+
+    private static long since(long now, long before) {
+        return now >= before ? now - before : now;
     }
 
     /** A unicast frame from {@code from} to {@code to}, both vports of one network that allows direct paths. */

@@ -4,6 +4,7 @@ import dev.vswitch.protocol.text.AddressText;
 import dev.vswitch.server.session.PortEndpoint;
 import dev.vswitch.server.session.SessionSlots;
 
+import dev.vswitch.protocol.rendezvous.Rendezvous;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +44,8 @@ final class Peer implements PortEndpoint {
         long lastPartnerAt;
         /** When it was introduced to each vport it sent unicast to lately. */
         final Map<Peer, Long> introducedAt = new HashMap<>();
+        /** How its direct paths fared when it last said, or null. */
+        Rendezvous.PathReport paths;
     }
 
     Peer(SecureNetwork network, String clientKey) {
@@ -59,6 +62,11 @@ final class Peer implements PortEndpoint {
             rendezvous = new RendezvousState();
         }
         return rendezvous;
+    }
+
+    /** How many vports it reaches directly, as it last reported. */
+    int directPeers() {
+        return rendezvous == null || rendezvous.paths == null ? 0 : rendezvous.paths.directPeers();
     }
 
     @Override

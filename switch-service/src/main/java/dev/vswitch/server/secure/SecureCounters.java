@@ -12,6 +12,10 @@ public final class SecureCounters {
     private final AtomicLong roams = new AtomicLong();
     private final AtomicLong introductions = new AtomicLong();
     private volatile int sessions;
+    private final AtomicLong punchedDirect = new AtomicLong();
+    private final AtomicLong punchedUnanswered = new AtomicLong();
+    private final AtomicLong directLost = new AtomicLong();
+    private volatile int directPaths;
 
     void handshake(HandshakeResult result) {
         handshakes.increment(result);
@@ -31,6 +35,37 @@ public final class SecureCounters {
 
     void introduced() {
         introductions.incrementAndGet();
+    }
+
+    /** A vport's paths report said this much more happened since its last one. */
+    void pathsReported(long direct, long unanswered, long lost) {
+        punchedDirect.addAndGet(direct);
+        punchedUnanswered.addAndGet(unanswered);
+        directLost.addAndGet(lost);
+    }
+
+    void directPaths(int pairs) {
+        directPaths = pairs;
+    }
+
+    /** Punches that went direct, as vports reported them, since start. */
+    public long punchedDirect() {
+        return punchedDirect.get();
+    }
+
+    /** Punches no candidate answered (a symmetric NAT, a firewall), as vports reported them, since start. */
+    public long punchedUnanswered() {
+        return punchedUnanswered.get();
+    }
+
+    /** Direct paths that went silent and fell back to this switch, as vports reported them, since start. */
+    public long directLost() {
+        return directLost.get();
+    }
+
+    /** Direct paths between vports now, as of the last sweep: each vport's reported count, halved. */
+    public int directPaths() {
+        return directPaths;
     }
 
     /** Pairs of vports introduced to each other for a direct path (rendezvous), since start. */

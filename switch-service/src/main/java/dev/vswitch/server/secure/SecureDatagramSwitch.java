@@ -423,10 +423,13 @@ public final class SecureDatagramSwitch implements DatagramHandler {
         if (mesh != null) {
             mesh.tick(now);
         }
+        int directPeers = 0;
         for (SecureNetwork network : networks.values()) {
             network.lan().sweep(now);
+            directPeers += network.directPeers();
         }
         counters.sessions(sessions.size());
+        counters.directPaths(directPeers / 2);
     }
 
     private void forget(Peer peer) {

@@ -60,4 +60,13 @@ final class SecureNetwork {
     void forget(Peer peer) {
         peers.remove(peer.clientKey());
     }
+
+    /** How many vports its members reach directly, as they last reported: each direct path counts at both ends. */
+    int directPeers() {
+        int direct = 0;
+        for (Peer peer : peers.values()) {
+            direct += peer.directPeers();
+        }
+        return direct;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.vswitch.server.secure;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -110,6 +112,42 @@ class RendezvousPortTest {
         }
     }
 
+    @Test
+    void pathReportsMoveTheLansDirectPathCounters() throws Exception {
+        try (SecureClient a = join("lab"); SecureClient b = join("lab")) {
+            long[] before = directCounters();
+            a.sendFrame(paths(a, new Rendezvous.PathReport(1, 1, 0, 0)));
+            b.sendFrame(paths(b, new Rendezvous.PathReport(1, 1, 2, 0)));
+            awaitDirectCounters("two punches went direct, two went unanswered, one path is up",
+                    before[0] + 2, before[1] + 2, before[2], before[3] + 1);
+
+            a.sendFrame(paths(a, new Rendezvous.PathReport(0, 1, 0, 1)));
+            awaitDirectCounters("the path lost, and counted once", before[0] + 2, before[1] + 2, before[2] + 1, before[3]);
+            a.sendFrame(paths(a, new Rendezvous.PathReport(0, 0, 1, 0))); // a vport that started over
+            awaitDirectCounters("a restarted vport's report counted from zero",
+                    before[0] + 2, before[1] + 3, before[2] + 1, before[3]);
+
+            long malformed = malformed();
+            byte[] cut = paths(a, new Rendezvous.PathReport(1, 9, 9, 9));
+            a.sendFrame(Arrays.copyOf(cut, cut.length - 1));
+            assertEquals(malformed + 1, malformed());
+            assertEquals(before[0] + 2, directCounters()[0], "a malformed report counts nothing");
+            assertTrue(b.staysSilent(), "reports are for the switch alone");
+        }
+    }
+
+    /** Waits for the switch's sweep to show {@code expected} (see {@link #directCounters}). */
+    private void awaitDirectCounters(String why, long... expected) {
+        await(why).atMost(Duration.ofSeconds(10)).until(() -> Arrays.equals(directCounters(), expected));
+    }
+
+    /** Punched direct, unanswered, lost, and direct paths now. */
+    private long[] directCounters() throws TimeoutException {
+        return switchService.inspectSecure(port -> new long[] {port.counters().punchedDirect(),
+                port.counters().punchedUnanswered(), port.counters().directLost(), port.counters().directPaths()},
+                Duration.ofSeconds(2));
+    }
+
     /** Sends a keepalive request and reads whether the reply carries the rendezvous flag. */
     private static boolean introduces(SecureClient client) throws Exception {
         client.sendFrame(client.keepaliveRequest());
@@ -126,6 +164,12 @@ class RendezvousPortTest {
         assertEquals(about.mac, intro.mac());
         assertEquals(about.localAddress(), intro.observed(), "where the switch sees it");
         assertEquals(local, intro.local());
+    }
+
+    private static byte[] paths(SecureClient client, Rendezvous.PathReport report) {
+        ByteBuffer message = ByteBuffer.allocate(Rendezvous.PATHS_LENGTH);
+        Rendezvous.writePaths(message, client.mac, report);
+        return message.array();
     }
 
     private static byte[] endpoints(SecureClient client, List<InetSocketAddress> endpoints) {

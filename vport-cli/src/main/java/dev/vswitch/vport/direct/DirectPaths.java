@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
@@ -74,6 +75,10 @@ public final class DirectPaths implements AutoCloseable {
     private final TokenBucket initiations;
     private final ByteBuffer keepaliveOut = ByteBuffer.allocateDirect(WireFormat.DATA_OVERHEAD);
     private Instant lastTimestamp = Instant.EPOCH;
+    /** Since start, for the switch's metrics ({@link #report}). */
+    private final AtomicLong punchedDirect = new AtomicLong();
+    private final AtomicLong punchedUnanswered = new AtomicLong();
+    private final AtomicLong lost = new AtomicLong();
 
     public DirectPaths(PeerKeys keys, FrameDevice tap, LinkCounters counters, LongSupplier clock) {
         this.keys = keys;
@@ -116,6 +121,7 @@ public final class DirectPaths implements AutoCloseable {
                     if (peer.punchRoundDue(nowNanos, ROUND_NANOS, NO_ANSWER, RETRY_AFTER_NANOS)) {
                         sendInitiation(peer, candidates(peer.intro(), switchLocal), nowNanos);
                     } else if (peer.path() == DirectPeer.Path.RELAYED) {
+                        punchedUnanswered.incrementAndGet();
                         LOG.infof("no direct path to peer %s: %s; frames go through the switch", peer.key, NO_ANSWER);
                     }
                 }
@@ -140,6 +146,7 @@ public final class DirectPaths implements AutoCloseable {
 
     private void fallBack(DirectPeer peer, String why, long nowNanos, long retryAfterNanos) {
         peer.fallBack(why, nowNanos, retryAfterNanos);
+        lost.incrementAndGet();
         LOG.infof("direct path to peer %s lost: %s; frames go through the switch", peer.key, why);
     }
 
@@ -265,6 +272,7 @@ public final class DirectPaths implements AutoCloseable {
                 }
                 send(peer, ByteBuffer.allocate(0), confirm); // proves the session to the peer at once
                 if (!wasDirect) {
+                    punchedDirect.incrementAndGet();
                     LOG.infof("direct path to peer %s at %s (round trip %.1f ms)", peer.key, AddressText.endpoint(from),
                             peer.rttNanos() / 1e6);
                 }
@@ -299,6 +307,7 @@ public final class DirectPaths implements AutoCloseable {
         boolean wasDirect = peer.path() == DirectPeer.Path.DIRECT;
         peer.heard(session, from, nowNanos);
         if (!wasDirect && peer.path() == DirectPeer.Path.DIRECT) {
+            punchedDirect.incrementAndGet();
             LOG.infof("direct path to peer %s at %s", peer.key, AddressText.endpoint(from));
         }
         plain.flip();
@@ -329,6 +338,15 @@ public final class DirectPaths implements AutoCloseable {
     /** The introduced peers and how frames to each go, newest introduction first. */
     public List<LinkState.Peer> peers(long nowNanos) {
         return directory.peers(nowNanos);
+    }
+
+    /** How the direct paths fare, for the switch's metrics: direct peers now, and the outcomes since start. */
+    public Rendezvous.PathReport report() {
+        int direct = 0;
+        for (DirectPeer peer : directory.all()) {
+            direct += peer.path() == DirectPeer.Path.DIRECT ? 1 : 0;
+        }
+        return new Rendezvous.PathReport(direct, punchedDirect.get(), punchedUnanswered.get(), lost.get());
     }
 
     /** When an authentic datagram last came from the peer with {@code publicKey}; for tests. */

@@ -37,6 +37,10 @@ final class EndpointReport {
         switchIntroduces = introduces;
     }
 
+    boolean switchIntroduces() {
+        return switchIntroduces;
+    }
+
     /** Whether the report should go in {@code session} now: the switch introduces, and this session has not had it. */
     boolean due(Object session) {
         return switchIntroduces && session != reportedIn;

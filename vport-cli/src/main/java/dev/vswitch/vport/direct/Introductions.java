@@ -1,8 +1,8 @@
 package dev.vswitch.vport.direct;
 
-import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.protocol.Keepalive;
 import dev.vswitch.protocol.rendezvous.Rendezvous;
+import dev.vswitch.vport.link.LinkState;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -15,8 +15,13 @@ import java.util.function.Consumer;
  */
 public final class Introductions {
 
+    private static final Rendezvous.PathReport NOTHING_YET = new Rendezvous.PathReport(0, 0, 0, 0);
+
     private final EndpointReport report;
     private final DirectPaths paths;
+    /** The paths last reported, and the session they went in (monitor thread only). */
+    private Rendezvous.PathReport lastPaths = NOTHING_YET;
+    private Object pathsReportedIn;
 
     /** @param tapName the vport's TAP, whose addresses are never an endpoint */
     public Introductions(String tapName, DirectPaths paths) {
@@ -46,6 +51,22 @@ public final class Introductions {
         if (report.due(session)) {
             send.accept(local == null ? List.of() : report.candidates(local.getPort()));
             report.sent(session);
+        }
+    }
+
+    /**
+     * Tells a switch that introduces how this vport's direct paths fare ({@link DirectPaths#report}), through {@code
+     * send}: when that changed since the last report, and again in a new session unless nothing ever happened.
+     */
+    public void reportPathsIfChanged(Object session, Consumer<Rendezvous.PathReport> send) {
+        if (!report.switchIntroduces()) {
+            return;
+        }
+        Rendezvous.PathReport now = paths.report();
+        if (!now.equals(lastPaths) || (session != pathsReportedIn && !now.equals(NOTHING_YET))) {
+            send.accept(now);
+            lastPaths = now;
+            pathsReportedIn = session;
         }
     }
 

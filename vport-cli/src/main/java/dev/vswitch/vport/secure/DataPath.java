@@ -247,6 +247,18 @@ final class DataPath {
     void sendEndpoints(Session session, List<InetSocketAddress> endpoints) {
         ByteBuffer frame = ByteBuffer.allocateDirect(Rendezvous.MAX_ENDPOINTS_LENGTH);
         Rendezvous.writeEndpoints(frame, tapMac, endpoints);
+        sendToSwitch(session, frame);
+    }
+
+    /** Tells the switch how this vport's direct paths fare; the monitor thread, when that changed. */
+    void sendPaths(Session session, Rendezvous.PathReport report) {
+        ByteBuffer frame = ByteBuffer.allocateDirect(Rendezvous.PATHS_LENGTH);
+        Rendezvous.writePaths(frame, tapMac, report);
+        sendToSwitch(session, frame);
+    }
+
+    /** A rare message of this vport's own to the switch: its buffers are made for it. */
+    private void sendToSwitch(Session session, ByteBuffer frame) {
         ByteBuffer message = ByteBuffer.allocateDirect(frame.remaining() + WireFormat.DATA_OVERHEAD);
         seal(session, WireFormat.TYPE_DATA, frame, message);
         link.send(message);

@@ -293,6 +293,7 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
             dataPath.sendProbe(session, now, probeFrame, probeOut);
         }
         introductions.reportIfDue(session, link.localAddress(), endpoints -> dataPath.sendEndpoints(session, endpoints));
+        introductions.reportPathsIfChanged(session, report -> dataPath.sendPaths(session, report));
     }
 
     private void sendInitiation(long now) {

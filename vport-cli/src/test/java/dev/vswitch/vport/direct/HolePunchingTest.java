@@ -118,6 +118,8 @@ class HolePunchingTest {
         assertEquals(b.local, bSeenByA.direct());
         assertTrue(bSeenByA.rtt() != null || b.peer().rtt() != null, "the side whose handshake was answered has a round trip");
 
+        assertEquals(new Rendezvous.PathReport(1, 1, 0, 0), a.paths.report(), "what a tells the switch");
+
         assertTrue(a.sendFrame(MAC_B, (byte) 7));
         assertEquals(7, awaitFrame(b).get(14));
         assertTrue(b.sendFrame(MAC_A, (byte) 8));
@@ -166,6 +168,7 @@ class HolePunchingTest {
         assertEquals("the direct path went silent", a.peer().why());
         assertTrue(clock.get() - lastHeard <= 2_000 * MS, "given up " + (clock.get() - lastHeard) / MS + " ms after the last answer");
         assertFalse(a.sendFrame(MAC_B, (byte) 1), "frames go through the switch again");
+        assertEquals(new Rendezvous.PathReport(0, 1, 0, 1), a.paths.report(), "one punch went direct, one path lost");
     }
 
     @Test
@@ -184,6 +187,7 @@ class HolePunchingTest {
         assertEquals("relayed", a.peer().path());
         assertTrue(a.peer().why().startsWith("no candidate answered within 5 s"), a.peer().why());
         assertEquals(10, receivedCount(silent), "an initiation every 0.5 s for 5 s");
+        assertEquals(new Rendezvous.PathReport(0, 0, 1, 0), a.paths.report());
 
         a.paths.introduced(nobody, clock.get());
         assertEquals("relayed", a.peer().path(), "not again before the retry interval");
