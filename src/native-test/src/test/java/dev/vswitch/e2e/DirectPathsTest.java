@@ -67,6 +67,8 @@ class DirectPathsTest {
         Host h2 = net.host(2);
         assertDirectAtPublicAddresses(net, h1, h2);
         assertTransferGoesAroundTheSwitch(net, h1, h2, dir, "direct");
+        awaitSwitchMetric(net, "vswitch_direct_paths", "", 1);
+        awaitSwitchMetric(net, "vswitch_direct_punches_total", "outcome=\"direct\"", 2);
     }
 
     @Test
@@ -91,6 +93,8 @@ class DirectPathsTest {
             double relayedDuring = relayedUnicastBytes(net) - relayed;
             assertTrue(relayedDuring >= SIZE, "the switch relayed only " + relayedDuring + " bytes of " + from + " to " + to);
         }
+        awaitSwitchMetric(net, "vswitch_direct_punches_total", "outcome=\"unanswered\"", 4); // both ends, both pairs
+        assertEquals(0, switchMetric(net, "vswitch_direct_paths", ""));
     }
 
     @Test
@@ -138,6 +142,7 @@ class DirectPathsTest {
         JsonNode h2SeenByH1 = net.introducedPeer(h1, h2);
         assertEquals("relayed", h2SeenByH1.path("path").asText(), h2SeenByH1.toString());
         assertEquals("the direct path went silent", h2SeenByH1.path("why").asText(), h2SeenByH1.toString());
+        awaitSwitchMetric(net, "vswitch_direct_lost_total", "", 2);
     }
 
     /** Two hosts, each behind an endpoint-independent NAT of its own, the internet between them; switch and vports up. */
@@ -187,6 +192,19 @@ class DirectPathsTest {
                         found -> !found.isMissingNode() && !"punching".equals(found.path("path").asText()));
         System.out.printf("direct paths: %s lists %s: %s%n", host, other, peer);
         return peer;
+    }
+
+    /** The value of the switch's series {@code name} whose labels contain {@code label}, or 0 when it has none. */
+    private static double switchMetric(Topology net, String name, String label) {
+        Matcher line = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*" + Pattern.quote(label) + "[^}]*})? ([0-9.E+]+)$")
+                .matcher(net.switchApi(1, "/q/metrics"));
+        return line.find() ? Double.parseDouble(line.group(1)) : 0;
+    }
+
+    /** The vports' path reports reach the switch at their next tick, and its gauge follows at its next sweep. */
+    private static void awaitSwitchMetric(Topology net, String name, String label, double atLeast) {
+        await(name + " " + label + " to reach " + atLeast).atMost(Duration.ofSeconds(10))
+                .until(() -> switchMetric(net, name, label), value -> value >= atLeast);
     }
 
     private static double relayedUnicastBytes(Topology net) {
