@@ -20,6 +20,9 @@
 #            each (the underlay carries them as IP fragments), whatever the path
 #   auto     as secure, with vport --offload=auto (vport's default): as offload where probes prove that the path carries
 #            large datagrams; elsewhere the TAP's segments are cut into path-MTU frames by the vports and the switch
+#   p2p      as auto, with the hosts routed to each other through the switch namespace and direct paths on: the switch
+#            introduces the vports, they punch and then talk straight to each other; the switch only relays broadcast.
+#            Every other mode runs with direct paths off (vswitch.direct-paths=false), so it measures the relayed path
 # With --underlay no-fragments, the underlay drops IP fragments (an nftables netdev ingress rule on every veth end), as
 # many real paths do (cloud UDP load balancers, NATs, firewalls): the path users really have, beside the lab's.
 # For each: ping RTT (min/avg/p99), iperf3 TCP both ways, iperf3 UDP loss at fixed offered rates, frames/s on host 2's
@@ -45,8 +48,8 @@ Needs root, iproute2, ping, iperf3, curl, python3 and a JDK 17+. Run from anywhe
 Options:
   --no-build          use the existing quarkus-run.jar files instead of running 'mvn -B -q package -DskipTests'
   --quick             shorter run (about a minute): 50 pings, TCP 2 s, UDP 1 s at 100M and 1G, 1 s warm-up
-  --modes LIST        vswitch modes to measure, comma-separated: plain,plain-offload,plain-auto,secure,offload,auto
-                      (default: all)
+  --modes LIST        vswitch modes to measure, comma-separated: plain,plain-offload,plain-auto,secure,offload,auto,
+                      p2p (default: all); p2p: vports on a direct path to each other, the others through the switch
   --hosts N           host namespaces, an even number from 2 to 8 (default 2); with more than 2, each vswitch mode
                       also runs TCP 1->2, 3->4, ... at once for the TCP run's length and reports their sum
   --baselines LIST    paths to compare with, comma-separated: direct,vde,n2n,vxlan (default: all; vde and n2n only
@@ -84,7 +87,7 @@ EOF
 # ---- options -------------------------------------------------------------------------------------------------------
 
 BUILD=1
-MODES=plain,plain-offload,plain-auto,secure,offload,auto
+MODES=plain,plain-offload,plain-auto,secure,offload,auto,p2p
 HOSTS=2
 BASELINES=direct,vde,n2n,vxlan
 PINGS=200
@@ -152,8 +155,8 @@ bounded --warmup "$WARMUP" 0 60
 ((SOAK_SECONDS == 0)) || bounded --soak "$SOAK_SECONDS" 10 600
 IFS=, read -ra MODE_LIST <<< "$MODES"
 for mode in "${MODE_LIST[@]}"; do
-  [[ $mode =~ ^(plain|plain-offload|plain-auto|secure|offload|auto)$ ]] \
-    || die "--modes takes plain, plain-offload, plain-auto, secure, offload and/or auto, got '$mode'"
+  [[ $mode =~ ^(plain|plain-offload|plain-auto|secure|offload|auto|p2p)$ ]] \
+    || die "--modes takes plain, plain-offload, plain-auto, secure, offload, auto and/or p2p, got '$mode'"
 done
 IFS=, read -ra BASELINE_LIST <<< "$BASELINES"
 for baseline in "${BASELINE_LIST[@]}"; do
@@ -557,13 +560,30 @@ pairs_tcp() {
   for n in "${servers[@]}"; do stop_pid "$n"; done
 }
 
-# Starts a fresh switch and a vport on each host in mode $1 (plain, plain-offload, plain-auto, secure, offload or auto), overlay
-# 198.19.$2.0/24, measures, and stops them all again.
+# The p2p mode's underlay: every host reaches every other through the switch namespace, which routes as the internet
+# would, so that vports can reach each other around the switch.
+route_hosts() {
+  local n
+  in_ns "$NS_SW" sysctl -qw net.ipv4.ip_forward=1
+  for n in "${HOST_NUMBERS[@]}"; do
+    ip -n "${NS_HOST[n]}" route replace 198.18.0.0/16 via "198.18.$n.1"
+  done
+}
+
+# Whether host $1's vport lists a peer with a direct path in its status file (a ping to $2 keeps the unicast going).
+direct_path_up() {
+  pings_once "${NS_HOST[$1]}" "$2"
+  grep -q '"path": "direct"' "$WORK/status-h$1/vsb-tap.json" 2> /dev/null
+}
+
+# Starts a fresh switch and a vport on each host in mode $1 (plain, plain-offload, plain-auto, secure, offload, auto or
+# p2p), overlay 198.19.$2.0/24, measures, and stops them all again.
 run_mode() {
   local mode=$1 subnet=$2 keys=$WORK/keys-$1 n vport_args
   step "$mode: starting the switch in $NS_SW"
   local props=(-Dvswitch.port=$PORT -Dvswitch.host=0.0.0.0 -Dvswitch.key-dir="$keys" -Dquarkus.http.port=8080)
   [[ $mode == plain* ]] && props+=(-Dvswitch.legacy-port=$LEGACY_PORT)
+  [[ $mode == p2p ]] || props+=(-Dvswitch.direct-paths=false) # relayed, even where the hosts reach each other
   [[ -z $VPORT_MTU ]] || props+=(-Dvswitch.max-frame-size=$((VPORT_MTU + 18)))
   start_bg "$NS_SW" "$mode-switch" java "${SWITCH_JVM[@]}" "${props[@]}" -jar "$SWITCH_JAR"
   MODE_PIDS=([switch]=$LAST_PID)
@@ -581,7 +601,7 @@ run_mode() {
     fi
     case $mode in
       *offload) vport_args+=(--offload=on) ;;
-      *auto) vport_args+=(--offload=auto) ;;
+      *auto | p2p) vport_args+=(--offload=auto) ;;
       *) vport_args+=(--offload=off) ;;
     esac
     start_bg "${NS_HOST[n]}" "$mode-vport$n" java "${VPORT_JVM[@]}" -jar "$VPORT_JAR" connect "${vport_args[@]}" \
@@ -593,6 +613,11 @@ run_mode() {
     [[ $mode == plain* ]] || wait_for "vport $n's handshake" has_line "$WORK/$mode-vport$n.log" "connected to"
   done
   wait_for "a ping across the $mode virtual LAN" pings_once "${NS_HOST[1]}" "198.19.$subnet.2"
+  if [[ $mode == p2p ]]; then
+    # the ping's unicast made the switch introduce the vports; they punch within 5 s
+    wait_for "vport 1's direct path to vport 2" direct_path_up 1 "198.19.$subnet.2"
+    step "p2p: vport 1 reaches vport 2 on a direct path"
+  fi
 
   if ((WARMUP)); then
     PATH_IP=198.19.$subnet.2 # the warm-up's iperf3 server
@@ -624,6 +649,7 @@ run_mode() {
 subnet=10 # overlays 198.19.10.0/24 and up: clear of the VXLAN baseline's 198.19.3.0/24
 SOAK_LINES=()
 for mode in "${MODE_LIST[@]}"; do
+  [[ $mode != p2p ]] || route_hosts
   run_mode "$mode" "$subnet"
   subnet=$((subnet + 1))
 done
@@ -643,7 +669,8 @@ rates = [r for r in rates.split(",") if r]
 UDP_LENGTH = 1300  # the script's iperf3 -l for UDP
 LABEL = {"direct": "direct veth", "vde": "VDE (plaintext)", "n2n": "n2n (Twofish)", "vxlan": "kernel VXLAN",
          "plain": "vswitch plain", "plain-offload": "vswitch plain+offload", "plain-auto": "vswitch plain+auto",
-         "secure": "vswitch secure", "offload": "vswitch offload", "auto": "vswitch auto"}
+         "secure": "vswitch secure", "offload": "vswitch offload", "auto": "vswitch auto",
+         "p2p": "vswitch auto p2p"}
 BASES = ("direct", "vde", "n2n", "vxlan")
 ROLES = ["switch", "vport1", "vport2"]
 
@@ -767,7 +794,8 @@ ratios = {f"{mode}/{base}": {
     "tcp_fwd": ratio(get(results, mode, "tcp_fwd", "mbit_s"), get(results, base, "tcp_fwd", "mbit_s")),
     "tcp_rev": ratio(get(results, mode, "tcp_rev", "mbit_s"), get(results, base, "tcp_rev", "mbit_s")),
     "ping_avg": ratio(get(results, mode, "ping", "avg_ms"), get(results, base, "ping", "avg_ms"))}
-    for mode in ("plain", "plain-offload", "plain-auto", "secure", "offload", "auto") for base in BASES if mode in results and base in results}
+    for mode in ("plain", "plain-offload", "plain-auto", "secure", "offload", "auto", "p2p") for base in BASES + ("auto",)
+    if mode in results and base in results and (base != "auto" or mode == "p2p")}
 
 
 def fmt(v, spec="{:.0f}"):
@@ -843,15 +871,15 @@ if procs:
     print(f"{'':<21} " + " ".join(f"{role:>7}" for role in ROLES * 3))
     for name, r in procs.items():
         w = r["tcp_fwd"]["window"]
-        frames = w.get("switch_frames", w["iface_frames"])
+        frames = w["iface_frames"] if name == "p2p" else w.get("switch_frames", w["iface_frames"])  # p2p: no switch
         per_frame = [1e6 * sum(w["cpu_s"][role].values()) / frames if frames else None for role in ROLES]
         cells = [r["processes"][role]["cpu_user_s"] + r["processes"][role]["cpu_sys_s"] for role in ROLES]
         print(f"{LABEL[name]:<21} " + " ".join(f"{c:>7.1f}" for c in cells) + "   "
               + " ".join(f"{r['processes'][role]['peak_rss_mb']:>6.0f}" for role in ROLES) + "   "
               + " ".join(f"{fmt(v):>7}" for v in per_frame))
     print("(switch, vport1, vport2: for VDE vde_switch and vde_plug2tap, for n2n the supernode and the edges; frames:")
-    print(" those vswitch's switch received during TCP 1->2, data one way and ACKs the other, or for a peer those")
-    print(" through host 2's interface, which are the same frames)")
+    print(" those vswitch's switch received during TCP 1->2, data one way and ACKs the other, or for a peer and a direct")
+    print(" path those through host 2's interface, which are the same frames)")
     for name, r in procs.items():
         if "jfr" in r:
             print(f"JFR of {name}, TCP 1->2 with {r['jfr']['switch_frames']} frames: {' '.join(r['jfr']['files'])}")
