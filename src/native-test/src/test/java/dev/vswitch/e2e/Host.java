@@ -109,6 +109,11 @@ record Host(int index, Netns ns, Netns nat, int uplink) {
         return tapStatistics().path("tx").path("packets").asLong();
     }
 
+    /** How many bytes this host's TAP has received: what its vport wrote into it, joined into super-frames or not. */
+    long tapRxBytes() {
+        return tapStatistics().path("rx").path("bytes").asLong();
+    }
+
     /** How many packets this host's TAP has received, i.e. frames its vport wrote into it from the switch. */
     long tapRxPackets() {
         return tapStatistics().path("rx").path("packets").asLong();

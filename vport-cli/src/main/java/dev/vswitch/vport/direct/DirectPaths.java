@@ -4,6 +4,7 @@ import dev.vswitch.vport.link.LinkState;
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.protocol.noise.NoiseException;
+import dev.vswitch.protocol.offload.TcpCoalescer;
 import dev.vswitch.protocol.offload.VirtioNetHeader;
 import dev.vswitch.protocol.ratelimit.TokenBucket;
 import dev.vswitch.protocol.rendezvous.Rendezvous;
@@ -186,8 +187,7 @@ public final class DirectPaths implements AutoCloseable {
      */
     boolean send(DirectPeer peer, ByteBuffer frame, ByteBuffer message) {
         Session session = peer.sending();
-        InetSocketAddress to = peer.endpoint();
-        if (session == null || to == null) {
+        if (session == null) {
             return false;
         }
         message.clear();
@@ -195,12 +195,31 @@ public final class DirectPaths implements AutoCloseable {
             session.seal(WireFormat.TYPE_DATA, frame, message);
         }
         message.flip();
-        if (socket.send(message, to)) {
+        if (sendSealed(peer, message)) {
             peer.framesOut.incrementAndGet();
-        } else {
-            counters.drop(LinkCounters.Drop.LINK_ERROR);
         }
         return true;
+    }
+
+    /** Sends one sealed message to the peer's direct endpoint; false, counted, when it could not go. */
+    boolean sendSealed(DirectPeer peer, ByteBuffer message) {
+        ByteBuffer target = peer.target();
+        if (target != null && socket.sendTo(message, target)) {
+            return true;
+        }
+        counters.drop(LinkCounters.Drop.LINK_ERROR);
+        return false;
+    }
+
+    /** Sends sealed messages of {@code segmentSize} bytes back to back in one system call (UDP GSO) to the peer. */
+    boolean sendSegments(DirectPeer peer, ByteBuffer messages, int segmentSize) {
+        ByteBuffer target = peer.target();
+        if (target != null && socket.sendSegmentsTo(messages, segmentSize, target)) {
+            return true;
+        }
+        messages.position(messages.limit());
+        counters.drop(LinkCounters.Drop.LINK_ERROR);
+        return false;
     }
 
     // ---- peer to TAP: the receiving thread ------------------------------------------------------------
@@ -213,21 +232,34 @@ public final class DirectPaths implements AutoCloseable {
         return thread;
     }
 
-    /** Takes every datagram from peers until closed. */
+    /**
+     * Takes every datagram from peers until closed. With {@code --offload} the TCP frames that arrive together are
+     * joined back into super-frames for the TAP ({@link TcpCoalescer}), written once no datagram waits any more.
+     */
     void receiveLoop() {
         ByteBuffer datagram = ByteBuffer.allocateDirect(FrameLimits.BUFFER_BYTES);
         ByteBuffer plain = ByteBuffer.allocateDirect(FrameLimits.BUFFER_BYTES);
         ByteBuffer confirm = ByteBuffer.allocateDirect(WireFormat.DATA_OVERHEAD);
+        TcpCoalescer coalescer = prefix == 0 ? null : new TcpCoalescer(this::writeToTap);
         InetSocketAddress from;
         while ((from = socket.receive(datagram)) != null) {
             datagram.flip();
             long now = clock.getAsLong();
             switch (WireFormat.typeOf(datagram, 0, datagram.remaining())) {
-                case WireFormat.TYPE_DATA -> onData(datagram, plain, from, now);
+                case WireFormat.TYPE_DATA -> onData(datagram, plain, from, now, coalescer);
                 case WireFormat.TYPE_INITIATION -> onInitiation(WireFormat.copyOf(datagram), from, now);
                 case WireFormat.TYPE_RESPONSE -> onResponse(WireFormat.copyOf(datagram), from, now, confirm);
                 default -> counters.drop(LinkCounters.Drop.MALFORMED);
             }
+            if (coalescer != null && !socket.datagramWaiting()) {
+                coalescer.flush();
+            }
+        }
+    }
+
+    private void writeToTap(ByteBuffer packet, int frames, int frameBytes) {
+        if (!tap.write(packet)) {
+            counters.drop(LinkCounters.Drop.TAP_WRITE_FAILED);
         }
     }
 
@@ -283,7 +315,7 @@ public final class DirectPaths implements AutoCloseable {
     }
 
     /** 3. A data message from a peer: opened onto the TAP, its source MAC noted as living behind that peer. */
-    private void onData(ByteBuffer message, ByteBuffer plain, InetSocketAddress from, long nowNanos) {
+    private void onData(ByteBuffer message, ByteBuffer plain, InetSocketAddress from, long nowNanos, TcpCoalescer coalescer) {
         int index = Session.receiverIndexOf(message);
         DirectPeer peer = null;
         Session session = null;
@@ -326,10 +358,11 @@ public final class DirectPaths implements AutoCloseable {
         if (routes.lookup(source) != peer) { // the lock only when something changes
             routes.put(source, peer);
         }
-        if (tap.write(plain)) {
-            peer.framesIn.incrementAndGet();
+        peer.framesIn.incrementAndGet();
+        if (coalescer != null) {
+            coalescer.add(plain);
         } else {
-            counters.drop(LinkCounters.Drop.TAP_WRITE_FAILED);
+            writeToTap(plain, 1, length);
         }
     }
 

@@ -5,7 +5,9 @@ import dev.vswitch.protocol.wire.HandshakeInitiator;
 import dev.vswitch.protocol.wire.Session;
 import dev.vswitch.protocol.wire.Timestamp;
 import dev.vswitch.protocol.wire.WireFormat;
+import dev.vswitch.vport.udp.NativeUdpSocket;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,6 +55,8 @@ final class DirectPeer {
      */
     private volatile Session[] sessions = new Session[0];
     private volatile InetSocketAddress endpoint;
+    /** {@link #endpoint} as a sockaddr for the socket, made when it changes. */
+    private volatile ByteBuffer target;
     private volatile long lastHeardNanos;
     private volatile long rttNanos = -1;
 
@@ -105,6 +109,11 @@ final class DirectPeer {
 
     InetSocketAddress endpoint() {
         return endpoint;
+    }
+
+    /** Where the direct path reaches the peer, as the socket takes it; null unless direct. */
+    ByteBuffer target() {
+        return target;
     }
 
     /** The round trip of the last handshake this side started that was answered, or -1. */
@@ -243,7 +252,7 @@ final class DirectPeer {
             if (current == null || session.createdNanos() - current.createdNanos() > 0) {
                 useForSending(session, from, nowNanos);
             } else if (session == current) {
-                endpoint = from;
+                moveTo(from);
             }
         }
     }
@@ -256,9 +265,16 @@ final class DirectPeer {
         sessions = newer;
     }
 
+    private void moveTo(InetSocketAddress to) {
+        target = NativeUdpSocket.target(to);
+        endpoint = to;
+    }
+
     private void useForSending(Session session, InetSocketAddress from, long nowNanos) {
+        if (!from.equals(endpoint)) {
+            moveTo(from);
+        }
         sending = session;
-        endpoint = from;
         lastHeardNanos = nowNanos;
         lastKeepaliveNanos = nowNanos - Long.MAX_VALUE / 2; // the first keepalive goes at once: it proves our session
         path = Path.DIRECT;

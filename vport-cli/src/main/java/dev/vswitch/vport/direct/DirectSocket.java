@@ -1,14 +1,14 @@
 package dev.vswitch.vport.direct;
 
-import java.io.IOException;
+import dev.vswitch.vport.VportException;
+import dev.vswitch.vport.link.GroReads;
+import dev.vswitch.vport.udp.NativeUdpSocket;
+import dev.vswitch.vport.udp.SendResult;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import org.jboss.logging.Logger;
 
 /**
@@ -17,7 +17,9 @@ import org.jboss.logging.Logger;
  * kernel hands the switch's datagrams to the connected socket and every other one here. After a failover the switch's
  * socket has another port, and this one follows ({@link #follow}).
  *
- * <p>The receiving thread blocks in {@link #receive}; replacing or closing the channel wakes it.
+ * <p>A {@link NativeUdpSocket}, so that the frames of one TCP segment from the TAP leave for a peer in one system call
+ * (UDP GSO), and a peer's arrive several per read (UDP GRO), as on the path to the switch. The receiving thread blocks
+ * in {@link #receive}; replacing or closing the socket wakes it.
  */
 final class DirectSocket implements AutoCloseable {
 
@@ -25,99 +27,102 @@ final class DirectSocket implements AutoCloseable {
     /** As the switch's socket: room for bursts. */
     private static final int BUFFER_BYTES = 4 << 20;
 
-    private volatile DatagramChannel channel;
+    private volatile NativeUdpSocket socket;
     private volatile boolean closed;
     /** The switch socket's address this one was last asked to follow; only the monitor thread. */
     private InetSocketAddress following;
+    /** The datagrams of the last GRO read still to hand over, and who sent them; only the receiving thread. */
+    private final GroReads groReads = new GroReads();
+    private InetSocketAddress groSource;
 
     /**
      * Binds to the port of {@code switchLocal} (the switch socket's local address), again when it changed. False when no
      * socket is open: none to follow, or the kernel refused (said once per address).
      */
     boolean follow(InetSocketAddress switchLocal) {
-        if (switchLocal == null || closed) {
-            return channel != null;
-        }
-        if (switchLocal.equals(following)) {
-            return channel != null;
+        if (switchLocal == null || closed || switchLocal.equals(following)) {
+            return socket != null;
         }
         following = switchLocal;
-        boolean six = switchLocal.getAddress() instanceof Inet6Address;
-        DatagramChannel opened;
+        NativeUdpSocket opened;
         try {
-            opened = DatagramChannel.open(six ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-        } catch (IOException e) {
-            LOG.warnf("no direct paths: cannot open a UDP socket: %s", e.getMessage());
-            return channel != null;
+            InetAddress any = InetAddress.getByName(switchLocal.getAddress() instanceof Inet6Address ? "::" : "0.0.0.0");
+            opened = NativeUdpSocket.openUnconnected(new InetSocketAddress(any, switchLocal.getPort()), BUFFER_BYTES);
+        } catch (VportException | UnknownHostException e) {
+            LOG.warnf("no direct paths: %s", e.getMessage());
+            return socket != null;
         }
-        try {
-            opened.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-            opened.setOption(StandardSocketOptions.SO_RCVBUF, BUFFER_BYTES);
-            opened.setOption(StandardSocketOptions.SO_SNDBUF, BUFFER_BYTES);
-            InetAddress any = InetAddress.getByName(six ? "::" : "0.0.0.0");
-            opened.bind(new InetSocketAddress(any, switchLocal.getPort()));
-        } catch (IOException | UnsupportedOperationException e) {
-            close(opened);
-            LOG.warnf("no direct paths: cannot share UDP port %d with the switch's socket: %s", switchLocal.getPort(),
-                    e.getMessage());
-            return channel != null;
-        }
-        DatagramChannel old;
+        opened.enableGro();
+        NativeUdpSocket old;
         synchronized (this) {
             if (closed) {
-                close(opened);
+                opened.close();
                 return false;
             }
-            old = channel;
-            channel = opened;
+            old = socket;
+            socket = opened;
             notifyAll();
         }
         if (old != null) {
-            close(old);
+            old.close();
         }
         return true;
     }
 
-    /** Sends the buffer's remaining bytes to {@code to}; false when it was not sent (no socket, no route, being replaced). */
+    /** Sends a rare message (a handshake, a keepalive) to {@code to}; false when it was not sent. */
     boolean send(ByteBuffer datagram, InetSocketAddress to) {
-        DatagramChannel open = channel;
-        if (open == null) {
-            return false;
-        }
-        try {
-            return open.send(datagram, to) > 0;
-        } catch (IOException | RuntimeException e) { // an unreachable network, a channel closed by follow()
-            return false;
-        }
+        ByteBuffer direct = datagram.isDirect() ? datagram
+                : ByteBuffer.allocateDirect(datagram.remaining()).put(datagram).flip();
+        return sendTo(direct, NativeUdpSocket.target(to));
+    }
+
+    /** Sends the direct buffer's remaining bytes to {@code target} ({@link NativeUdpSocket#target}). */
+    boolean sendTo(ByteBuffer datagram, ByteBuffer target) {
+        NativeUdpSocket open = socket;
+        return open != null && open.sendTo(datagram, target) == SendResult.SENT;
+    }
+
+    /** As {@link NativeUdpSocket#sendSegmentsTo}: one system call for up to 64 datagrams of one size. */
+    boolean sendSegmentsTo(ByteBuffer datagrams, int segmentSize, ByteBuffer target) {
+        NativeUdpSocket open = socket;
+        boolean sent = open != null && open.sendSegmentsTo(datagrams, segmentSize, target) == SendResult.SENT;
+        datagrams.position(datagrams.limit()); // what a failure left unsent is dropped, as one datagram would be
+        return sent;
     }
 
     /**
-     * Blocks until a datagram arrives and reads it into {@code buffer} (cleared first, then holding it from 0 to its
-     * position); returns who sent it, or null once closed.
+     * Blocks until a datagram arrives and reads it into {@code buffer} (a 64 KiB direct one, cleared first, then holding
+     * it from 0 to its position); returns who sent it, or null once closed.
      */
     InetSocketAddress receive(ByteBuffer buffer) {
+        if (groReads.next(buffer) >= 0) {
+            return groSource;
+        }
         while (!closed) {
-            DatagramChannel open = awaitChannel();
+            NativeUdpSocket open = awaitSocket();
             if (open == null) {
                 return null;
             }
-            buffer.clear();
-            try {
-                InetSocketAddress from = (InetSocketAddress) open.receive(buffer);
-                if (from != null) {
-                    return from;
-                }
-            } catch (ClosedChannelException e) {
-                // replaced by follow() or closed by close(): the loop condition tells which
-            } catch (IOException e) {
-                // an ICMP error queued on the socket: the next receive goes on
+            int length = open.receive(buffer);
+            if (length >= 0) {
+                groSource = open.receivedFrom();
+                groReads.split(buffer, length, open.receivedSegmentSize());
+                return groSource;
             }
+            // CLOSED: replaced by follow() or closed by close(), which the loop condition tells apart; UNREACHABLE or
+            // FAILED: an ICMP error queued on the socket by a send to a peer that is gone, and the next receive goes on
         }
         return null;
     }
 
-    private synchronized DatagramChannel awaitChannel() {
-        while (channel == null && !closed) {
+    /** Whether another datagram can be handed over at once, from the last read or queued (the receiving thread). */
+    boolean datagramWaiting() {
+        NativeUdpSocket open = socket;
+        return groReads.hasWaiting() || (open != null && open.datagramWaiting());
+    }
+
+    private synchronized NativeUdpSocket awaitSocket() {
+        while (socket == null && !closed) {
             try {
                 wait();
             } catch (InterruptedException e) {
@@ -125,27 +130,19 @@ final class DirectSocket implements AutoCloseable {
                 return null;
             }
         }
-        return closed ? null : channel;
+        return closed ? null : socket;
     }
 
     @Override
     public void close() {
-        DatagramChannel open;
+        NativeUdpSocket open;
         synchronized (this) {
             closed = true;
-            open = channel;
+            open = socket;
             notifyAll();
         }
         if (open != null) {
-            close(open);
-        }
-    }
-
-    private static void close(DatagramChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // closing a UDP socket does not fail in a way that matters here
+            open.close();
         }
     }
 }

@@ -15,8 +15,13 @@ public final class SendBatch {
     /** The most datagrams one UDP GSO send may carry (Linux's UDP_MAX_SEGMENTS). */
     static final int MAX_SEGMENTS = 64;
 
-    private final SwitchConnection link;
-    private final LinkCounters counters;
+    /** Told what each send carried. */
+    public interface Sent {
+        void sent(int frames, long frameBytes);
+    }
+
+    private final DatagramSender link;
+    private final Sent sent;
     /** As large as one UDP send may be. */
     private final ByteBuffer batch = ByteBuffer.allocateDirect(Mtu.MAX_DATAGRAM);
     /** The length of every datagram in the batch but perhaps the last; 0 while it is empty. */
@@ -28,9 +33,10 @@ public final class SendBatch {
     /** The length the writer asked room for, until it says it wrote it. */
     private int reserved;
 
-    public SendBatch(SwitchConnection link, LinkCounters counters) {
+    /** @param sent told of each send that went, e.g. the link's counters */
+    public SendBatch(DatagramSender link, Sent sent) {
         this.link = link;
-        this.counters = counters;
+        this.sent = sent;
     }
 
     /**
@@ -64,7 +70,7 @@ public final class SendBatch {
         }
         batch.flip();
         if (datagrams == 1 ? link.send(batch) : link.sendSegments(batch, segment)) {
-            counters.sentToSwitch(datagrams, frameBytes);
+            sent.sent(datagrams, frameBytes);
         }
         batch.clear();
         datagrams = 0;

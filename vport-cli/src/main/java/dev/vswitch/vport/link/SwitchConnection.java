@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  * <p>As with a connected UDP socket, only datagrams from the switch in use are received, and failures are counted in
  * the link's {@link LinkCounters}, never thrown: the vport keeps running while the switch does not answer.
  */
-public interface SwitchConnection extends AutoCloseable {
+public interface SwitchConnection extends DatagramSender, AutoCloseable {
 
     /** The switch's address now; it changes with {@link #reconnect}. */
     InetSocketAddress remote();
@@ -20,25 +20,6 @@ public interface SwitchConnection extends AutoCloseable {
     /** The local address datagrams go out from, or null when it is not known (or the connection is closed). */
     default InetSocketAddress localAddress() {
         return null;
-    }
-
-    /** Sends the bytes between the buffer's position and limit as one datagram; false if it was dropped. */
-    boolean send(ByteBuffer datagram);
-
-    /**
-     * Sends the bytes between the buffer's position and limit as datagrams of {@code segmentSize} bytes each, the last
-     * one possibly shorter, in one system call where the kernel can (UDP GSO); false if any was dropped. This default
-     * sends them one by one; the buffer's position ends at its limit.
-     */
-    default boolean sendSegments(ByteBuffer datagrams, int segmentSize) {
-        int end = datagrams.limit();
-        boolean sent = true;
-        for (int at = datagrams.position(); at < end; at += segmentSize) {
-            datagrams.limit(Math.min(end, at + segmentSize)).position(at);
-            sent &= send(datagrams);
-        }
-        datagrams.limit(end).position(end);
-        return sent;
     }
 
     /**

@@ -33,13 +33,9 @@ public final class SwitchLink implements SwitchConnection {
     private volatile NativeUdpSocket socket;
     /**
      * With UDP GRO the kernel hands over several datagrams of one flow in one read (on a NIC that coalesces, or from a
-     * sender with GSO): the first is returned at once, the others wait here, each {@link #waitingSize} long but the last.
-     * Only the receiving thread touches them.
+     * sender with GSO): the first is returned at once, the others wait here.
      */
-    private final ByteBuffer waiting = ByteBuffer.allocateDirect(FrameLimits.BUFFER_BYTES).limit(0);
-    private int waitingSize;
-    /** Reads that brought several datagrams; for tests. */
-    private long coalescedReads;
+    private final GroReads groReads = new GroReads();
     private volatile InetSocketAddress remote;
     private volatile boolean closed;
     private boolean resolveFailing; // only the monitoring thread follows the address
@@ -137,26 +133,16 @@ public final class SwitchLink implements SwitchConnection {
     /** The buffer must hold 64 KiB ({@link FrameLimits#BUFFER_BYTES}): a coalesced read that does not fit is lost. */
     @Override
     public int receive(ByteBuffer buffer) {
-        if (waiting.hasRemaining()) {
-            int length = Math.min(waitingSize, waiting.remaining());
-            buffer.clear().put(0, waiting, waiting.position(), length).position(length);
-            waiting.position(waiting.position() + length);
-            return length;
+        int waitingLength = groReads.next(buffer);
+        if (waitingLength >= 0) {
+            return waitingLength;
         }
         while (!closed) {
             NativeUdpSocket current = socket;
             buffer.clear();
             int length = current.receive(buffer);
             if (length >= 0) {
-                int first = current.receivedSegmentSize();
-                if (first < length) {
-                    coalescedReads++;
-                    waiting.clear().put(0, buffer, first, length - first).limit(length - first);
-                    waitingSize = first;
-                    buffer.position(first);
-                    return first;
-                }
-                return length;
+                return groReads.split(buffer, length, current.receivedSegmentSize());
             }
             switch (length) {
                 case NativeUdpSocket.UNREACHABLE -> counters.drop(LinkCounters.Drop.SWITCH_UNREACHABLE);
@@ -170,7 +156,7 @@ public final class SwitchLink implements SwitchConnection {
     /** The rest of a coalesced read is waiting, or the socket has a datagram queued (only the receiving thread asks). */
     @Override
     public boolean datagramWaiting() {
-        return waiting.hasRemaining() || socket.datagramWaiting();
+        return groReads.hasWaiting() || socket.datagramWaiting();
     }
 
     /** Moves the link to {@code newRemote}: the new socket is connected before the old one is closed. */
@@ -186,7 +172,7 @@ public final class SwitchLink implements SwitchConnection {
     }
 
     long coalescedReads() {
-        return coalescedReads;
+        return groReads.coalescedReads();
     }
 
     @Override

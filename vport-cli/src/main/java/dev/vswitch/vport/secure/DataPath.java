@@ -141,7 +141,7 @@ final class DataPath {
         private final OffloadSender offloaded = prefix == 0 ? null
                 : new OffloadSender(maxFrameLength, MAX_OFFLOAD_FRAME, sessions::switchTakesOffload, path, counters, this);
         /** Sealed messages of one TAP packet's frames, to go together. */
-        private final SendBatch batch = prefix == 0 ? null : new SendBatch(link, counters);
+        private final SendBatch batch = prefix == 0 ? null : new SendBatch(link, counters::sentToSwitch);
         private final DirectSender directly = new DirectSender(direct, counters, prefix, maxFrameLength, path);
         private Session session;
 

@@ -9,11 +9,16 @@ import java.nio.ByteOrder;
  * are fixed, only the data's address, its length and the segment size change per call. Not thread-safe; each user
  * (the sending side, the receiving side) owns one.
  *
+ * <p>The name (a sockaddr) is set only for a socket that is not connected: where a send goes, where a receive writes
+ * its sender.
+ *
  * <p>Layout for 64-bit Linux: msghdr {name 0, namelen 8, iov 16, iovlen 24, control 32, controllen 40, flags 48} is 56
  * bytes; iovec {base, len} 16; cmsghdr {len (size_t) 0, level 8, type 12} 16, data 8-aligned after it.
  */
 final class MessageBlock {
 
+    private static final int NAME = 0;
+    private static final int NAME_LEN = 8;
     private static final int IOV = 16;
     private static final int IOV_LEN = 24;
     private static final int CONTROL = 32;
@@ -39,6 +44,22 @@ final class MessageBlock {
     /** The msghdr, for {@code sendmsg} or {@code recvmsg}. */
     ByteBuffer header() {
         return block;
+    }
+
+    /**
+     * Where the next sends go, as a {@code sockaddr} of {@code length} bytes at {@code address}, for a socket that is not
+     * connected; 0 for one that is. Where the next receive writes the sender's address ({@link SocketAddresses#MAX_LENGTH}
+     * bytes of room), or 0 when it is not wanted.
+     */
+    void name(long address, int length) {
+        block.putLong(NAME, address);
+        block.putInt(NAME_LEN, length);
+    }
+
+    /** Prepares a send of one datagram of {@code length} bytes at {@code address}, without control messages. */
+    void single(long address, int length) {
+        data(address, length);
+        block.putLong(CONTROL_LEN, 0);
     }
 
     /** Prepares a send of {@code length} bytes at {@code address}, which the kernel cuts into {@code segmentSize} datagrams. */

@@ -7,10 +7,12 @@ import dev.vswitch.vport.VportException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.jboss.logging.Logger;
 
 /**
- * A UDP socket connected to one address and owned through JNA, for what {@code DatagramChannel} cannot do: send many
+ * A UDP socket connected to one address, or bound and unconnected ({@link #openUnconnected}, for the direct paths: each
+ * send names its target, each receive tells its sender), owned through JNA, for what {@code DatagramChannel} cannot do: send many
  * datagrams of one size with a single {@code sendmsg} carrying {@code UDP_SEGMENT} (Linux UDP GSO), so that a 64 KB TCP
  * segment cut into ~45 sealed frames costs one or two system calls instead of 45; and optionally receive with
  * {@code UDP_GRO}, several datagrams per call.
@@ -47,6 +49,10 @@ public final class NativeUdpSocket implements AutoCloseable {
     private final Object receiveLock = new Object();
     private final MessageBlock sendMessage = new MessageBlock();
     private final MessageBlock receiveMessage = new MessageBlock();
+    /** Unconnected: where a receive writes its sender, the last one decoded, and its bytes (only the receiving thread). */
+    private final ByteBuffer source;
+    private final byte[] lastSourceBytes = new byte[SocketAddresses.MAX_LENGTH];
+    private InetSocketAddress lastSource;
     private volatile boolean gso;
     private volatile boolean gro;
     private volatile boolean closed;
@@ -62,11 +68,13 @@ public final class NativeUdpSocket implements AutoCloseable {
     /** System calls that sent data, for tests to see that segments went in one call; guarded by sendLock. */
     long sendCalls;
 
-    private NativeUdpSocket(int fd, InetSocketAddress remote, boolean gso) {
+    private NativeUdpSocket(int fd, InetSocketAddress remote, boolean ipv6, boolean gso) {
         this.fd = fd;
         this.remote = remote;
-        this.maxPayload = remote.getAddress() instanceof Inet6Address ? MAX_IPV6_PAYLOAD : MAX_IPV4_PAYLOAD;
+        this.maxPayload = ipv6 ? MAX_IPV6_PAYLOAD : MAX_IPV4_PAYLOAD;
         this.gso = gso;
+        this.source = remote == null
+                ? ByteBuffer.allocateDirect(SocketAddresses.MAX_LENGTH).order(ByteOrder.nativeOrder()) : null;
     }
 
     /**
@@ -90,7 +98,24 @@ public final class NativeUdpSocket implements AutoCloseable {
      */
     public static NativeUdpSocket open(InetSocketAddress remote, int bufferBytes, boolean tryGso, InetSocketAddress local) {
         int fd = SocketSetup.open(remote, bufferBytes, local);
-        return new NativeUdpSocket(fd, remote, tryGso && SocketSetup.kernelHasGso(fd));
+        return new NativeUdpSocket(fd, remote, remote.getAddress() instanceof Inet6Address,
+                tryGso && SocketSetup.kernelHasGso(fd));
+    }
+
+    /**
+     * Opens a socket bound to {@code local} and connected to nothing, sharing its port with the sockets of this user that
+     * allow it ({@code SO_REUSEPORT}, set before the bind): it receives what no connected socket on the port takes.
+     *
+     * @throws VportException when the socket cannot be opened or bound
+     */
+    public static NativeUdpSocket openUnconnected(InetSocketAddress local, int bufferBytes) {
+        int fd = SocketSetup.openShared(local, bufferBytes);
+        return new NativeUdpSocket(fd, null, local.getAddress() instanceof Inet6Address, SocketSetup.kernelHasGso(fd));
+    }
+
+    /** {@code address} as the target of {@link #sendTo} and {@link #sendSegmentsTo}: made once per address, not per send. */
+    public static ByteBuffer target(InetSocketAddress address) {
+        return SocketAddresses.encode(address);
     }
 
     /** For tests that set socket options the class does not offer. */
@@ -138,6 +163,11 @@ public final class NativeUdpSocket implements AutoCloseable {
         }
     }
 
+    /** As {@link #send}, from an unconnected socket to {@code target} ({@link #target}). */
+    public SendResult sendTo(ByteBuffer datagram, ByteBuffer target) {
+        return sendSegmentsTo(datagram, Math.max(1, datagram.remaining()), target);
+    }
+
     /**
      * Sends the bytes between position and limit as datagrams of {@code segmentSize} bytes, the last one shorter if
      * they do not divide evenly. With GSO, each {@code sendmsg} carries as many whole segments as one datagram's payload
@@ -145,6 +175,11 @@ public final class NativeUdpSocket implements AutoCloseable {
      * moves past what was sent: to the limit on success, else to the first segment not sent (sending stops there).
      */
     public SendResult sendSegments(ByteBuffer datagrams, int segmentSize) {
+        return sendSegmentsTo(datagrams, segmentSize, null);
+    }
+
+    /** As {@link #sendSegments}, from an unconnected socket to {@code target} ({@link #target}); null: the connected peer. */
+    public SendResult sendSegmentsTo(ByteBuffer datagrams, int segmentSize, ByteBuffer target) {
         requireDirect(datagrams);
         if (segmentSize < 1 || segmentSize > maxPayload) {
             throw new IllegalArgumentException("segment size " + segmentSize + " outside 1.." + maxPayload);
@@ -158,6 +193,7 @@ public final class NativeUdpSocket implements AutoCloseable {
                 segmentBuffer = datagrams;
                 segmentBufferAddress = SocketLibC.address(datagrams);
             }
+            sendMessage.name(target == null ? 0 : SocketLibC.address(target), target == null ? 0 : target.remaining());
             while (datagrams.hasRemaining()) {
                 int position = datagrams.position();
                 long address = segmentBufferAddress + position;
@@ -168,13 +204,14 @@ public final class NativeUdpSocket implements AutoCloseable {
                     errno = sendSegmented(address, length, segmentSize);
                     if (errno != 0 && meansNoGso(errno)) {
                         gso = false;
-                        LOG.infof("UDP segmentation offload failed towards %s port %d (%s); sending datagrams one by one from now on",
-                                remote.getAddress().getHostAddress(), remote.getPort(), LIBC.strerror(errno));
+                        LOG.infof("UDP segmentation offload failed towards %s (%s); sending datagrams one by one from now on",
+                                remote == null ? "a peer" : remote.getAddress().getHostAddress() + " port " + remote.getPort(),
+                                LIBC.strerror(errno));
                         continue; // the same bytes again, one by one
                     }
                 } else {
                     length = Math.min(datagrams.remaining(), segmentSize);
-                    errno = sendAt(address, length);
+                    errno = target == null ? sendAt(address, length) : sendSingle(address, length);
                 }
                 if (errno != 0) {
                     return failure(errno);
@@ -218,12 +255,13 @@ public final class NativeUdpSocket implements AutoCloseable {
             while (!closed) {
                 boolean coalescing = gro;
                 long length;
-                if (coalescing) {
+                if (coalescing || source != null) {
                     if (buffer != receiveBuffer) {
                         receiveBuffer = buffer;
                         receiveBufferAddress = SocketLibC.address(buffer);
                     }
                     receiveMessage.receiving(receiveBufferAddress, buffer.capacity());
+                    receiveMessage.name(source == null ? 0 : SocketLibC.address(source), source == null ? 0 : source.capacity());
                     length = LIBC.recvmsg(fd, receiveMessage.header(), 0);
                 } else {
                     length = LIBC.recv(fd, buffer, buffer.remaining(), 0);
@@ -238,7 +276,7 @@ public final class NativeUdpSocket implements AutoCloseable {
                 if (length == 0 && closed) {
                     break; // what a shutdown() from close() returns; an empty datagram then does not matter
                 }
-                if (coalescing && receiveMessage.truncated()) {
+                if ((coalescing || source != null) && receiveMessage.truncated()) {
                     return FAILED;
                 }
                 int groSize = coalescing ? receiveMessage.groSegmentSize() : 0;
@@ -258,6 +296,22 @@ public final class NativeUdpSocket implements AutoCloseable {
         synchronized (receiveLock) {
             return !closed && LIBC.recv(fd, peekBuffer, 0, SocketLibC.MSG_PEEK | SocketLibC.MSG_DONTWAIT) >= 0;
         }
+    }
+
+    /**
+     * Unconnected: who sent what the last {@link #receive} returned. The same object as last time while the sender is
+     * the same, so a flow's datagrams allocate nothing. Read it in the receiving thread.
+     */
+    public InetSocketAddress receivedFrom() {
+        boolean same = lastSource != null;
+        for (int i = 0; i < lastSourceBytes.length && same; i++) {
+            same = lastSourceBytes[i] == source.get(i);
+        }
+        if (!same) {
+            source.get(0, lastSourceBytes);
+            lastSource = SocketAddresses.decode(source);
+        }
+        return lastSource;
     }
 
     /**
@@ -295,6 +349,17 @@ public final class NativeUdpSocket implements AutoCloseable {
     /** One sendmsg of {@code length} bytes with a UDP_SEGMENT cmsg; 0 or the errno. */
     private int sendSegmented(long address, int length, int segmentSize) {
         sendMessage.segmented(address, length, segmentSize);
+        return sendPrepared();
+    }
+
+    /** One sendmsg of {@code length} bytes at {@code address} to the name the message holds; 0 or the errno. */
+    private int sendSingle(long address, int length) {
+        sendMessage.single(address, length);
+        return sendPrepared();
+    }
+
+    /** The sendmsg of what {@link #sendMessage} holds, again when a signal interrupted it; 0 or the errno. */
+    private int sendPrepared() {
         int errno;
         do {
             sendCalls++;

@@ -55,6 +55,34 @@ final class SocketSetup {
     }
 
     /**
+     * A UDP socket (close-on-exec) with both buffers of {@code bufferBytes}, bound to {@code local} with {@code
+     * SO_REUSEPORT} set first, so that it shares the port with this user's other sockets that allow it; not connected.
+     *
+     * @throws VportException in one line when any step fails; the descriptor is closed then
+     */
+    static int openShared(InetSocketAddress local, int bufferBytes) {
+        int fd = LIBC.socket(SocketAddresses.family(local), SocketLibC.SOCK_DGRAM | SocketLibC.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw bindFailed(local, "socket", Native.getLastError());
+        }
+        try {
+            if (!setOption(fd, SocketLibC.SOL_SOCKET, SocketLibC.SO_REUSEPORT, 1)
+                    || !setOption(fd, SocketLibC.SOL_SOCKET, SocketLibC.SO_RCVBUF, bufferBytes)
+                    || !setOption(fd, SocketLibC.SOL_SOCKET, SocketLibC.SO_SNDBUF, bufferBytes)) {
+                throw bindFailed(local, "setsockopt", Native.getLastError());
+            }
+            ByteBuffer address = SocketAddresses.encode(local);
+            if (LIBC.bind(fd, address, address.remaining()) < 0) {
+                throw bindFailed(local, "bind", Native.getLastError());
+            }
+            return fd;
+        } catch (RuntimeException e) {
+            LIBC.close(fd);
+            throw e;
+        }
+    }
+
+    /**
      * Whether the kernel knows UDP_SEGMENT (4.18 or later), asked as wireguard-go does: an older one would ignore the
      * cmsg and send the whole buffer as one datagram, so it must not be tried blindly.
      */
@@ -74,6 +102,12 @@ final class SocketSetup {
 
     private static ByteBuffer intValue(int value) {
         return ByteBuffer.allocateDirect(Integer.BYTES).order(ByteOrder.nativeOrder()).putInt(0, value);
+    }
+
+    /** One line, e.g. {@code cannot share UDP port 40000 of 0.0.0.0 (bind): Address already in use}. */
+    private static VportException bindFailed(InetSocketAddress local, String call, int errno) {
+        return new VportException(ExitCode.RUNTIME_ERROR, "cannot share UDP port " + local.getPort() + " of "
+                + local.getAddress().getHostAddress() + " (" + call + "): " + LIBC.strerror(errno));
     }
 
     /** One line, e.g. {@code cannot reach 192.0.2.1 port 9999 over UDP (connect): Network is unreachable}. */

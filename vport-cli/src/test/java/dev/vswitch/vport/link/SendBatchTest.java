@@ -16,7 +16,7 @@ class SendBatchTest {
 
     private final Recording link = new Recording();
     private final LinkCounters counters = new LinkCounters();
-    private final SendBatch batch = new SendBatch(link, counters);
+    private final SendBatch batch = new SendBatch(link, counters::sentToSwitch);
     /** The next byte {@link #add} writes, and the next one {@link #expected} expects: they count up together. */
     private int next;
     private int sent;
