@@ -209,7 +209,7 @@ public final class ReplicaMesh {
         byte kind = TrunkFrames.kind(plain);
         if (kind == TrunkFrames.PROBE) {
             // Echoed at its own length: never more than it, whatever size the other replica probes.
-            sendData(link, TrunkFrames.padded(TrunkFrames.ECHO, plain.limit()), nowNanos);
+            sendData(link, TrunkFrames.padded(TrunkFrames.ECHO, plain.limit()));
             return true;
         }
         if (kind == TrunkFrames.ECHO) {
@@ -273,7 +273,9 @@ public final class ReplicaMesh {
     }
 
     private void keepalive(TrunkLink link, long nowNanos) {
-        sendData(link, NOTHING.duplicate(), nowNanos);
+        if (sendData(link, NOTHING.duplicate())) {
+            link.lastSentNanos = nowNanos;
+        }
     }
 
     /** Ends the proof of a path whose probe went unanswered, and probes it again. */
@@ -293,13 +295,16 @@ public final class ReplicaMesh {
                 LOG.debugf(line, values);
             }
         }
-        if (sendData(link, TrunkFrames.padded(TrunkFrames.PROBE, largestPlaintext), nowNanos)) {
+        if (sendData(link, TrunkFrames.padded(TrunkFrames.PROBE, largestPlaintext))) {
             link.path.probeSent(nowNanos);
         }
     }
 
-    /** Seals {@code plain} for the link's current session and sends it; false when it has none. */
-    private boolean sendData(TrunkLink link, ByteBuffer plain, long nowNanos) {
+    /**
+     * Seals {@code plain} for the link's current session and sends it; false when it has none. A probe or an echo sent
+     * this way does not count as sent for the keepalive timer: on a path that drops it, the keepalive must still go.
+     */
+    private boolean sendData(TrunkLink link, ByteBuffer plain) {
         Session session = link.sessions().current();
         if (session == null) {
             return false;
@@ -307,7 +312,6 @@ public final class ReplicaMesh {
         byte[] message = new byte[plain.remaining() + WireFormat.DATA_OVERHEAD];
         session.seal(plain, ByteBuffer.wrap(message));
         sender.accept(message, link.sendAddress());
-        link.lastSentNanos = nowNanos;
         return true;
     }
 
