@@ -276,6 +276,28 @@ class ReplicasTest {
         }
     }
 
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void vportsOnDifferentReplicasAreIntroducedOverTheTrunkAndGoDirect() {
+        Topology net = lab.topology(2);
+        net.hosts().forEach(Host::disableIpv6);
+        net.routeBetweenHosts(); // the hosts reach each other around the switch
+        net.startSwitch(SwitchSetup.defaults().replicated(REPLICAS));
+        awaitFullMesh(net);
+        net.startVport(net.host(1), Join.network(SwitchSetup.DEFAULT_NETWORK).onReplicas(1));
+        net.startVport(net.host(2), Join.network(SwitchSetup.DEFAULT_NETWORK).onReplicas(2));
+        net.host(1).ping(net.host(2).overlayIp(), 3).orFail();
+
+        for (Host[] pair : new Host[][] {{net.host(1), net.host(2)}, {net.host(2), net.host(1)}}) {
+            JsonNode peer = await(pair[0] + " to reach " + pair[1] + " directly").atMost(STATUS_TIMEOUT.multipliedBy(3))
+                    .until(() -> net.introducedPeer(pair[0], pair[1]), found -> "direct".equals(found.path("path").asText()));
+            System.out.printf("replicas: %s on replica %d lists %s on replica %d: %s%n", pair[0], pair[0].index(), pair[1],
+                    pair[1].index(), peer);
+            assertTrue(peer.path("direct").asText().startsWith(pair[1].underlayIp() + ":"), peer.toString());
+        }
+        net.host(2).ping(net.host(1).overlayIp(), 3).orFail();
+    }
+
     /** Waits until every replica shows the path of its trunk to each other replica as {@code verdict}. */
     private static void awaitPaths(Topology net, String verdict) {
         for (int replica = 1; replica <= REPLICAS; replica++) {

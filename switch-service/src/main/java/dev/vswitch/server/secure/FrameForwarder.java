@@ -196,6 +196,12 @@ final class FrameForwarder {
         int tagLength = target.trunkTag().length;
         System.arraycopy(plain.array(), tagLength, plain.array(), 0, length - tagLength);
         plain.limit(length - tagLength);
+        if (Rendezvous.kind(plain, 0, plain.limit()) == Rendezvous.PEER) { // another replica's introduction
+            if (!introducer.fromTrunk(target, link, plain, plain.limit(), now)) {
+                counters.dropped(PacketDrop.MALFORMED);
+            }
+            return;
+        }
         link.receivedFrame(plain.limit());
         frameOffset = 0;
         needsOffload = false;
@@ -218,9 +224,12 @@ final class FrameForwarder {
         switch (decision.action()) {
             case UNICAST -> {
                 forwardTo(decision.egress());
-                if (ingress instanceof Peer from && decision.egress().endpoint() instanceof Peer egress
-                        && to.definition().directPaths()) {
-                    introducer.unicast(from, egress, now);
+                if (ingress instanceof Peer from && to.definition().directPaths()) {
+                    if (decision.egress().endpoint() instanceof Peer egress) {
+                        introducer.unicast(from, egress, now);
+                    } else if (decision.egress().endpoint() instanceof TrunkLink link) {
+                        introducer.acrossTrunk(from, link, destination, to.trunkTag(), now);
+                    }
                 }
             }
             case FLOOD -> flood(lan, decision.ingress());

@@ -3,6 +3,11 @@ package dev.vswitch.server.secure;
 import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.rendezvous.Rendezvous;
+import dev.vswitch.server.cluster.TrunkLink;
+import dev.vswitch.server.session.PortEndpoint;
+import dev.vswitch.switching.MacTable;
+import dev.vswitch.switching.Port;
+import dev.vswitch.switching.VirtualSwitch;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -24,6 +29,11 @@ import java.util.Map;
  *   <li>A vport's {@link Rendezvous#PATHS} message: how its punches and direct paths fared, for the metrics.</li>
  * </ol>
  *
+ * <p>Across replicas the same goes over the trunk: unicast from a vport here to a MAC behind another replica sends
+ * that replica a peer message about this vport, addressed to the MAC ({@link #acrossTrunk}). The other replica hands it
+ * to its vport of that MAC and answers in kind about that vport, unless it introduced it to this MAC lately (then the
+ * message is the answer to its own) ({@link #fromTrunk}).
+ *
  * Only on the event loop.
  */
 final class Introducer {
@@ -33,12 +43,14 @@ final class Introducer {
     /** Beyond this many partners a peer's memory of introductions starts over: a bound, not a limit on partners. */
     private static final int MAX_REMEMBERED = 256;
 
-    /** Sends a plaintext frame, sealed, to a peer; false when it could not go. */
+    /** Sends a plaintext, sealed, to a vport or a trunk; false when it could not go. */
     interface Sender {
-        boolean send(Peer to, ByteBuffer plaintext);
+        boolean send(PortEndpoint to, ByteBuffer plaintext);
     }
 
     private final ByteBuffer message = ByteBuffer.allocate(512);
+    /** A peer message, before the network's tag goes in front of it for a trunk. */
+    private final ByteBuffer peerMessage = ByteBuffer.allocate(512);
     private final Sender sender;
     private final SecureCounters counters;
 
@@ -99,6 +111,72 @@ final class Introducer {
         remember(from, to, now);
         remember(to, from, now);
         counters.introduced();
+    }
+
+    /**
+     * A unicast frame from {@code from} to {@code destination}, a MAC behind the trunk {@code link} to another replica:
+     * that replica is told of {@code from}, for the vport of that MAC, at most every {@link #REINTRODUCE_NANOS}.
+     */
+    void acrossTrunk(Peer from, TrunkLink link, long destination, byte[] networkTag, long now) {
+        Peer.RendezvousState sender = from.rendezvous();
+        if (sender.endpoints == null || from.address == null
+                || (sender.lastRemoteMac == destination && now - sender.lastRemoteAt < REINTRODUCE_NANOS)) {
+            return;
+        }
+        Long at = sender.remoteIntroducedAt.get(destination);
+        if (at == null || now - at >= REINTRODUCE_NANOS) {
+            sendOverTrunk(link, networkTag, destination, from);
+            rememberRemote(from, destination, now);
+            counters.introduced();
+        } else {
+            sender.lastRemoteMac = destination;
+            sender.lastRemoteAt = at;
+        }
+    }
+
+    /**
+     * A peer message from another replica over {@code link}, in {@code network}: it goes to this replica's vport of the
+     * MAC it is addressed to, which is introduced back unless it was lately. False when the message is malformed.
+     */
+    boolean fromTrunk(SecureNetwork network, TrunkLink link, ByteBuffer frame, int length, long now) {
+        Rendezvous.PeerIntro about = Rendezvous.readPeer(frame, 0, length);
+        if (about == null) {
+            return false;
+        }
+        VirtualSwitch<PortEndpoint> lan = network.lan();
+        int portId = lan.macTable().lookup(EthernetFrame.destination(frame, 0), now);
+        Port<PortEndpoint> port = portId == MacTable.NO_PORT ? null : lan.ports().get(portId);
+        if (port == null || !(port.endpoint() instanceof Peer to) || to.rendezvous().endpoints == null || to.address == null
+                || !network.definition().directPaths()) {
+            return true; // no vport here that takes introductions: nothing to do
+        }
+        Rendezvous.writePeer(message, to.rendezvous().mac, about);
+        sender.send(to, message);
+        Long at = to.rendezvous().remoteIntroducedAt.get(about.mac());
+        if (at == null || now - at >= REINTRODUCE_NANOS) {
+            sendOverTrunk(link, network.trunkTag(), about.mac(), to);
+            rememberRemote(to, about.mac(), now);
+        }
+        return true;
+    }
+
+    /** A peer message about {@code about}, for the vport of MAC {@code to} behind {@code link}, tagged for its network. */
+    private void sendOverTrunk(TrunkLink link, byte[] networkTag, long to, Peer about) {
+        Rendezvous.writePeer(peerMessage, to, new Rendezvous.PeerIntro(publicKey(about), about.rendezvous().mac, about.address,
+                about.rendezvous().endpoints));
+        message.clear();
+        message.put(networkTag).put(peerMessage).flip();
+        sender.send(link, message);
+    }
+
+    private static void rememberRemote(Peer peer, long mac, long now) {
+        Peer.RendezvousState state = peer.rendezvous();
+        if (state.remoteIntroducedAt.size() >= MAX_REMEMBERED) {
+            state.remoteIntroducedAt.clear();
+        }
+        state.remoteIntroducedAt.put(mac, now);
+        state.lastRemoteMac = mac;
+        state.lastRemoteAt = now;
     }
 
     private void introduce(Peer to, Peer about) {

@@ -44,6 +44,10 @@ final class Peer implements PortEndpoint {
         long lastPartnerAt;
         /** When it was introduced to each vport it sent unicast to lately. */
         final Map<Peer, Long> introducedAt = new HashMap<>();
+        /** The same for vports of other replicas, by MAC, with the last one apart: a flow's frames cost a comparison. */
+        long lastRemoteMac;
+        long lastRemoteAt;
+        final Map<Long, Long> remoteIntroducedAt = new HashMap<>();
         /** How its direct paths fared when it last said, or null. */
         Rendezvous.PathReport paths;
     }

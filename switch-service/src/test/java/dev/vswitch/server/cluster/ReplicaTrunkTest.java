@@ -1,11 +1,13 @@
 package dev.vswitch.server.cluster;
 
+import dev.vswitch.protocol.EthernetFrame;
 import dev.vswitch.protocol.MacAddress;
 import dev.vswitch.protocol.keys.KeyFiles;
 import dev.vswitch.protocol.keys.Keys;
 import dev.vswitch.protocol.noise.NoiseException;
 import dev.vswitch.protocol.noise.Sha256;
 import dev.vswitch.protocol.noise.X25519;
+import dev.vswitch.protocol.rendezvous.Rendezvous;
 import dev.vswitch.protocol.wire.HandshakeResponder;
 import dev.vswitch.server.ExternalTool;
 import dev.vswitch.server.SwitchService;
@@ -29,11 +31,13 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -401,6 +405,67 @@ class ReplicaTrunkTest {
         replica.sendPlain(probe);
         byte[] echo = replica.receiveOwn(TrunkFrames.ECHO);
         assertEquals(probe.length, echo.length, "never more than the probe");
+    }
+
+    @Test
+    @Order(17)
+    void rendezvousCrossesTheTrunkBothWays() throws Exception {
+        long remoteVport = MACS.incrementAndGet();
+        try (SecureClient vport = join("lab")) {
+            List<InetSocketAddress> reported = List.of(new InetSocketAddress("198.18.0.60", 40060));
+            ByteBuffer message = ByteBuffer.allocate(300);
+            Rendezvous.writeEndpoints(message, vport.mac, reported);
+            vport.sendFrame(Arrays.copyOf(message.array(), message.limit()));
+            replica.send("lab", TestReplica.frame(MacAddress.BROADCAST, remoteVport, 60)); // the switch learns where it lives
+            vport.receiveFrame();
+
+            byte[] unicast = vport.frameTo(remoteVport, 100);
+            vport.sendFrame(unicast);
+            assertArrayEquals(unicast, replica.receive().frame(), "the frame crosses the trunk as ever");
+            TestReplica.TaggedFrame offer = replica.receive();
+            assertEquals("lab", offer.network());
+            ByteBuffer offered = ByteBuffer.wrap(offer.frame());
+            assertEquals(Rendezvous.PEER, Rendezvous.kind(offered, 0, offer.frame().length), "then an introduction");
+            assertEquals(remoteVport, EthernetFrame.destination(offered, 0), "for the vport of the MAC over there");
+            Rendezvous.PeerIntro about = Rendezvous.readPeer(offered, 0, offer.frame().length);
+            assertArrayEquals(X25519.publicKey(vport.privateKey), about.publicKey());
+            assertEquals(vport.mac, about.mac());
+            assertEquals(vport.localAddress(), about.observed());
+            assertEquals(reported, about.local());
+
+            byte[] remoteKey = new byte[32];
+            RANDOM.nextBytes(remoteKey);
+            Rendezvous.PeerIntro answer = new Rendezvous.PeerIntro(remoteKey, remoteVport,
+                    new InetSocketAddress("198.18.0.61", 40061), List.of());
+            Rendezvous.writePeer(message, vport.mac, answer);
+            replica.send("lab", Arrays.copyOf(message.array(), message.limit()));
+            byte[] delivered = vport.receiveFrame();
+            Rendezvous.PeerIntro introduced = Rendezvous.readPeer(ByteBuffer.wrap(delivered), 0, delivered.length);
+            assertArrayEquals(remoteKey, introduced.publicKey(), "the other replica's answer reaches the vport");
+            assertEquals(answer.observed(), introduced.observed());
+            assertTrue(replica.staysSilent(), "an answer to this replica's own introduction is not answered again");
+            vport.sendFrame(vport.frameTo(remoteVport, 100));
+            replica.receive();
+            assertTrue(replica.staysSilent(), "a pair is introduced once while its unicast flows");
+        }
+    }
+
+    @Test
+    @Order(18)
+    void anIdleTrunkSendsKeepalivesBesideItsProbes() throws Exception {
+        // A path that drops the large probes must still carry something small, or the other side takes the trunk for dead.
+        int keepalives = 0;
+        int probes = 0;
+        long deadline = System.nanoTime() + 3_500_000_000L;
+        while (System.nanoTime() < deadline) {
+            byte[] plain = replica.receivePlain();
+            if (plain.length == 0) {
+                keepalives++;
+            } else if (plain[0] == TrunkFrames.PROBE) {
+                probes++;
+            }
+        }
+        assertTrue(probes >= 2 && keepalives >= 2, probes + " probes and " + keepalives + " keepalives in 3.5 s");
     }
 
     private <T> T onMesh(Function<ClusterCounters, T> query) throws TimeoutException {
