@@ -45,7 +45,7 @@ class BenchSmokeTest {
         assertEquals("lab", result.path("settings").path("underlay").asText(), run.toString());
         for (String path : List.of("direct", "vde", "n2n", "plain")) {
             JsonNode measured = result.path("paths").path(path);
-            assertEquals(PINGS, measured.path("ping").path("received").asInt(), path + " answered every ping\n" + run);
+            assertEveryPingAnswered(measured.path("ping"), path + " answered every ping\n" + run);
             assertTrue(measured.path("tcp_fwd").path("mbit_s").asDouble() > 0, path + " carried TCP 1->2\n" + run);
             assertTrue(measured.path("tcp_rev").path("mbit_s").asDouble() > 0, path + " carried TCP 2->1\n" + run);
         }
@@ -84,7 +84,7 @@ class BenchSmokeTest {
         assertTrue(run.output().contains("underlay drops IP fragments"), run.toString());
         for (String mode : List.of("secure", "auto")) {
             JsonNode measured = result.path("paths").path(mode);
-            assertEquals(PINGS, measured.path("ping").path("received").asInt(), mode + " answered every ping\n" + run);
+            assertEveryPingAnswered(measured.path("ping"), mode + " answered every ping\n" + run);
             assertTrue(measured.path("tcp_fwd").path("mbit_s").asDouble() > 0, mode + " carried TCP 1->2\n" + run);
             assertTrue(measured.path("tcp_rev").path("mbit_s").asDouble() > 0, mode + " carried TCP 2->1\n" + run);
         }
@@ -93,6 +93,15 @@ class BenchSmokeTest {
             assertEquals("unproven", offload.path("path").asText(), vport + " found the path drops its probes\n" + run);
             assertTrue(offload.path("probes_sent").asLong() > 0, vport + " probed the path\n" + run);
         }
+    }
+
+    /**
+     * Every echo request got its reply, and there were at least {@link #PINGS}: with {@code -c} and {@code -w} ping
+     * keeps sending until that many replies came, so late replies on a busy machine make it send a few more.
+     */
+    private static void assertEveryPingAnswered(JsonNode ping, String message) {
+        int sent = ping.path("sent").asInt();
+        assertTrue(sent >= PINGS && ping.path("received").asInt() == sent, ping + ": " + message);
     }
 
     @Test

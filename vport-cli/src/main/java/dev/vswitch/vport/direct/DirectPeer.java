@@ -244,15 +244,16 @@ final class DirectPeer {
      */
     void heard(Session session, InetSocketAddress from, long nowNanos) {
         lastHeardNanos = nowNanos;
-        if (session == sending && from.equals(endpoint)) {
-            return;
+        Session inUse = sending;
+        if (inUse != null && session.createdNanos() - inUse.createdNanos() <= 0 && from.equals(endpoint)) {
+            return; // the usual case, for every datagram: nothing changes
         }
         synchronized (this) {
             Session current = sending;
             if (current == null || session.createdNanos() - current.createdNanos() > 0) {
                 useForSending(session, from, nowNanos);
-            } else if (session == current) {
-                moveTo(from);
+            } else if (!from.equals(endpoint)) {
+                moveTo(from); // roamed: any of its sessions proves it, as in WireGuard
             }
         }
     }

@@ -32,9 +32,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two whole ends of the direct paths in one test, each with a TAP in memory and real UDP sockets on loopback, on a
- * clock the test moves: introduced to each other, they punch, go direct and carry frames both ways; a stranger's
- * handshake is not answered; a peer of another network key never gets a session; a silent path is given up within 2 s,
- * and a punch that nobody answers leaves the path relayed until the next introduction after the retry interval.
+ * clock the test moves: introduced to each other, they punch, go direct and carry frames both ways; a direct path is
+ * rekeyed and outlives its sessions; a peer that roams is followed; a stranger's handshake is not answered; a peer of
+ * another network key never gets a session; a silent path is given up within 2 s, and a punch that nobody answers
+ * leaves the path relayed until the next introduction after the retry interval.
  */
 class HolePunchingTest {
 
@@ -55,24 +56,35 @@ class HolePunchingTest {
         final MemoryTap tap = new MemoryTap();
         final LinkCounters counters = new LinkCounters();
         final DirectPaths paths;
-        final DatagramChannel switchSocket;
-        final InetSocketAddress local;
+        final DatagramChannel theSwitch;
+        DatagramChannel switchSocket;
+        InetSocketAddress local;
         final long mac;
 
         End(long mac, byte[] network) throws IOException {
             this.mac = mac;
             paths = new DirectPaths(new PeerKeys(privateKey, network, NETWORK, random, Clock.systemUTC()), tap, counters,
                     clock::get);
-            DatagramChannel theSwitch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+            theSwitch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
             opened.add(theSwitch);
-            // As SwitchLink's socket: connected, so it takes the switch's datagrams only, and the port shared after that.
+            opened.add(paths);
+            connectToSwitch();
+            paths.start(task -> task);
+            tick(); // opens its socket, as a running vport's has been since its first tick
+        }
+
+        /** As SwitchLink's socket: connected, so it takes the switch's datagrams only, and the port shared after that. */
+        private void connectToSwitch() throws IOException {
             switchSocket = DatagramChannel.open().connect(theSwitch.getLocalAddress());
             switchSocket.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             local = (InetSocketAddress) switchSocket.getLocalAddress();
-            opened.add(paths);
             opened.add(switchSocket);
-            paths.start(task -> task);
-            tick(); // opens its socket, as a running vport's has been since its first tick
+        }
+
+        /** Moves to another port, as after a NAT rebinding or a failover: the direct socket follows at the next tick. */
+        void roam() throws IOException {
+            switchSocket.close();
+            connectToSwitch();
         }
 
         Rendezvous.PeerIntro intro() {
@@ -149,6 +161,26 @@ class HolePunchingTest {
         }
         assertTrue(a.sendFrame(MAC_B, (byte) 3));
         assertEquals(3, awaitFrame(b).get(14), "still direct, in a session younger than 180 s");
+    }
+
+    @Test
+    void aPeerThatRoamsIsFollowedToItsNewAddress() throws IOException {
+        End a = new End(MAC_A, networkKey);
+        End b = new End(MAC_B, networkKey);
+        introduce(a, b);
+        punchUntilDirect(a, b);
+        assertEquals(b.local, a.peer().direct());
+
+        b.roam(); // its switch socket, and so its direct socket, has another port now: a new NAT mapping
+        await("a to follow b to " + b.local).atMost(SOON).pollInterval(Duration.ofMillis(20)).until(() -> {
+            clock.addAndGet(100 * MS);
+            a.tick();
+            b.tick(); // b's keepalives now come from its new address
+            return b.local.equals(a.peer().direct());
+        });
+        assertEquals("direct", a.peer().path(), "still direct, at the new address");
+        assertTrue(a.sendFrame(MAC_B, (byte) 5));
+        assertEquals(5, awaitFrame(b).get(14), "frames follow it there");
     }
 
     @Test
