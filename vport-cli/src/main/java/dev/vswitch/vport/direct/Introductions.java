@@ -7,6 +7,7 @@ import dev.vswitch.vport.link.LinkState;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A link's side of rendezvous: it tells a switch that introduces vports its own endpoints ({@link EndpointReport}), and
@@ -44,13 +45,14 @@ public final class Introductions {
     }
 
     /**
-     * Reports this vport's endpoints through {@code send} when due in {@code session}: once a session, to a switch that
-     * introduces. {@code local}: the socket's address, null when unknown (then the report names no endpoint).
+     * Reports this vport's endpoints through {@code send} when due in {@code session} ({@link EndpointReport#due}): once
+     * a session, and again when they change. {@code localAddress}: the socket's address, null when unknown.
      */
-    public void reportIfDue(Object session, InetSocketAddress local, Consumer<List<InetSocketAddress>> send) {
-        if (report.due(session)) {
-            send.accept(local == null ? List.of() : report.candidates(local.getPort()));
-            report.sent(session);
+    public void reportIfDue(Object session, Supplier<InetSocketAddress> localAddress, long nowNanos,
+            Consumer<List<InetSocketAddress>> send) {
+        List<InetSocketAddress> endpoints = report.due(session, localAddress, nowNanos);
+        if (endpoints != null) {
+            send.accept(endpoints);
         }
     }
 

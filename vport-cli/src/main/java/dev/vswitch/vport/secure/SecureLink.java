@@ -292,7 +292,8 @@ public final class SecureLink implements AutoCloseable, LinkState.Source {
         if (path.probeDue(now, counters.framesToSwitch() + counters.framesFromSwitch())) {
             dataPath.sendProbe(session, now, probeFrame, probeOut);
         }
-        introductions.reportIfDue(session, link.localAddress(), endpoints -> dataPath.sendEndpoints(session, endpoints));
+        introductions.reportIfDue(session, link::localAddress, now,
+                endpoints -> dataPath.sendEndpoints(session, endpoints));
         introductions.reportPathsIfChanged(session, report -> dataPath.sendPaths(session, report));
     }
 

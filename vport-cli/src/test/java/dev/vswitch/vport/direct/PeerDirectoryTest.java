@@ -3,6 +3,7 @@ package dev.vswitch.vport.direct;
 import dev.vswitch.vport.link.LinkState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vswitch.protocol.Keepalive;
@@ -15,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -60,11 +62,12 @@ class PeerDirectoryTest {
         Introductions introductions = new Introductions("vswtest", new DirectPaths(keys, new MemoryTap(), new LinkCounters(),
                 System::nanoTime));
         Object session = new Object();
+        InetSocketAddress local = new InetSocketAddress(40000);
         int[] reports = {0};
-        introductions.reportIfDue(session, new InetSocketAddress(40000), endpoints -> reports[0]++);
+        introductions.reportIfDue(session, () -> local, 0, endpoints -> reports[0]++);
         assertEquals(0, reports[0], "not to a switch that never said it introduces");
         introductions.switchFlags(Keepalive.FLAG_RENDEZVOUS);
-        introductions.reportIfDue(session, new InetSocketAddress(40000), endpoints -> {
+        introductions.reportIfDue(session, () -> local, 0, endpoints -> {
             reports[0]++;
             endpoints.forEach(endpoint -> {
                 assertEquals(40000, endpoint.getPort());
@@ -72,14 +75,44 @@ class PeerDirectoryTest {
             });
             assertTrue(endpoints.size() <= Rendezvous.MAX_ENDPOINTS);
         });
-        introductions.reportIfDue(session, new InetSocketAddress(40000), endpoints -> reports[0]++);
-        assertEquals(1, reports[0], "once a session");
-        introductions.reportIfDue(new Object(), null, endpoints -> {
+        introductions.reportIfDue(session, () -> local, EndpointReport.RECHECK_NANOS, endpoints -> reports[0]++);
+        assertEquals(1, reports[0], "once a session while this host's addresses stay the same");
+        introductions.reportIfDue(new Object(), () -> null, EndpointReport.RECHECK_NANOS, endpoints -> {
             reports[0]++;
             assertEquals(List.of(), endpoints, "no socket address: no candidates");
         });
         assertEquals(2, reports[0], "again in a new session");
         assertFalse(introductions.introduced(null, 0), "a malformed introduction");
+    }
+
+    @Test
+    void aChangedAddressIsReportedAgainWithinTheRecheckInterval() throws Exception {
+        List<InetAddress> addresses = new ArrayList<>(List.of(InetAddress.getByName("198.18.0.7")));
+        List<String> askedWithout = new ArrayList<>();
+        EndpointReport report = new EndpointReport("vswtest", tap -> {
+            askedWithout.add(tap);
+            return List.copyOf(addresses);
+        });
+        report.switchIntroduces(true);
+        Object session = new Object();
+        InetSocketAddress local = new InetSocketAddress(40000);
+        assertEquals(List.of(new InetSocketAddress("198.18.0.7", 40000)), report.due(session, () -> local, 0));
+        assertEquals(List.of("vswtest"), askedWithout, "the TAP's own addresses are never candidates");
+
+        addresses.add(InetAddress.getByName("198.18.1.7")); // e.g. a link that came up after the vport started
+        long justBefore = EndpointReport.RECHECK_NANOS - 1;
+        assertNull(report.due(session, () -> local, justBefore), "not looked at again before the interval");
+        assertEquals(List.of(new InetSocketAddress("198.18.0.7", 40000), new InetSocketAddress("198.18.1.7", 40000)),
+                report.due(session, () -> local, EndpointReport.RECHECK_NANOS));
+        assertNull(report.due(session, () -> local, 2 * EndpointReport.RECHECK_NANOS), "unchanged: nothing to send");
+
+        addresses.remove(0); // an address went away
+        assertEquals(List.of(new InetSocketAddress("198.18.1.7", 40000)),
+                report.due(session, () -> local, 3 * EndpointReport.RECHECK_NANOS));
+        report.switchIntroduces(false);
+        addresses.clear();
+        assertNull(report.due(new Object(), () -> local, 4 * EndpointReport.RECHECK_NANOS),
+                "never to a switch that does not introduce");
     }
 
     @Test
