@@ -109,7 +109,7 @@ final class FrameForwarder {
         byte rendezvous = kind == 0 ? Rendezvous.kind(plain, frameOffset, length) : 0;
         if (rendezvous != 0) {
             boolean taken = switch (rendezvous) {
-                case Rendezvous.ENDPOINTS -> Introducer.reported(peer, plain, frameOffset, length);
+                case Rendezvous.ENDPOINTS -> introducer.reported(peer, plain, frameOffset, length, now);
                 case Rendezvous.PATHS -> introducer.pathsReported(peer, plain, frameOffset, length);
                 default -> false; // a peer message only goes from the switch
             };

@@ -32,7 +32,9 @@ import java.util.Map;
  * <p>Across replicas the same goes over the trunk: unicast from a vport here to a MAC behind another replica sends
  * that replica a peer message about this vport, addressed to the MAC ({@link #acrossTrunk}). The other replica hands it
  * to its vport of that MAC and answers in kind about that vport, unless it introduced it to this MAC lately (then the
- * message is the answer to its own) ({@link #fromTrunk}).
+ * message is the answer to its own) ({@link #fromTrunk}). A vport that has not reported its endpoints yet (it joined a
+ * moment ago) gets the message, and the other replica its answer, when it reports: the other replica does not send it
+ * again for {@link #REINTRODUCE_NANOS}.
  *
  * Only on the event loop.
  */
@@ -42,6 +44,12 @@ final class Introducer {
     static final long REINTRODUCE_NANOS = 30_000_000_000L;
     /** Beyond this many partners a peer's memory of introductions starts over: a bound, not a limit on partners. */
     private static final int MAX_REMEMBERED = 256;
+    /** Introductions from other replicas kept for a vport until it reports its endpoints, at most. */
+    static final int MAX_PENDING = 16;
+
+    /** A peer message from another replica, over {@code link}, for a vport that had not reported its endpoints. */
+    record Pending(Rendezvous.PeerIntro about, TrunkLink link, byte[] networkTag, long at) {
+    }
 
     /** Sends a plaintext, sealed, to a vport or a trunk; false when it could not go. */
     interface Sender {
@@ -59,14 +67,26 @@ final class Introducer {
         this.counters = counters;
     }
 
-    /** The endpoints a vport reported; false when the message is malformed. */
-    static boolean reported(Peer peer, ByteBuffer frame, int offset, int length) {
+    /**
+     * The endpoints a vport reported, and then the introductions from other replicas that waited for them; false when the
+     * message is malformed.
+     */
+    boolean reported(Peer peer, ByteBuffer frame, int offset, int length, long now) {
         List<InetSocketAddress> endpoints = Rendezvous.readEndpoints(frame, offset, length);
         if (endpoints == null) {
             return false;
         }
-        peer.rendezvous().endpoints = endpoints;
-        peer.rendezvous().mac = EthernetFrame.source(frame, offset);
+        Peer.RendezvousState state = peer.rendezvous();
+        state.endpoints = endpoints;
+        state.mac = EthernetFrame.source(frame, offset);
+        if (!state.pending.isEmpty()) {
+            for (Pending pending : List.copyOf(state.pending.values())) {
+                if (now - pending.at() < REINTRODUCE_NANOS) {
+                    handOver(peer, pending.about(), pending.link(), pending.networkTag(), now);
+                }
+            }
+            state.pending.clear();
+        }
         return true;
     }
 
@@ -146,18 +166,31 @@ final class Introducer {
         VirtualSwitch<PortEndpoint> lan = network.lan();
         int portId = lan.macTable().lookup(EthernetFrame.destination(frame, 0), now);
         Port<PortEndpoint> port = portId == MacTable.NO_PORT ? null : lan.ports().get(portId);
-        if (port == null || !(port.endpoint() instanceof Peer to) || to.rendezvous().endpoints == null || to.address == null
+        if (port == null || !(port.endpoint() instanceof Peer to) || to.address == null
                 || !network.definition().directPaths()) {
             return true; // no vport here that takes introductions: nothing to do
         }
+        Peer.RendezvousState state = to.rendezvous();
+        if (state.endpoints == null) { // not reported yet: it joined a moment ago, or it is a vport that never will
+            if (state.pending.size() >= MAX_PENDING) {
+                state.pending.clear();
+            }
+            state.pending.put(about.mac(), new Pending(about, link, network.trunkTag(), now));
+            return true;
+        }
+        handOver(to, about, link, network.trunkTag(), now);
+        return true;
+    }
+
+    /** Hands {@code about} from another replica to {@code to}, and answers over the trunk unless it did lately. */
+    private void handOver(Peer to, Rendezvous.PeerIntro about, TrunkLink link, byte[] networkTag, long now) {
         Rendezvous.writePeer(message, to.rendezvous().mac, about);
         sender.send(to, message);
         Long at = to.rendezvous().remoteIntroducedAt.get(about.mac());
         if (at == null || now - at >= REINTRODUCE_NANOS) {
-            sendOverTrunk(link, network.trunkTag(), about.mac(), to);
+            sendOverTrunk(link, networkTag, about.mac(), to);
             rememberRemote(to, about.mac(), now);
         }
-        return true;
     }
 
     /** A peer message about {@code about}, for the vport of MAC {@code to} behind {@code link}, tagged for its network. */

@@ -48,6 +48,8 @@ final class Peer implements PortEndpoint {
         long lastRemoteMac;
         long lastRemoteAt;
         final Map<Long, Long> remoteIntroducedAt = new HashMap<>();
+        /** Introductions from other replicas that came before its endpoints, by the MAC they are about. */
+        final Map<Long, Introducer.Pending> pending = new HashMap<>();
         /** How its direct paths fared when it last said, or null. */
         Rendezvous.PathReport paths;
     }

@@ -452,6 +452,37 @@ class ReplicaTrunkTest {
 
     @Test
     @Order(18)
+    void anIntroductionThatComesBeforeTheVportReportsItsEndpointsWaitsForThem() throws Exception {
+        // The other replica sends its introduction once: a vport that joined a moment earlier must still get it.
+        long remoteVport = MACS.incrementAndGet();
+        try (SecureClient vport = join("lab")) {
+            vport.sendFrame(vport.frameTo(MacAddress.BROADCAST, 60)); // the switch learns where the vport lives
+            replica.receive();
+            byte[] remoteKey = new byte[32];
+            RANDOM.nextBytes(remoteKey);
+            Rendezvous.PeerIntro about = new Rendezvous.PeerIntro(remoteKey, remoteVport,
+                    new InetSocketAddress("198.18.0.62", 40062), List.of());
+            ByteBuffer message = ByteBuffer.allocate(300);
+            Rendezvous.writePeer(message, vport.mac, about);
+            replica.send("lab", Arrays.copyOf(message.array(), message.limit()));
+            assertTrue(vport.staysSilent(), "not to a vport that has not said it takes introductions");
+            assertTrue(replica.staysSilent(), "nor answered yet");
+
+            List<InetSocketAddress> reported = List.of(new InetSocketAddress("198.18.0.63", 40063));
+            Rendezvous.writeEndpoints(message, vport.mac, reported);
+            vport.sendFrame(Arrays.copyOf(message.array(), message.limit()));
+            byte[] delivered = vport.receiveFrame();
+            Rendezvous.PeerIntro introduced = Rendezvous.readPeer(ByteBuffer.wrap(delivered), 0, delivered.length);
+            assertArrayEquals(remoteKey, introduced.publicKey(), "handed on once the vport reported");
+            TestReplica.TaggedFrame answer = replica.receive();
+            ByteBuffer answered = ByteBuffer.wrap(answer.frame());
+            assertEquals(remoteVport, EthernetFrame.destination(answered, 0), "and answered for the vport over there");
+            assertEquals(reported, Rendezvous.readPeer(answered, 0, answer.frame().length).local());
+        }
+    }
+
+    @Test
+    @Order(19)
     void anIdleTrunkSendsKeepalivesBesideItsProbes() throws Exception {
         // A path that drops the large probes must still carry something small, or the other side takes the trunk for dead.
         int keepalives = 0;
