@@ -41,7 +41,12 @@ final class Artifacts {
         };
     }
 
-    /** The self-contained downloads, whatever {@code vswitch.artifacts} says. */
+    /** Whether the native executables are under test ({@code vswitch.artifacts=native}), and so their downloads. */
+    static boolean nativeBuild() {
+        return "native".equals(System.getProperty("vswitch.artifacts"));
+    }
+
+    /** The self-contained downloads, whatever {@code vswitch.artifacts} says: the native ones in a native build. */
     static Artifacts distribution() {
         return new Artifacts(Kind.DIST);
     }

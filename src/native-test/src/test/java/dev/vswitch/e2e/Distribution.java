@@ -12,10 +12,11 @@ import java.util.stream.Stream;
 
 /**
  * The self-contained downloads as a user gets them: each module's {@code target/NAME-VERSION-linux-ARCH.tar.gz}
+ * (with {@code vswitch.artifacts=native}, the native executable's {@code NAME-VERSION-linux-ARCH-native.tar.gz})
  * unpacked with tar into an empty folder, {@code target/dist-under-test/}, once per test run. Their launchers run
  * through {@code env -i}, so without JAVA_HOME or any other inherited variable, and with a PATH that is a folder of
  * links to the few tools a launcher uses and nothing else: no system Java can be found, so a test that passes
- * proves the download brings its own.
+ * proves the download brings its own (or, native, needs none).
  */
 final class Distribution {
 
@@ -24,6 +25,10 @@ final class Distribution {
     private static final Map<String, String> PROGRAMS = Map.of(
             Artifacts.SWITCH_MODULE, "vswitch", Artifacts.VPORT_MODULE, "vport");
     private static final Duration UNPACK_TIMEOUT = Duration.ofSeconds(120);
+    /** A module's download: the bundled runtime's, or the native executable's. */
+    private static final String ARCHIVE = Artifacts.nativeBuild()
+            ? "-linux-[^-]+-native\\.tar\\.gz"
+            : "-linux-[^-]+\\.tar\\.gz";
     private static Distribution unpacked;
 
     private final Path tools;
@@ -72,7 +77,7 @@ final class Distribution {
             for (String module : PROGRAMS.keySet().stream().sorted().toList()) {
                 Path archive = archive(module);
                 Command.run(UNPACK_TIMEOUT, List.of("tar", "-xzf", archive.toString(), "-C", root.toString())).orFail();
-                String name = archive.getFileName().toString().replaceFirst("-linux-[^-]+\\.tar\\.gz$", "");
+                String name = archive.getFileName().toString().replaceFirst(ARCHIVE + "$", "");
                 homes.put(module, root.resolve(name));
             }
             return new Distribution(tools, homes);
@@ -85,11 +90,11 @@ final class Distribution {
         Path target = Artifacts.target(module);
         List<Path> archives;
         try (Stream<Path> files = Files.exists(target) ? Files.list(target) : Stream.empty()) {
-            archives = files.filter(file -> file.getFileName().toString().matches(".*-linux-[^-]+\\.tar\\.gz")).toList();
+            archives = files.filter(file -> file.getFileName().toString().matches(".*" + ARCHIVE)).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Artifacts.requireBuilt(archives.size() == 1, target + "/*-linux-*.tar.gz (found " + archives + ")");
+        Artifacts.requireBuilt(archives.size() == 1, target + "/*" + ARCHIVE + " (found " + archives + ")");
         return archives.get(0);
     }
 
