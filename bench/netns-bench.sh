@@ -74,6 +74,9 @@ Options:
                       internet often does not. The switch's vswitch.max-frame-size is raised to match.
   --soak N            after the measurements, N seconds (10-600) of TCP at full rate through vswitch, with each
                       JVM's heap after a full GC read before and after: a leak shows as growth (default 0: off)
+  --native-vports     measure each mode twice, the second time ("MODE+native") with the vports' native executable
+                      (vport-cli/target/*-runner, from mvn -Dnative package; the switch stays the JVM build): native
+                      against JVM vports in one run; not with --soak or --jfr, which read the vports' JVMs
   --java-opts "OPTS"  JVM options for the switch and the vports instead of the downloads' defaults (switch
                       "-XX:+UseSerialGC -Xmx256m", vport "-XX:+UseSerialGC -Xmx64m"), e.g. "-XX:+UseG1GC"
   --jfr DIR           record the switch and both vports with Java Flight Recorder (settings=profile) during the
@@ -101,6 +104,7 @@ VPORT_MTU=""
 UNDERLAY=lab
 SOAK_SECONDS=0
 JFR_DIR=""
+NATIVE_VPORTS=0
 ARGS="$*" # for the sudo hint
 
 die() {
@@ -131,6 +135,7 @@ while (($#)); do
     --mtu) VPORT_MTU=${2:?}; shift ;;
     --soak) SOAK_SECONDS=${2:?}; shift ;;
     --jfr) JFR_DIR=${2:?}; shift ;;
+    --native-vports) NATIVE_VPORTS=1 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown option '$1'" ;;
   esac
@@ -158,6 +163,11 @@ for mode in "${MODE_LIST[@]}"; do
   [[ $mode =~ ^(plain|plain-offload|plain-auto|secure|offload|auto|p2p)$ ]] \
     || die "--modes takes plain, plain-offload, plain-auto, secure, offload, auto and/or p2p, got '$mode'"
 done
+if ((NATIVE_VPORTS)); then
+  ((SOAK_SECONDS == 0)) && [[ -z $JFR_DIR ]] || die "--native-vports does not go with --soak or --jfr (they read JVMs)"
+  for i in "${!MODE_LIST[@]}"; do MODE_LIST[i]="${MODE_LIST[i]} ${MODE_LIST[i]}+native"; done
+  read -ra MODE_LIST <<< "${MODE_LIST[*]}" # each mode, then the same with native vports
+fi
 IFS=, read -ra BASELINE_LIST <<< "$BASELINES"
 for baseline in "${BASELINE_LIST[@]}"; do
   [[ $baseline =~ ^(direct|vde|n2n|vxlan)$ ]] || die "--baselines takes direct, vde, n2n and/or vxlan, got '$baseline'"
@@ -199,6 +209,9 @@ if ((BUILD)); then
   mvn -B -q package -DskipTests
 fi
 [[ -f $SWITCH_JAR && -f $VPORT_JAR ]] || die "no $SWITCH_JAR or $VPORT_JAR: run without --no-build"
+VPORT_NATIVE=$(ls vport-cli/target/*-runner 2> /dev/null | head -n 1 || true)
+((NATIVE_VPORTS == 0)) || [[ -x $VPORT_NATIVE ]] \
+  || die "--native-vports needs vport's native executable: mvn -B -pl vport-cli -am -Dnative package (README)"
 [[ -z $JFR_DIR ]] || mkdir -p "$JFR_DIR"
 
 # ---- topology and bookkeeping --------------------------------------------------------------------------------------
@@ -577,13 +590,16 @@ direct_path_up() {
 }
 
 # Starts a fresh switch and a vport on each host in mode $1 (plain, plain-offload, plain-auto, secure, offload, auto or
-# p2p), overlay 198.19.$2.0/24, measures, and stops them all again.
+# p2p; with "+native" after it, the vports are the native executable), overlay 198.19.$2.0/24, measures, and stops
+# them all again.
 run_mode() {
-  local mode=$1 subnet=$2 keys=$WORK/keys-$1 n vport_args
+  local mode=$1 subnet=$2 keys=$WORK/keys-$1 n vport_args vport=(java "${VPORT_JVM[@]}" -jar "$VPORT_JAR")
+  [[ $mode != *+native ]] || vport=("$VPORT_NATIVE")
+  local base=${mode%+native}
   step "$mode: starting the switch in $NS_SW"
   local props=(-Dvswitch.port=$PORT -Dvswitch.host=0.0.0.0 -Dvswitch.key-dir="$keys" -Dquarkus.http.port=8080)
-  [[ $mode == plain* ]] && props+=(-Dvswitch.legacy-port=$LEGACY_PORT)
-  [[ $mode == p2p ]] || props+=(-Dvswitch.direct-paths=false) # relayed, even where the hosts reach each other
+  [[ $base == plain* ]] && props+=(-Dvswitch.legacy-port=$LEGACY_PORT)
+  [[ $base == p2p ]] || props+=(-Dvswitch.direct-paths=false) # relayed, even where the hosts reach each other
   [[ -z $VPORT_MTU ]] || props+=(-Dvswitch.max-frame-size=$((VPORT_MTU + 18)))
   start_bg "$NS_SW" "$mode-switch" java "${SWITCH_JVM[@]}" "${props[@]}" -jar "$SWITCH_JAR"
   MODE_PIDS=([switch]=$LAST_PID)
@@ -592,28 +608,28 @@ run_mode() {
   wait_for "the switch's metrics" in_ns "$NS_SW" curl -sf -o /dev/null --max-time 2 http://127.0.0.1:8080/q/metrics
 
   for n in "${HOST_NUMBERS[@]}"; do
-    if [[ $mode == plain* ]]; then
+    if [[ $base == plain* ]]; then
       vport_args=(--legacy "198.18.$n.1:$LEGACY_PORT")
     else
       # the token names the switch by its host name; inside the namespaces it is 198.18.N.1
       wait_for "the join token" test -s "$keys/tokens/default.token"
       vport_args=(--token-file "$keys/tokens/default.token" --key-file "$WORK/$mode-h$n.key" "198.18.$n.1:$PORT")
     fi
-    case $mode in
+    case $base in
       *offload) vport_args+=(--offload=on) ;;
       *auto | p2p) vport_args+=(--offload=auto) ;;
       *) vport_args+=(--offload=off) ;;
     esac
-    start_bg "${NS_HOST[n]}" "$mode-vport$n" java "${VPORT_JVM[@]}" -jar "$VPORT_JAR" connect "${vport_args[@]}" \
+    start_bg "${NS_HOST[n]}" "$mode-vport$n" "${vport[@]}" connect "${vport_args[@]}" \
       --tap vsb-tap --ip "198.19.$subnet.$n/24" --status-dir "$WORK/status-h$n" ${VPORT_MTU:+--mtu "$VPORT_MTU"}
     MODE_PIDS[vport$n]=$LAST_PID
   done
   for n in "${HOST_NUMBERS[@]}"; do
     wait_for "vport $n to bring its TAP up" has_line "$WORK/$mode-vport$n.log" "vport:" " up"
-    [[ $mode == plain* ]] || wait_for "vport $n's handshake" has_line "$WORK/$mode-vport$n.log" "connected to"
+    [[ $base == plain* ]] || wait_for "vport $n's handshake" has_line "$WORK/$mode-vport$n.log" "connected to"
   done
   wait_for "a ping across the $mode virtual LAN" pings_once "${NS_HOST[1]}" "198.19.$subnet.2"
-  if [[ $mode == p2p ]]; then
+  if [[ $base == p2p ]]; then
     # the ping's unicast made the switch introduce the vports; they punch within 5 s
     wait_for "vport 1's direct path to vport 2" direct_path_up 1 "198.19.$subnet.2"
     step "p2p: vport 1 reaches vport 2 on a direct path"
@@ -649,7 +665,7 @@ run_mode() {
 subnet=10 # overlays 198.19.10.0/24 and up: clear of the VXLAN baseline's 198.19.3.0/24
 SOAK_LINES=()
 for mode in "${MODE_LIST[@]}"; do
-  [[ $mode != p2p ]] || route_hosts
+  [[ ${mode%+native} != p2p ]] || route_hosts
   run_mode "$mode" "$subnet"
   subnet=$((subnet + 1))
 done
@@ -671,6 +687,8 @@ LABEL = {"direct": "direct veth", "vde": "VDE (plaintext)", "n2n": "n2n (Twofish
          "plain": "vswitch plain", "plain-offload": "vswitch plain+offload", "plain-auto": "vswitch plain+auto",
          "secure": "vswitch secure", "offload": "vswitch offload", "auto": "vswitch auto",
          "p2p": "vswitch auto p2p"}
+LABEL.update({f"{mode}+native": f"native vport {mode}"  # --native-vports
+              for mode in list(LABEL) if mode not in ("direct", "vde", "n2n", "vxlan")})
 BASES = ("direct", "vde", "n2n", "vxlan")
 ROLES = ["switch", "vport1", "vport2"]
 
@@ -694,7 +712,11 @@ def ping_stats(path):
     text = open(path).read()
     times = sorted(float(t) for t in re.findall(r"time=([\d.]+) ms", text))
     sent = re.search(r"(\d+) packets transmitted", text)
-    out = {"sent": int(sent.group(1)) if sent else 0, "received": len(times)}
+    # Lost: requests below the last one answered that got no reply. ping -c N -w keeps sending until N replies came, so
+    # a late reply makes it send more, and the last requests may still be in flight when it stops: those are not lost.
+    answered = {int(n) for n in re.findall(r"icmp_seq=(\d+) .*time=", text)}
+    out = {"sent": int(sent.group(1)) if sent else 0, "received": len(times),
+           "lost": max(answered) - len(answered) if answered else 0}
     if times:
         out.update(min_ms=times[0], p50_ms=times[math.ceil(0.5 * len(times)) - 1],
                    avg_ms=round(sum(times) / len(times), 4), p99_ms=times[math.ceil(0.99 * len(times)) - 1], max_ms=times[-1])  # p99 by nearest rank
@@ -790,12 +812,19 @@ def ratio(a, b):
     return round(a / b, 4) if a and b else None
 
 
-ratios = {f"{mode}/{base}": {
-    "tcp_fwd": ratio(get(results, mode, "tcp_fwd", "mbit_s"), get(results, base, "tcp_fwd", "mbit_s")),
-    "tcp_rev": ratio(get(results, mode, "tcp_rev", "mbit_s"), get(results, base, "tcp_rev", "mbit_s")),
-    "ping_avg": ratio(get(results, mode, "ping", "avg_ms"), get(results, base, "ping", "avg_ms"))}
-    for mode in ("plain", "plain-offload", "plain-auto", "secure", "offload", "auto", "p2p") for base in BASES + ("auto",)
-    if mode in results and base in results and (base != "auto" or mode == "p2p")}
+def compare(mode, base):
+    return {"tcp_fwd": ratio(get(results, mode, "tcp_fwd", "mbit_s"), get(results, base, "tcp_fwd", "mbit_s")),
+            "tcp_rev": ratio(get(results, mode, "tcp_rev", "mbit_s"), get(results, base, "tcp_rev", "mbit_s")),
+            "ping_avg": ratio(get(results, mode, "ping", "avg_ms"), get(results, base, "ping", "avg_ms"))}
+
+
+VSWITCH_MODES = ("plain", "plain-offload", "plain-auto", "secure", "offload", "auto", "p2p")
+ratios = {f"{mode}/{base}": compare(mode, base)
+          for mode in VSWITCH_MODES for base in BASES + ("auto",)
+          if mode in results and base in results and (base != "auto" or mode == "p2p")}
+# --native-vports: each mode with native vports against the same mode with JVM vports
+ratios.update({f"{mode}+native/{mode}": compare(f"{mode}+native", mode)
+               for mode in VSWITCH_MODES if mode in results and f"{mode}+native" in results})
 
 
 def fmt(v, spec="{:.0f}"):
@@ -871,7 +900,7 @@ if procs:
     print(f"{'':<21} " + " ".join(f"{role:>7}" for role in ROLES * 3))
     for name, r in procs.items():
         w = r["tcp_fwd"]["window"]
-        frames = w["iface_frames"] if name == "p2p" else w.get("switch_frames", w["iface_frames"])  # p2p: no switch
+        frames = w["iface_frames"] if name.startswith("p2p") else w.get("switch_frames", w["iface_frames"])  # p2p: no switch
         per_frame = [1e6 * sum(w["cpu_s"][role].values()) / frames if frames else None for role in ROLES]
         cells = [r["processes"][role]["cpu_user_s"] + r["processes"][role]["cpu_sys_s"] for role in ROLES]
         print(f"{LABEL[name]:<21} " + " ".join(f"{c:>7.1f}" for c in cells) + "   "
